@@ -1,0 +1,33 @@
+import { DynamoDbAuditLog } from '../../shared/adapters/dynamodb/audit-log.js';
+import { DynamoDbStaffReads } from '../../shared/adapters/dynamodb/staff-reads.js';
+import { runtimeConfig } from '../../shared/config.js';
+import { listInquiries } from '../../shared/domain/admin/list-inquiries.js';
+import { httpHandler } from '../../shared/http/handler.js';
+import { header } from '../../shared/http/headers.js';
+import { json } from '../../shared/http/responses.js';
+import type { StaffEvent } from '../../shared/http/staff-auth.js';
+import { systemClock } from '../../shared/ports/clock.js';
+
+const config = runtimeConfig();
+const deps = {
+  reads: new DynamoDbStaffReads(config.TABLE_NAME),
+  audit: new DynamoDbAuditLog(config.TABLE_NAME),
+  clock: systemClock,
+};
+
+/** `GET /admin/inquiries?from=&to=`: inquiries with full contact details, for sales and admin. */
+export const handler = httpHandler(
+  async (event) => {
+    const { staff } = event as StaffEvent;
+    const query = event.queryStringParameters ?? {};
+    const reason = header(event, 'x-access-reason')?.slice(0, 500);
+    const listing = await listInquiries(
+      deps,
+      staff,
+      { ...(query.from ? { from: query.from } : {}), ...(query.to ? { to: query.to } : {}) },
+      { requestId: event.requestContext.requestId, ...(reason ? { reason } : {}) },
+    );
+    return json(200, listing, { 'Cache-Control': 'no-store' });
+  },
+  { roles: ['admin', 'sales'] },
+);

@@ -1,0 +1,69 @@
+import * as z from 'zod/mini';
+import { DEALERSHIP_TYPES, toE164 } from '../../shared/domain/contact.js';
+import { INQUIRY_TOPICS } from '../../shared/domain/inquiries/inquiry.js';
+import { isKnownTimeZone } from '../../shared/domain/quiet-hours.js';
+
+const NO_CONTROL_CHARACTERS = /^[^\u0000-\u001f\u007f]*$/;
+
+const maxChars = (max: number) => z.maxLength(max, `must be at most ${max} characters`);
+
+const phone = z.pipe(
+  z.string(),
+  z.transform((value, context) => {
+    const e164 = toE164(value);
+    if (e164) return e164;
+    context.issues.push({ code: 'custom', input: value, message: 'must be a valid phone number' });
+    return z.NEVER;
+  }),
+);
+
+/** `POST /inquiries` (SPEC §3). Strict: an unknown field is a 400 that names it. */
+export const inquirySchema = z
+  .strictObject({
+    name: z.string().check(
+      z.minLength(1, 'is required'),
+      maxChars(120),
+      z.regex(NO_CONTROL_CHARACTERS, 'must not contain control characters'),
+    ),
+    email: z.optional(z.email('must be a valid email address').check(maxChars(254))),
+    phone: z.optional(phone),
+    companyName: z.optional(z.string().check(maxChars(160))),
+    dealershipType: z.optional(z.enum(DEALERSHIP_TYPES)),
+    topic: z._default(z.enum(INQUIRY_TOPICS), 'general'),
+    message: z.optional(z.string().check(maxChars(5000))),
+    consent: z._default(
+      z.strictObject({ email: z._default(z.boolean(), false), sms: z._default(z.boolean(), false) }),
+      { email: false, sms: false },
+    ),
+    timezone: z.optional(z.string().check(z.refine(isKnownTimeZone, 'must be an IANA time zone name'))),
+    pageUrl: z.optional(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).check(maxChars(2048))),
+    website: z.optional(z.string()),
+  })
+  .check(
+    z.refine((inquiry) => inquiry.email !== undefined || inquiry.phone !== undefined, {
+      message: 'email or phone is required',
+      path: ['email'],
+    }),
+  );
+
+export type InquiryBody = z.output<typeof inquirySchema>;
+
+const CHECKBOX_VALUES: Record<string, boolean> = { on: true, true: true, yes: true, '1': true, off: false, false: false, '0': false };
+
+/**
+ * Shapes an HTML form (or a JSON body) for the schema: empty optional fields count as absent, and
+ * the form's `consentEmail=on` / `consentSms=on` checkboxes become `consent`.
+ */
+export function fromSubmittedFields(body: unknown, isForm: boolean): unknown {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return body;
+  const fields: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(body)) {
+    if (value !== '') fields[key] = value;
+  }
+  if (!isForm) return fields;
+  const { consentEmail, consentSms, ...rest } = fields;
+  if (consentEmail === undefined && consentSms === undefined) return rest;
+  const checkbox = (value: unknown) =>
+    value === undefined ? false : typeof value === 'string' && value.toLowerCase() in CHECKBOX_VALUES ? CHECKBOX_VALUES[value.toLowerCase()] : value;
+  return { ...rest, consent: { email: checkbox(consentEmail), sms: checkbox(consentSms) } };
+}

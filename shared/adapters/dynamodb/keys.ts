@@ -1,0 +1,20 @@
+import type { Channel } from '../../domain/consent.js';
+
+/** Key builders for every item type in the single table. */
+export const keys = {
+  contact: (contactId: string) => ({ pk: `CONTACT#${contactId}`, sk: 'PROFILE' }),
+  contactLookup: (channel: Channel, addressKey: string) => ({ pk: `LOOKUP#${channel}#${addressKey}`, sk: 'LOOKUP' }),
+  inquiry: (contactId: string, inquiryId: string) => ({ pk: `CONTACT#${contactId}`, sk: `INQUIRY#${inquiryId}` }),
+  inquiriesByDay: (day: string) => `INQUIRIES#${day}`,
+  consent: (contactId: string, at: string, channel: Channel) => ({ pk: `CONTACT#${contactId}`, sk: `CONSENT#${at}#${channel}` }),
+  message: (contactId: string, dedupeKey: string) => ({ pk: `CONTACT#${contactId}`, sk: `MESSAGE#${dedupeKey}` }),
+  idempotency: (keyHash: string) => ({ pk: `IDEMPOTENCY#${keyHash}`, sk: 'IDEMPOTENCY' }),
+  suppression: (channel: Channel, addressKey: string) => ({ pk: `SUPPRESSION#${channel}#${addressKey}`, sk: 'SUPPRESSION' }),
+  audit: (contactId: string, at: string, requestId: string) => ({ pk: `AUDIT#${contactId}`, sk: `${at}#${requestId}` }),
+  auditByActor: (actor: string) => `AUDIT_ACTOR#${actor}`,
+} as const;
+
+/** The attribute that holds one preference on the contact item, e.g. `pref_email_newsletter`. */
+export function preferenceAttribute(channel: Channel, topic: string): string {
+  return `pref_${channel}_${topic}`;
+}

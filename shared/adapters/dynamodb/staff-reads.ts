@@ -1,0 +1,62 @@
+import { BatchGetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import type { ContactDetails, InquirySummary, StaffReads } from '../../ports/staff-reads.js';
+import { dynamoDbClient } from './client.js';
+import { keys } from './keys.js';
+
+/** DynamoDB's BatchGetItem limit. */
+const BATCH_GET_LIMIT = 100;
+
+/** Admin reads over the table: inquiries by day through gsi1, contacts by id. */
+export class DynamoDbStaffReads implements StaffReads {
+  constructor(
+    private readonly tableName: string,
+    private readonly client: DynamoDBClient = dynamoDbClient,
+  ) {}
+
+  async inquiriesByDays(days: readonly string[], limit: number): Promise<InquirySummary[]> {
+    const inquiries: InquirySummary[] = [];
+    for (const day of days) {
+      let startKey: Record<string, import('@aws-sdk/client-dynamodb').AttributeValue> | undefined;
+      do {
+        const page = await this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: 'gsi1',
+            KeyConditionExpression: 'gsi1pk = :day',
+            ExpressionAttributeValues: marshall({ ':day': keys.inquiriesByDay(day) }),
+            ScanIndexForward: false,
+            Limit: limit - inquiries.length,
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        for (const item of page.Items ?? []) {
+          const { inquiryId, contactId, topic, message, pageUrl, companyName, dealershipType, visit } = unmarshall(item);
+          inquiries.push({ inquiryId, contactId, topic, message, pageUrl, companyName, dealershipType, visit });
+        }
+        startKey = page.LastEvaluatedKey;
+      } while (startKey && inquiries.length < limit);
+      if (inquiries.length >= limit) break;
+    }
+    return inquiries;
+  }
+
+  async contacts(contactIds: readonly string[]): Promise<ContactDetails[]> {
+    const contacts: ContactDetails[] = [];
+    for (let start = 0; start < contactIds.length; start += BATCH_GET_LIMIT) {
+      let request: Record<string, { Keys: Record<string, import('@aws-sdk/client-dynamodb').AttributeValue>[] }> | undefined = {
+        [this.tableName]: { Keys: contactIds.slice(start, start + BATCH_GET_LIMIT).map((id) => marshall(keys.contact(id))) },
+      };
+      while (request && Object.keys(request).length > 0) {
+        const result = await this.client.send(new BatchGetItemCommand({ RequestItems: request }));
+        for (const item of result.Responses?.[this.tableName] ?? []) {
+          const { contactId, name, email, phone, companyName } = unmarshall(item);
+          contacts.push({ contactId, name, email, phone, companyName });
+        }
+        request = result.UnprocessedKeys as typeof request;
+      }
+    }
+    return contacts;
+  }
+}

@@ -1,0 +1,31 @@
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import type { OutgoingSms, ProviderReceipt } from '../../domain/messages.js';
+import type { SmsSender } from '../../ports/sms-sender.js';
+
+/** The one SNS client of a process; locally `AWS_ENDPOINT_URL_SNS` points it at the SMS outbox. */
+export const snsClient = new SNSClient({});
+
+/** Sends each SMS as a transactional SNS publish to the phone number. */
+export class SnsSmsSender implements SmsSender {
+  constructor(
+    private readonly originationNumber: string | undefined,
+    private readonly client: SNSClient = snsClient,
+  ) {}
+
+  async sendSms(sms: OutgoingSms): Promise<ProviderReceipt> {
+    const result = await this.client.send(
+      new PublishCommand({
+        PhoneNumber: sms.to,
+        Message: sms.body,
+        MessageAttributes: {
+          'AWS.SNS.SMS.SMSType': { DataType: 'String', StringValue: 'Transactional' },
+          ...(this.originationNumber
+            ? { 'AWS.MM.SMS.OriginationNumber': { DataType: 'String', StringValue: this.originationNumber } }
+            : {}),
+        },
+      }),
+    );
+    if (!result.MessageId) throw new Error('SNS accepted the SMS without a MessageId');
+    return { providerMessageId: result.MessageId };
+  }
+}

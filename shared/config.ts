@@ -1,0 +1,57 @@
+import * as z from 'zod/mini';
+
+/**
+ * The runtime configuration every function reads from its environment, parsed once at cold start.
+ * The CDK stack and the local stack both build this environment from the one deployment config
+ * (`infra/config.ts`), so the names below are the whole contract between them.
+ */
+const listOf = z.pipe(
+  z.string(),
+  z.transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean)),
+);
+
+const runtimeSchema = z.object({
+  TABLE_NAME: z.string().check(z.minLength(1)),
+  SECRET_ID: z.string().check(z.minLength(1)),
+  BRAND_NAME: z.string().check(z.minLength(1)),
+  POSTAL_ADDRESS: z.string().check(z.minLength(1)),
+  PUBLIC_BASE_URL: z.url(),
+  THANK_YOU_URL: z.url(),
+  SENDER_ADDRESS: z.email(),
+  SES_CONFIGURATION_SET: z.optional(z.string()),
+  SUPPORT_EMAIL: z.email(),
+  SUPPORT_PHONE: z.string().check(z.minLength(1)),
+  SALES_NOTIFICATION_ADDRESS: z.email(),
+  ALLOWED_ORIGINS: listOf,
+  SMS_MESSAGES_PER_MONTH: z.pipe(z.string(), z.transform(Number)),
+  SMS_ORIGINATION_NUMBER: z.optional(z.string()),
+  DEFAULT_TIME_ZONE: z.string().check(z.minLength(1)),
+  POLICY_VERSION: z.string().check(z.minLength(1)),
+});
+
+export type RuntimeConfig = z.output<typeof runtimeSchema>;
+
+/** A required variable is missing or malformed; the message names every one. */
+export class ConfigError extends Error {
+  constructor(problems: string[]) {
+    super(`Invalid function configuration: ${problems.join('; ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment; throws a ConfigError naming each missing or bad variable. */
+export function parseRuntimeConfig(env: Record<string, string | undefined>): RuntimeConfig {
+  const result = runtimeSchema.safeParse(env);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  }
+  return result.data;
+}
+
+let cached: RuntimeConfig | undefined;
+
+/** The configuration of this process, parsed on first use and kept for the life of the sandbox. */
+export function runtimeConfig(): RuntimeConfig {
+  cached ??= parseRuntimeConfig(process.env);
+  return cached;
+}

@@ -1,0 +1,79 @@
+import type { AuditLog } from '../../ports/audit-log.js';
+import type { Clock } from '../../ports/clock.js';
+import type { ContactDetails, InquirySummary, StaffReads } from '../../ports/staff-reads.js';
+import type { AuditEntry } from '../audit.js';
+import { ValidationError } from '../errors.js';
+import type { StaffIdentity } from '../staff.js';
+
+/** The widest range one request may list, so that a listing can never become a bulk export. */
+export const MAX_RANGE_DAYS = 31;
+/** The most inquiries one response holds. */
+export const MAX_INQUIRIES = 500;
+
+export interface ListInquiriesDeps {
+  reads: StaffReads;
+  audit: AuditLog;
+  clock: Clock;
+}
+
+export interface InquiryListing {
+  from: string;
+  to: string;
+  inquiries: (InquirySummary & { contact: ContactDetails | undefined })[];
+  truncated: boolean;
+}
+
+const DAY_MS = 24 * 3600 * 1000;
+
+function dayOf(value: string | undefined, fallback: Date, path: string): Date {
+  if (value === undefined) return fallback;
+  const parsed = /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T00:00:00.000Z`) : new Date(Number.NaN);
+  if (Number.isNaN(parsed.getTime())) throw new ValidationError([{ path, message: 'must be a date as YYYY-MM-DD' }]);
+  return parsed;
+}
+
+/**
+ * Lists the inquiries received between two UTC days (inclusive) with each contact's details, and
+ * audits every contact whose unmasked data the response shows.
+ */
+export async function listInquiries(
+  deps: ListInquiriesDeps,
+  staff: StaffIdentity,
+  query: { from?: string; to?: string },
+  request: { requestId: string; reason?: string },
+): Promise<InquiryListing> {
+  const now = deps.clock.now();
+  const today = new Date(now.toISOString().slice(0, 10));
+  const to = dayOf(query.to, today, 'to');
+  const from = dayOf(query.from, new Date(to.getTime() - 6 * DAY_MS), 'from');
+  const span = Math.round((to.getTime() - from.getTime()) / DAY_MS) + 1;
+  if (span < 1) throw new ValidationError([{ path: 'from', message: 'must not be after to' }]);
+  if (span > MAX_RANGE_DAYS) throw new ValidationError([{ path: 'from', message: `the range may span at most ${MAX_RANGE_DAYS} days` }]);
+
+  const days = Array.from({ length: span }, (_, index) => new Date(to.getTime() - index * DAY_MS).toISOString().slice(0, 10));
+  const found = await deps.reads.inquiriesByDays(days, MAX_INQUIRIES + 1);
+  const inquiries = found.slice(0, MAX_INQUIRIES);
+  const contactIds = [...new Set(inquiries.map((inquiry) => inquiry.contactId))];
+  const contacts = new Map((await deps.reads.contacts(contactIds)).map((contact) => [contact.contactId, contact]));
+
+  const at = now.toISOString();
+  const entries: AuditEntry[] = [...contacts.values()].map((contact) => ({
+    contactId: contact.contactId,
+    actor: staff.sub,
+    roles: staff.roles,
+    action: 'read',
+    fields: (['name', 'email', 'phone', 'companyName'] as const).filter((field) => contact[field] !== undefined),
+    requestId: request.requestId,
+    at,
+    ...(request.reason ? { reason: request.reason } : {}),
+  }));
+  // The audit is written before the data leaves: no audit, no response.
+  await deps.audit.record(entries);
+
+  return {
+    from: from.toISOString().slice(0, 10),
+    to: to.toISOString().slice(0, 10),
+    inquiries: inquiries.map((inquiry) => ({ ...inquiry, contact: contacts.get(inquiry.contactId) })),
+    truncated: found.length > MAX_INQUIRIES,
+  };
+}

@@ -1,0 +1,40 @@
+import Bowser from 'bowser';
+import type { VisitMetadata } from './inquiries/inquiry.js';
+
+/** The primary language tag of an Accept-Language header, by quality (`en-US,en;q=0.9` → `en-US`). */
+export function primaryLanguage(acceptLanguage: string | undefined): string | undefined {
+  if (!acceptLanguage) return undefined;
+  const ranked = acceptLanguage
+    .split(',')
+    .map((part, index) => {
+      const [tag = '', ...params] = part.trim().split(';');
+      const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+      return { tag: tag.trim(), q: q ? Number(q.slice(2)) : 1, index };
+    })
+    .filter(({ tag, q }) => /^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$/.test(tag) && q > 0)
+    .sort((a, b) => b.q - a.q || a.index - b.index);
+  return ranked[0]?.tag;
+}
+
+/**
+ * The visit metadata the privacy policy names: IP, browser type and version, operating system,
+ * browser language. Values are cut to sane lengths because they come from request headers.
+ */
+export function visitMetadata(input: {
+  ip: string | undefined;
+  userAgent: string | undefined;
+  acceptLanguage: string | undefined;
+}): Omit<VisitMetadata, 'receivedAt'> {
+  const userAgent = input.userAgent?.slice(0, 512);
+  const parsed = userAgent ? Bowser.parse(userAgent) : undefined;
+  const os = [parsed?.os.name, parsed?.os.version].filter(Boolean).join(' ');
+  const language = primaryLanguage(input.acceptLanguage);
+  return {
+    ...(input.ip ? { ip: input.ip } : {}),
+    ...(parsed?.browser.name ? { browser: parsed.browser.name } : {}),
+    ...(parsed?.browser.version ? { browserVersion: parsed.browser.version } : {}),
+    ...(os ? { os } : {}),
+    ...(language ? { language } : {}),
+    ...(userAgent ? { userAgent } : {}),
+  };
+}

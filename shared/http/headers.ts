@@ -1,0 +1,27 @@
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+
+/** Reads a request header case-insensitively, as HTTP requires and API Gateway does not. */
+export function header(event: Pick<APIGatewayProxyEvent, 'headers'>, name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  for (const [key, value] of Object.entries(event.headers ?? {})) {
+    if (key.toLowerCase() === wanted && value !== undefined) return value;
+  }
+  return undefined;
+}
+
+/** The media type of a Content-Type header, lower-cased and without parameters. */
+export function mediaType(contentType: string | undefined): string | undefined {
+  return contentType?.split(';')[0]?.trim().toLowerCase() || undefined;
+}
+
+/** True when the Accept header ranks text/html above JSON, as a browser posting a form does. */
+export function prefersHtml(accept: string | undefined): boolean {
+  if (!accept) return false;
+  const ranks = accept.split(',').map((part) => {
+    const [type = '', ...params] = part.trim().split(';');
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    return { type: type.trim().toLowerCase(), q: q ? Number(q.slice(2)) : 1 };
+  });
+  const rank = (type: string) => Math.max(0, ...ranks.filter((r) => r.type === type).map((r) => r.q));
+  return rank('text/html') > 0 && rank('text/html') > rank('application/json');
+}

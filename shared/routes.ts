@@ -1,0 +1,49 @@
+import type { StaffRole } from './domain/staff.js';
+
+/** One HTTP route: the CDK stack and the local gateway both build the API from this table. */
+export interface HttpRoute {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  /** API Gateway resource path, with `{param}` segments. */
+  path: string;
+  /** The function that serves it: its entry file, relative to the repository root. */
+  entry: string;
+  /** Public routes are open and rate-limited by WAF; staff routes need a Cognito token. */
+  access: 'public' | 'staff';
+  /** For staff routes: the roles the handler allows (the handler enforces them too). */
+  roles?: readonly StaffRole[];
+}
+
+/** Every route of the public and admin API. */
+export const HTTP_ROUTES: readonly HttpRoute[] = [
+  { method: 'POST', path: '/inquiries', entry: 'functions/inquiries/submit.ts', access: 'public' },
+  {
+    method: 'GET',
+    path: '/admin/inquiries',
+    entry: 'functions/admin/list-inquiries.ts',
+    access: 'staff',
+    roles: ['admin', 'sales'],
+  },
+];
+
+/** A function fed by a DynamoDB stream rather than by HTTP. */
+export interface StreamConsumer {
+  name: string;
+  entry: string;
+  /** The `entity` values of inserted records it receives (a Lambda event filter in AWS). */
+  insertedEntities: readonly string[];
+}
+
+/** The stream consumers: the outbox. */
+export const STREAM_CONSUMERS: readonly StreamConsumer[] = [
+  { name: 'outbox', entry: 'functions/outbox/consume.ts', insertedEntities: ['inquiry'] },
+];
+
+/** A stable function name from its entry file: `functions/inquiries/submit.ts` → `InquiriesSubmit`. */
+export function functionName(entry: string): string {
+  return entry
+    .replace(/^functions\//, '')
+    .replace(/\.ts$/, '')
+    .split(/[/-]/)
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
+}

@@ -1,0 +1,22 @@
+/**
+ * The single table's key schema and indexes, declared once. The CDK stateful stack and the local
+ * table creation both read this, so the two can never drift.
+ */
+export const TABLE_SCHEMA = {
+  partitionKey: { name: 'pk', type: 'S' },
+  sortKey: { name: 'sk', type: 'S' },
+  timeToLiveAttribute: 'expiresAt',
+  /** Streams drive the outbox: the consumer needs the new image of each inserted record. */
+  streamView: 'NEW_IMAGE',
+  globalSecondaryIndexes: [
+    {
+      /** Overloaded index: inquiries by day, audit entries by actor. */
+      indexName: 'gsi1',
+      partitionKey: { name: 'gsi1pk', type: 'S' },
+      sortKey: { name: 'gsi1sk', type: 'S' },
+    },
+  ],
+} as const;
+
+/** The `entity` attribute value of inquiry records, which the outbox stream filter matches. */
+export const INQUIRY_ENTITY = 'inquiry';

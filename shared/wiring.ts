@@ -1,0 +1,54 @@
+import { DynamoDbRecipientDirectory } from './adapters/dynamodb/recipient-directory.js';
+import { DynamoDbSendLedger } from './adapters/dynamodb/send-ledger.js';
+import { SecretsManagerSource } from './adapters/secrets-manager/secrets-source.js';
+import { SesMailer } from './adapters/ses/mailer.js';
+import { SnsSmsSender } from './adapters/sns/sms-sender.js';
+import type { RuntimeConfig } from './config.js';
+import type { Brand } from './domain/messages.js';
+import { createSendGate } from './domain/sending/send-gate.js';
+import type { SendGate } from './domain/sending/send-gate.js';
+import { systemClock } from './ports/clock.js';
+import type { RecipientDirectory } from './ports/recipient-directory.js';
+import type { SecretsSource } from './ports/secrets.js';
+
+/**
+ * The composition root: the AWS adapters behind each port, built once per sandbox from config.
+ * Functions import what they need from here; tests build the same use cases over in-memory ports.
+ */
+
+/** The brand facts from config. */
+export function brandOf(config: RuntimeConfig): Brand {
+  return {
+    brandName: config.BRAND_NAME,
+    postalAddress: config.POSTAL_ADDRESS,
+    publicBaseUrl: config.PUBLIC_BASE_URL,
+    supportEmail: config.SUPPORT_EMAIL,
+    supportPhone: config.SUPPORT_PHONE,
+  };
+}
+
+let secrets: SecretsSource | undefined;
+
+/** The application secrets, read from Secrets Manager once per sandbox. */
+export function secretsSource(config: RuntimeConfig): SecretsSource {
+  secrets ??= new SecretsManagerSource(config.SECRET_ID);
+  return secrets;
+}
+
+/** The recipient directory over the table. */
+export function recipientDirectory(config: RuntimeConfig): RecipientDirectory {
+  return new DynamoDbRecipientDirectory(config.TABLE_NAME, secretsSource(config));
+}
+
+/** The one send gate, over SES, SNS and the table. */
+export function sendGate(config: RuntimeConfig): SendGate {
+  return createSendGate({
+    brand: brandOf(config),
+    secrets: secretsSource(config),
+    directory: recipientDirectory(config),
+    ledger: new DynamoDbSendLedger(config.TABLE_NAME),
+    mailer: new SesMailer(config.SENDER_ADDRESS, config.SES_CONFIGURATION_SET),
+    smsSender: new SnsSmsSender(config.SMS_ORIGINATION_NUMBER),
+    clock: systemClock,
+  });
+}
