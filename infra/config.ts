@@ -1,0 +1,102 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The one deployment configuration (SPEC §6), validated with zod. `npx cdk synth`, `npm start` and
+ * the tests read `config/example.json`; a real deployment passes `-c config=path/to/file.json`.
+ */
+export const deploymentConfigSchema = z.strictObject({
+  brandName: z.string().trim().min(1, 'brandName is required: the brand every message names'),
+  postalAddress: z.string().trim().min(1, 'postalAddress is required: CAN-SPAM needs it in every email footer'),
+  senderAddress: z.email(),
+  sesConfigurationSet: z.string().min(1).optional(),
+  supportEmail: z.email(),
+  supportPhone: z.string().min(1),
+  salesNotificationAddress: z.email(),
+  supportNotificationAddress: z.email(),
+  publicBaseUrl: z.url(),
+  thankYouUrl: z.url(),
+  allowedOrigins: z.array(z.url()).min(1),
+  sms: z.strictObject({
+    originationNumber: z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number').optional(),
+    messagesPerMonth: z.number().int().min(1).max(31),
+  }),
+  defaultTimeZone: z.string().refine((zone) => {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: zone });
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'must be an IANA time zone'),
+  sesRatePerSecond: z.number().positive(),
+  policy: z.strictObject({
+    version: z.string().min(1),
+    effectiveAt: z.iso.datetime(),
+    summary: z.string().min(1),
+    url: z.url(),
+  }),
+});
+
+export type DeploymentConfig = z.infer<typeof deploymentConfigSchema>;
+
+/** The example config that ships with the repository. */
+export const EXAMPLE_CONFIG_PATH = resolve(import.meta.dirname, '../config/example.json');
+
+/** The config file is missing a value or holds a bad one; the message names each. */
+export class DeploymentConfigError extends Error {
+  constructor(path: string, problems: string[]) {
+    super(`Invalid Forecourt config ${path}:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'DeploymentConfigError';
+  }
+}
+
+/** Validates a parsed config object. */
+export function parseDeploymentConfig(value: unknown, path = '(inline)'): DeploymentConfig {
+  const result = deploymentConfigSchema.safeParse(value);
+  if (!result.success) {
+    throw new DeploymentConfigError(
+      path,
+      result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`),
+    );
+  }
+  return result.data;
+}
+
+/** Reads and validates a config file. */
+export function loadDeploymentConfig(path: string = EXAMPLE_CONFIG_PATH): DeploymentConfig {
+  return parseDeploymentConfig(JSON.parse(readFileSync(path, 'utf8')), path);
+}
+
+/** The resources a function's environment names. */
+export interface FunctionResources {
+  tableName: string;
+  secretId: string;
+}
+
+/**
+ * The environment every function gets (the contract of `shared/config.ts`). The CDK stack and the
+ * local stack both call this, so a function sees the same variables in AWS and on a laptop.
+ */
+export function functionEnvironment(config: DeploymentConfig, resources: FunctionResources): Record<string, string> {
+  return {
+    TABLE_NAME: resources.tableName,
+    SECRET_ID: resources.secretId,
+    BRAND_NAME: config.brandName,
+    POSTAL_ADDRESS: config.postalAddress,
+    PUBLIC_BASE_URL: config.publicBaseUrl,
+    THANK_YOU_URL: config.thankYouUrl,
+    SENDER_ADDRESS: config.senderAddress,
+    ...(config.sesConfigurationSet ? { SES_CONFIGURATION_SET: config.sesConfigurationSet } : {}),
+    SUPPORT_EMAIL: config.supportEmail,
+    SUPPORT_PHONE: config.supportPhone,
+    SALES_NOTIFICATION_ADDRESS: config.salesNotificationAddress,
+    ALLOWED_ORIGINS: config.allowedOrigins.join(','),
+    SMS_MESSAGES_PER_MONTH: String(config.sms.messagesPerMonth),
+    ...(config.sms.originationNumber ? { SMS_ORIGINATION_NUMBER: config.sms.originationNumber } : {}),
+    DEFAULT_TIME_ZONE: config.defaultTimeZone,
+    POLICY_VERSION: config.policy.version,
+    POWERTOOLS_SERVICE_NAME: 'forecourt',
+  };
+}

@@ -1,0 +1,206 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { functionEnvironment, loadDeploymentConfig } from '../infra/config.js';
+import { HTTP_ROUTES, STREAM_CONSUMERS } from '../shared/routes.js';
+import type { IncomingHttp } from './api-event.js';
+import { startAwsStandIns } from './aws-stand-ins.js';
+import { ensureTable, localDynamoDbClient, startDynamoDbLocal } from './dynamodb-local.js';
+import { startGateway } from './gateway.js';
+import type { LoadedRoute, LocalResponse } from './gateway.js';
+import { startSesLocal } from './ses-local.js';
+import { LocalStaffTokens } from './staff-tokens.js';
+import { StreamRunner } from './stream-runner.js';
+import type { StreamTarget } from './stream-runner.js';
+
+export const REPO_ROOT = resolve(import.meta.dirname, '..');
+export const LOCAL_TABLE_NAME = 'forecourt';
+export const LOCAL_SECRET_ID = 'forecourt/app';
+
+export interface LocalStackOptions {
+  /** Gateway port; `PORT` or 3000 by default. 0 picks a free one. */
+  port?: number;
+  /** Where data and local secrets live; omitted means all in memory (tests). */
+  dataDir?: string;
+  configPath?: string;
+  /** Ports of the emulators; 0 picks free ones. */
+  dynamoDbPort?: number;
+  sesPort?: number;
+  standInsPort?: number;
+}
+
+export interface LocalStack {
+  urls: { api: string; sesInbox: string; dynamoDb: string; awsStandIns: string };
+  streamRunner: StreamRunner;
+  stop(): Promise<void>;
+}
+
+async function freePort(preferred: number | undefined): Promise<number> {
+  if (preferred !== undefined && preferred !== 0) return preferred;
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+/** Local secrets: generated once and kept under the data dir, or per run in memory. */
+function localSecrets(dataDir: string | undefined): { appSecret: string; staffTokenKey: string } {
+  const generate = () => ({
+    appSecret: JSON.stringify({
+      keyring: { current: 'local-1', keys: { 'local-1': randomBytes(32).toString('base64url') } },
+      addressSalt: randomBytes(32).toString('base64url'),
+    }),
+    staffTokenKey: randomBytes(32).toString('base64url'),
+  });
+  if (!dataDir) return generate();
+  const file = join(dataDir, 'local-secrets.json');
+  if (!existsSync(file)) writeFileSync(file, JSON.stringify(generate(), null, 2), { mode: 0o600 });
+  return JSON.parse(readFileSync(file, 'utf8')) as { appSecret: string; staffTokenKey: string };
+}
+
+async function loadHandler<T>(entry: string): Promise<T> {
+  const module = (await import(pathToFileURL(join(REPO_ROOT, entry)).href)) as { handler: T };
+  return module.handler;
+}
+
+function parseJson(request: IncomingHttp): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(request.body.toString('utf8') || '{}');
+    return value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * Starts the whole local stack (SPEC §5): DynamoDB Local, aws-ses-v2-local, the SNS and Secrets
+ * Manager stand-ins, the stream runner and the gateway. The handlers are the real ones; only the
+ * endpoints in their environment differ from AWS.
+ */
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const config = loadDeploymentConfig(options.configPath);
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  const secrets = localSecrets(options.dataDir);
+  const [gatewayPort, dynamoDbPort, sesPort, standInsPort] = await Promise.all([
+    freePort(options.port ?? 3000),
+    freePort(options.dynamoDbPort ?? 0),
+    freePort(options.sesPort ?? 0),
+    freePort(options.standInsPort ?? 0),
+  ]);
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+  };
+
+  try {
+    if (options.dataDir) mkdirSync(join(options.dataDir, 'dynamodb'), { recursive: true });
+    const dynamoDb = await startDynamoDbLocal({ port: dynamoDbPort, ...(options.dataDir ? { dataDir: join(options.dataDir, 'dynamodb') } : {}) });
+    stops.push(dynamoDb.stop);
+    const ses = await startSesLocal(sesPort);
+    stops.push(ses.stop);
+    const standIns = await startAwsStandIns(standInsPort, secrets.appSecret);
+    stops.push(standIns.stop);
+
+    const apiUrl = `http://127.0.0.1:${gatewayPort}`;
+    Object.assign(process.env, {
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_ENDPOINT_URL_DYNAMODB: dynamoDb.endpoint,
+      AWS_ENDPOINT_URL_SESV2: ses.endpoint,
+      AWS_ENDPOINT_URL_SNS: standIns.endpoint,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: standIns.endpoint,
+      POWERTOOLS_DEV: 'true',
+      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+      ...functionEnvironment(
+        { ...config, publicBaseUrl: apiUrl, allowedOrigins: [...config.allowedOrigins, apiUrl] },
+        { tableName: LOCAL_TABLE_NAME, secretId: LOCAL_SECRET_ID },
+      ),
+    });
+
+    const dynamoDbClient = localDynamoDbClient(dynamoDb.endpoint);
+    await ensureTable(dynamoDbClient, LOCAL_TABLE_NAME);
+    const table = await dynamoDbClient.send(new DescribeTableCommand({ TableName: LOCAL_TABLE_NAME }));
+    dynamoDbClient.destroy();
+    const streamArn = table.Table?.LatestStreamArn;
+    if (!streamArn) throw new Error('The local table has no stream');
+
+    const targets: StreamTarget[] = [];
+    for (const consumer of STREAM_CONSUMERS) {
+      targets.push({ name: consumer.name, insertedEntities: consumer.insertedEntities, handler: await loadHandler(consumer.entry) });
+    }
+    const streamsClient = new DynamoDBStreamsClient({
+      endpoint: dynamoDb.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    const streamRunner = new StreamRunner(streamsClient, streamArn, targets);
+    streamRunner.start();
+    stops.push(async () => {
+      streamRunner.stop();
+      streamsClient.destroy();
+    });
+
+    const routes: LoadedRoute[] = [];
+    for (const route of HTTP_ROUTES) routes.push({ ...route, handler: await loadHandler(route.entry) });
+    const staffTokens = new LocalStaffTokens(secrets.staffTokenKey);
+
+    const localRoutes = async (request: IncomingHttp): Promise<LocalResponse | undefined> => {
+      const route = `${request.method} ${request.url.pathname.replace(/\/$/, '')}`;
+      switch (route) {
+        case 'GET /_local/health':
+          return { status: 200, body: { ok: true } };
+        case 'GET /_local/mail':
+          return { status: 200, body: { emails: await ses.emails() } };
+        case 'GET /_local/sms':
+          return { status: 200, body: standIns.outbox };
+        case 'POST /_local/sms/faults': {
+          const failNext = Number(parseJson(request).failNext ?? 0);
+          standIns.failNextSms(Number.isInteger(failNext) && failNext > 0 ? failNext : 0);
+          return { status: 200, body: { failNext } };
+        }
+        case 'POST /_local/tokens': {
+          const body = parseJson(request);
+          const groups = Array.isArray(body.groups) ? body.groups.map(String) : [];
+          if (typeof body.sub !== 'string' || body.sub === '') {
+            return { status: 400, body: { error: { code: 'validation_failed', message: 'sub is required', details: [{ path: 'sub', message: 'is required' }] } } };
+          }
+          try {
+            const token = await staffTokens.issue({ sub: body.sub, groups, ...(typeof body.email === 'string' ? { email: body.email } : {}) });
+            return { status: 200, body: { token } };
+          } catch (error) {
+            return { status: 400, body: { error: { code: 'validation_failed', message: error instanceof Error ? error.message : 'bad groups' } } };
+          }
+        }
+        case 'POST /_local/outbox/drain':
+          await streamRunner.drain();
+          return { status: 200, body: { deadLetters: streamRunner.deadLetters } };
+        case 'GET /_local/dead-letters':
+          return { status: 200, body: streamRunner.deadLetters };
+        default:
+          return undefined;
+      }
+    };
+
+    const gateway = await startGateway({ port: gatewayPort, routes, staffTokens, localRoutes });
+    stops.push(gateway.stop);
+
+    return {
+      urls: { api: gateway.url, sesInbox: ses.endpoint, dynamoDb: dynamoDb.endpoint, awsStandIns: standIns.endpoint },
+      streamRunner,
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
