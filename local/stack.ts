@@ -55,10 +55,7 @@ async function freePort(preferred: number | undefined): Promise<number> {
 /** Local secrets: generated once and kept under the data dir, or per run in memory. */
 function localSecrets(dataDir: string | undefined): { appSecret: string; staffTokenKey: string } {
   const generate = () => ({
-    appSecret: JSON.stringify({
-      keyring: { current: 'local-1', keys: { 'local-1': randomBytes(32).toString('base64url') } },
-      addressSalt: randomBytes(32).toString('base64url'),
-    }),
+    appSecret: JSON.stringify({ seed: randomBytes(32).toString('base64url'), current: 'local-1' }),
     staffTokenKey: randomBytes(32).toString('base64url'),
   });
   if (!dataDir) return generate();

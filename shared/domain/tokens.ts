@@ -22,7 +22,8 @@ export type TokenClaims = TokenScope & { contactId: string; expiresAt: number };
 /** Signing keys by id; `current` is the id that signs new tokens. */
 export interface Keyring {
   current: string;
-  keys: Record<string, string>;
+  /** The secret of a key id, or undefined for an unknown or retired id. */
+  secretFor(keyId: string): string | undefined;
 }
 
 /** How long each purpose stays valid; SPEC §3 sets the floors. */
@@ -52,7 +53,7 @@ function sign(secret: string, signedPart: string): Buffer {
 
 /** Issues a token for one contact and one scope, valid from `nowMs` for the purpose's lifetime. */
 export function issueToken(keyring: Keyring, contactId: string, scope: TokenScope, nowMs: number): string {
-  const secret = keyring.keys[keyring.current];
+  const secret = keyring.secretFor(keyring.current);
   if (!secret) throw new Error(`Keyring has no key for its current id ${keyring.current}`);
   const claims: TokenClaims = {
     ...scope,
@@ -74,7 +75,7 @@ export function verifyToken<P extends TokenPurpose>(
   const parts = token.split('.');
   if (parts.length !== 4 || parts[0] !== VERSION) throw new InvalidTokenError('malformed');
   const [, keyId = '', payload = '', signature = ''] = parts;
-  const secret = Object.hasOwn(keyring.keys, keyId) ? keyring.keys[keyId] : undefined;
+  const secret = keyring.secretFor(keyId);
   if (!secret) throw new InvalidTokenError('unknown_key');
   const expected = sign(secret, `${VERSION}.${keyId}.${payload}`);
   const given = Buffer.from(signature, 'base64url');

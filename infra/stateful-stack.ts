@@ -1,0 +1,113 @@
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import type { StackProps } from 'aws-cdk-lib';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { STAFF_ROLES } from '../shared/domain/staff.js';
+import { TABLE_SCHEMA } from '../shared/table.js';
+
+/**
+ * Everything that holds data or identity and must outlive a redeploy: the table and its key, the
+ * application secret, the dead-letter queues and the staff user pool.
+ */
+export class StatefulStack extends Stack {
+  readonly key: kms.Key;
+  readonly table: dynamodb.TableV2;
+  readonly appSecret: secretsmanager.Secret;
+  readonly outboxDeadLetters: sqs.Queue;
+  readonly userPool: cognito.UserPool;
+
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+
+    this.key = new kms.Key(this, 'DataKey', {
+      description: 'Forecourt: encrypts the table, the secret and the queues',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // CloudWatch alarms publish to the KMS-encrypted alarm topic.
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: ['*'],
+      }),
+    );
+
+    const attribute = (spec: { name: string }) => ({ name: spec.name, type: dynamodb.AttributeType.STRING });
+    this.table = new dynamodb.TableV2(this, 'Table', {
+      partitionKey: attribute(TABLE_SCHEMA.partitionKey),
+      sortKey: attribute(TABLE_SCHEMA.sortKey),
+      billing: dynamodb.Billing.onDemand(),
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+      encryption: dynamodb.TableEncryptionV2.customerManagedKey(this.key),
+      dynamoStream: dynamodb.StreamViewType[TABLE_SCHEMA.streamView],
+      timeToLiveAttribute: TABLE_SCHEMA.timeToLiveAttribute,
+      globalSecondaryIndexes: TABLE_SCHEMA.globalSecondaryIndexes.map((index) => ({
+        indexName: index.indexName,
+        partitionKey: attribute(index.partitionKey),
+        sortKey: attribute(index.sortKey),
+      })),
+    });
+
+    this.appSecret = new secretsmanager.Secret(this, 'AppSecret', {
+      description: 'Forecourt: seed of the link-token keys and the address salt (see shared/domain/app-secrets.ts)',
+      encryptionKey: this.key,
+      removalPolicy: RemovalPolicy.RETAIN,
+      generateSecretString: {
+        secretStringTemplate: JSON.stringify({ current: 'k1' }),
+        generateStringKey: 'seed',
+        passwordLength: 64,
+        excludePunctuation: true,
+      },
+    });
+    Validations.of(this.appSecret).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-SMG4',
+      reason:
+        'The seed is the root of the address salt, which must never change so that suppressions outlive erasure. ' +
+        'Token keys rotate by setting "current" to a new id, which needs no rotation Lambda.',
+    });
+
+    this.outboxDeadLetters = new sqs.Queue(this, 'OutboxDeadLetters', {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: this.key,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.outboxDeadLetters).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-SQS3',
+      reason: 'This queue is itself the dead-letter destination of the outbox stream consumer.',
+    });
+
+    this.userPool = new cognito.UserPool(this, 'StaffUserPool', {
+      selfSignUpEnabled: false,
+      signInAliases: { email: true },
+      mfa: cognito.Mfa.REQUIRED,
+      mfaSecondFactor: { sms: false, otp: true },
+      passwordPolicy: {
+        minLength: 14,
+        requireDigits: true,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireSymbols: true,
+      },
+      accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
+      featurePlan: cognito.FeaturePlan.PLUS,
+      standardThreatProtectionMode: cognito.StandardThreatProtectionMode.FULL_FUNCTION,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    for (const role of STAFF_ROLES) {
+      new cognito.CfnUserPoolGroup(this, `Group-${role}`, {
+        userPoolId: this.userPool.userPoolId,
+        groupName: role,
+        description: `Forecourt staff role "${role}" (SPEC §4)`,
+      });
+    }
+  }
+}

@@ -1,0 +1,274 @@
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import type { StackProps } from 'aws-cdk-lib';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as eventSources from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
+import type { Construct } from 'constructs';
+import { HTTP_ROUTES, STREAM_CONSUMERS, functionName } from '../shared/routes.js';
+import { TABLE_SCHEMA } from '../shared/table.js';
+import type { DeploymentConfig } from './config.js';
+import { ForecourtFunction } from './constructs/forecourt-function.js';
+
+export interface StatelessStackProps extends StackProps {
+  config: DeploymentConfig;
+  key: kms.IKey;
+  table: dynamodb.ITableV2;
+  appSecret: secretsmanager.ISecret;
+  outboxDeadLetters: sqs.IQueue;
+  userPool: cognito.IUserPool;
+}
+
+/** Requests per 5 minutes per IP on the public routes before WAF blocks (its minimum window). */
+const PUBLIC_RATE_LIMIT_PER_5_MIN = 300;
+
+/** The error shape of SPEC §3 for answers API Gateway gives itself. */
+const errorTemplate = (code: string, message: string) =>
+  `{"error":{"code":"${code}","message":"${message}","requestId":"$context.requestId"}}`;
+
+/**
+ * Everything that can be replaced freely: the REST API and its WAF, the functions built from the
+ * one route table, the outbox stream consumer, and the alarms.
+ */
+export class StatelessStack extends Stack {
+  readonly api: apigateway.RestApi;
+
+  constructor(scope: Construct, id: string, props: StatelessStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    // Stateful resources are referenced by ARN, so that every grant lands on this stack's roles and
+    // never edits a key, table or queue policy over there (which would make the stacks depend on each other).
+    const key = kms.Key.fromKeyArn(this, 'DataKey', props.key.keyArn);
+    const table = dynamodb.TableV2.fromTableAttributes(this, 'Table', {
+      tableArn: props.table.tableArn,
+      tableStreamArn: props.table.tableStreamArn,
+      encryptionKey: key,
+    });
+    const outboxDeadLetters = sqs.Queue.fromQueueAttributes(this, 'OutboxDeadLetters', {
+      // No keyArn: the functions' own grant on the data key already covers sending to it.
+      queueArn: props.outboxDeadLetters.queueArn,
+    });
+    const data = {
+      tableArn: props.table.tableArn,
+      tableName: props.table.tableName,
+      indexNames: TABLE_SCHEMA.globalSecondaryIndexes.map((index) => index.indexName),
+      appSecretArn: props.appSecret.secretArn,
+      keyArn: props.key.keyArn,
+    };
+
+    const alarmTopic = new sns.Topic(this, 'AlarmTopic', { masterKey: key, enforceSSL: true });
+    const alarmAction = new cloudwatchActions.SnsAction(alarmTopic);
+
+    const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', { retention: logs.RetentionDays.ONE_YEAR });
+    this.api = new apigateway.RestApi(this, 'Api', {
+      restApiName: 'forecourt',
+      description: 'Forecourt public and admin API',
+      cloudWatchRole: true,
+      deployOptions: {
+        stageName: 'v1',
+        throttlingRateLimit: 50,
+        throttlingBurstLimit: 100,
+        tracingEnabled: true,
+        loggingLevel: apigateway.MethodLoggingLevel.ERROR,
+        // Request bodies hold personal data: never log them.
+        dataTraceEnabled: false,
+        accessLogDestination: new apigateway.LogGroupLogDestination(accessLogs),
+        accessLogFormat: apigateway.AccessLogFormat.jsonWithStandardFields({
+          caller: false,
+          httpMethod: true,
+          ip: true,
+          protocol: true,
+          requestTime: true,
+          resourcePath: true,
+          responseLength: true,
+          status: true,
+          user: false,
+        }),
+      },
+    });
+
+    const gatewayErrors: [apigateway.ResponseType, string, string, string][] = [
+      [apigateway.ResponseType.UNAUTHORIZED, '401', 'unauthorized', 'A valid staff token is required.'],
+      [apigateway.ResponseType.ACCESS_DENIED, '403', 'forbidden', 'Your role may not do this.'],
+      [apigateway.ResponseType.MISSING_AUTHENTICATION_TOKEN, '404', 'not_found', 'No such route.'],
+      [apigateway.ResponseType.REQUEST_TOO_LARGE, '413', 'payload_too_large', 'The request body is too large.'],
+      [apigateway.ResponseType.THROTTLED, '429', 'rate_limited', 'Too many requests; retry later.'],
+      [apigateway.ResponseType.DEFAULT_5XX, '500', 'internal_error', 'Something went wrong on our side.'],
+    ];
+    for (const [type, statusCode, code, message] of gatewayErrors) {
+      this.api.addGatewayResponse(`Gateway-${code}`, {
+        type,
+        statusCode,
+        responseHeaders: {
+          'X-Request-Id': 'context.requestId',
+          'X-Content-Type-Options': "'nosniff'",
+          ...(code === 'rate_limited' ? { 'Retry-After': "'60'" } : {}),
+        },
+        templates: { 'application/json': errorTemplate(code, message) },
+      });
+    }
+
+    const authorizer = new apigateway.CognitoUserPoolsAuthorizer(this, 'StaffAuthorizer', {
+      cognitoUserPools: [props.userPool],
+    });
+
+    const functions = new Map<string, ForecourtFunction>();
+    const functionFor = (entry: string): ForecourtFunction => {
+      let fn = functions.get(entry);
+      if (!fn) {
+        fn = new ForecourtFunction(this, functionName(entry), { entry, config, data });
+        functions.set(entry, fn);
+      }
+      return fn;
+    };
+
+    const publicMethods: apigateway.Method[] = [];
+    for (const route of HTTP_ROUTES) {
+      const fn = functionFor(route.entry).function;
+      const resource = this.api.root.resourceForPath(route.path);
+      const integration = new apigateway.LambdaIntegration(fn);
+      if (route.access === 'staff') {
+        resource.addMethod(route.method, integration, {
+          authorizer,
+          authorizationType: apigateway.AuthorizationType.COGNITO,
+        });
+      } else {
+        publicMethods.push(resource.addMethod(route.method, integration));
+      }
+      // The handler's middleware answers CORS preflight for the configured origins only.
+      if (!resource.node.tryFindChild('OPTIONS')) publicMethods.push(resource.addMethod('OPTIONS', integration));
+    }
+    for (const method of publicMethods) {
+      Validations.of(method).acknowledge(
+        { id: 'AwsSolutions::AwsSolutions-APIG4', reason: 'A public website route (SPEC §3): visitors are anonymous; WAF rate-limits it.' },
+        { id: 'AwsSolutions::AwsSolutions-COG4', reason: 'A public website route (SPEC §3): there is no user to authenticate.' },
+      );
+    }
+    Validations.of(this.api).acknowledge(
+      {
+        id: 'AwsSolutions::AwsSolutions-APIG2',
+        reason: 'Every handler validates its body with a strict zod schema and answers the errors of SPEC §3.',
+      },
+      {
+        id: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+        reason: "API Gateway's account-level CloudWatch role uses the AWS-managed push-to-logs policy.",
+      },
+    );
+
+    for (const consumer of STREAM_CONSUMERS) {
+      const fn = functionFor(consumer.entry).function;
+      fn.addEventSource(
+        new eventSources.DynamoEventSource(table, {
+          startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+          batchSize: 10,
+          bisectBatchOnError: true,
+          retryAttempts: 10,
+          maxRecordAge: Duration.hours(24),
+          reportBatchItemFailures: true,
+          onFailure: new eventSources.SqsDlq(outboxDeadLetters),
+          filters: [
+            lambda.FilterCriteria.filter({
+              eventName: lambda.FilterRule.isEqual('INSERT'),
+              dynamodb: { NewImage: { entity: { S: lambda.FilterRule.or(...consumer.insertedEntities) } } },
+            }),
+          ],
+        }),
+      );
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['ses:SendEmail'],
+          resources: [
+            this.formatArn({ service: 'ses', resource: 'identity', resourceName: config.senderAddress }),
+            this.formatArn({ service: 'ses', resource: 'identity', resourceName: config.senderAddress.split('@')[1] ?? '' }),
+            ...(config.sesConfigurationSet
+              ? [this.formatArn({ service: 'ses', resource: 'configuration-set', resourceName: config.sesConfigurationSet })]
+              : []),
+          ],
+        }),
+      );
+      // SMS to a phone number has no resource ARN: SNS only accepts "*" for direct publishes.
+      fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: ['*'] }));
+
+      new cloudwatch.Alarm(this, `${functionName(consumer.entry)}DeadLettersAlarm`, {
+        alarmDescription: `Outbox records that kept failing (${consumer.name}): messages owed to people were not sent.`,
+        metric: outboxDeadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }),
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }).addAlarmAction(alarmAction);
+      new cloudwatch.Alarm(this, `${functionName(consumer.entry)}IteratorAgeAlarm`, {
+        alarmDescription: `The ${consumer.name} stream consumer is falling behind.`,
+        metric: fn.metric('IteratorAge', { statistic: 'Maximum', period: Duration.minutes(1) }),
+        threshold: Duration.minutes(5).toMilliseconds(),
+        evaluationPeriods: 3,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }).addAlarmAction(alarmAction);
+    }
+
+    for (const fn of functions.values()) {
+      new cloudwatch.Alarm(this, `${fn.node.id}ErrorsAlarm`, {
+        alarmDescription: `Errors in ${fn.node.id}.`,
+        metric: fn.function.metricErrors({ period: Duration.minutes(5) }),
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }).addAlarmAction(alarmAction);
+    }
+
+    const webAcl = new wafv2.CfnWebACL(this, 'WebAcl', {
+      scope: 'REGIONAL',
+      defaultAction: { allow: {} },
+      visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: 'forecourt-web-acl', sampledRequestsEnabled: true },
+      rules: [
+        {
+          name: 'public-rate-limit',
+          priority: 0,
+          action: { block: { customResponse: { responseCode: 429, responseHeaders: [{ name: 'Retry-After', value: '300' }] } } },
+          statement: {
+            rateBasedStatement: {
+              limit: PUBLIC_RATE_LIMIT_PER_5_MIN,
+              aggregateKeyType: 'IP',
+              // Only the public routes: staff traffic is authenticated and throttled by the stage.
+              scopeDownStatement: {
+                notStatement: {
+                  statement: {
+                    byteMatchStatement: {
+                      fieldToMatch: { uriPath: {} },
+                      positionalConstraint: 'STARTS_WITH',
+                      searchString: '/v1/admin',
+                      textTransformations: [{ priority: 0, type: 'LOWERCASE' }],
+                    },
+                  },
+                },
+              },
+            },
+          },
+          visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: 'public-rate-limit', sampledRequestsEnabled: true },
+        },
+        {
+          name: 'aws-common-rules',
+          priority: 1,
+          overrideAction: { none: {} },
+          statement: { managedRuleGroupStatement: { vendorName: 'AWS', name: 'AWSManagedRulesCommonRuleSet' } },
+          visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: 'aws-common-rules', sampledRequestsEnabled: true },
+        },
+      ],
+    });
+    new wafv2.CfnWebACLAssociation(this, 'WebAclAssociation', {
+      resourceArn: this.api.deploymentStage.stageArn,
+      webAclArn: webAcl.attrArn,
+    });
+  }
+}
