@@ -1,6 +1,5 @@
 import { DynamoDbRecipientDirectory } from './adapters/dynamodb/recipient-directory.js';
 import { DynamoDbSendLedger } from './adapters/dynamodb/send-ledger.js';
-import { SecretsManagerSource } from './adapters/secrets-manager/secrets-source.js';
 import { SesMailer } from './adapters/ses/mailer.js';
 import { SnsSmsSender } from './adapters/sns/sms-sender.js';
 import type { RuntimeConfig } from './config.js';
@@ -9,7 +8,7 @@ import { createSendGate } from './domain/sending/send-gate.js';
 import type { SendGate } from './domain/sending/send-gate.js';
 import { systemClock } from './ports/clock.js';
 import type { RecipientDirectory } from './ports/recipient-directory.js';
-import type { SecretsSource } from './ports/secrets.js';
+import { secretsSource } from './adapters/secrets-manager/secrets-source.js';
 
 /**
  * The composition root: the AWS adapters behind each port, built once per sandbox from config.
@@ -25,14 +24,6 @@ export function brandOf(config: RuntimeConfig): Brand {
     supportEmail: config.SUPPORT_EMAIL,
     supportPhone: config.SUPPORT_PHONE,
   };
-}
-
-let secrets: SecretsSource | undefined;
-
-/** The application secrets, read from Secrets Manager once per sandbox. */
-export function secretsSource(config: RuntimeConfig): SecretsSource {
-  secrets ??= new SecretsManagerSource(config.SECRET_ID);
-  return secrets;
 }
 
 /** The recipient directory over the table. */

@@ -12,7 +12,7 @@ const phone = z.pipe(
   z.transform((value, context) => {
     const e164 = toE164(value);
     if (e164) return e164;
-    context.issues.push({ code: 'custom', input: value, message: 'must be a valid phone number' });
+    context.issues.push({ code: 'custom', input: value, message: 'must be a valid North American (+1) phone number' });
     return z.NEVER;
   }),
 );

@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import { join } from 'node:path';
 import { functionEnvironment } from '../config.js';
 import type { DeploymentConfig } from '../config.js';
+import { BUNDLE_ALIASES, BUNDLE_TARGET, ESM_REQUIRE_BANNER } from '../bundling.js';
 
 const REPO_ROOT = join(import.meta.dirname, '..', '..');
 
@@ -52,7 +53,7 @@ export class ForecourtFunction extends Construct {
       },
       bundling: {
         format: nodejs.OutputFormat.ESM,
-        target: 'node22',
+        target: BUNDLE_TARGET,
         platform: 'node',
         minify: true,
         sourceMap: true,
@@ -60,7 +61,8 @@ export class ForecourtFunction extends Construct {
         // Bundle the SDK clients the code imports rather than use the runtime's copy (SPEC §7).
         bundleAwsSDK: true,
         externalModules: [],
-        banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+        banner: ESM_REQUIRE_BANNER,
+        esbuildArgs: Object.fromEntries(Object.entries(BUNDLE_ALIASES).map(([name, path]) => [`--alias:${name}`, path])),
         forceDockerBundling: false,
       },
     });

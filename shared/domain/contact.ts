@@ -1,4 +1,6 @@
-import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
+import { parsePhoneNumberFromString } from 'libphonenumber-js/core';
+import type { MetadataJson } from 'libphonenumber-js/core';
+import phoneMetadata from './phone-metadata.json' with { type: 'json' };
 
 /** The dealership types SPEC §3 allows on an inquiry. */
 export const DEALERSHIP_TYPES = [
@@ -20,9 +22,10 @@ export function normaliseEmail(email: string): string {
 
 /**
  * Parses a phone number as typed on a US form into E.164, or returns undefined when it is not a
- * valid number. US is the default region because the product serves US dealerships.
+ * valid number. US is the default region; numbers of the North American Numbering Plan (+1: US,
+ * Canada and the Caribbean) are accepted, which is where the SMS channel can reach.
  */
 export function toE164(phone: string): string | undefined {
-  const parsed = parsePhoneNumberFromString(phone.trim(), 'US');
+  const parsed = parsePhoneNumberFromString(phone.trim(), 'US', phoneMetadata as unknown as MetadataJson);
   return parsed?.isValid() ? parsed.number : undefined;
 }

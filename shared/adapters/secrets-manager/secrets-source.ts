@@ -32,3 +32,11 @@ export class SecretsManagerSource implements SecretsSource {
     return this.cached.value;
   }
 }
+
+let shared: SecretsManagerSource | undefined;
+
+/** The process's one secrets source for `secretId`, so every port shares one cached read. */
+export function secretsSource(config: { SECRET_ID: string }): SecretsManagerSource {
+  shared ??= new SecretsManagerSource(config.SECRET_ID);
+  return shared;
+}
