@@ -9,7 +9,10 @@ import { StatelessStack } from './stateless-stack.js';
 export function buildApp(app: App, configPath: string): { stateful: StatefulStack; stateless: StatelessStack } {
   const config = loadDeploymentConfig(configPath);
   const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
-  const stateful = new StatefulStack(app, 'ForecourtStateful', { env, description: 'Forecourt data: table, key, secret, queues, staff pool' });
+  const stateful = new StatefulStack(app, 'ForecourtStateful', {
+    env,
+    description: 'Forecourt data: table, key, secret, queues, staff pool',
+  });
   const stateless = new StatelessStack(app, 'ForecourtStateless', {
     env,
     description: 'Forecourt API, functions and alarms',

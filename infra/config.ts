@@ -19,7 +19,10 @@ export const deploymentConfigSchema = z.strictObject({
   thankYouUrl: z.url(),
   allowedOrigins: z.array(z.url()).min(1),
   sms: z.strictObject({
-    originationNumber: z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number').optional(),
+    originationNumber: z
+      .string()
+      .regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number')
+      .optional(),
     messagesPerMonth: z.number().int().min(1).max(31),
   }),
   defaultTimeZone: z.string().refine((zone) => {

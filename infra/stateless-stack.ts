@@ -150,7 +150,10 @@ export class StatelessStack extends Stack {
     }
     for (const method of publicMethods) {
       Validations.of(method).acknowledge(
-        { id: 'AwsSolutions::AwsSolutions-APIG4', reason: 'A public website route (SPEC §3): visitors are anonymous; WAF rate-limits it.' },
+        {
+          id: 'AwsSolutions::AwsSolutions-APIG4',
+          reason: 'A public website route (SPEC §3): visitors are anonymous; WAF rate-limits it.',
+        },
         { id: 'AwsSolutions::AwsSolutions-COG4', reason: 'A public website route (SPEC §3): there is no user to authenticate.' },
       );
     }

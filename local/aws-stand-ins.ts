@@ -46,7 +46,14 @@ export async function startAwsStandIns(port: number, secretString: string): Prom
     if (target === 'secretsmanager.GetSecretValue') {
       const { SecretId } = JSON.parse(body) as { SecretId: string };
       response.writeHead(200, { 'Content-Type': 'application/x-amz-json-1.1' });
-      response.end(JSON.stringify({ ARN: `arn:aws:secretsmanager:us-east-1:000000000000:secret:${SecretId}`, Name: SecretId, SecretString: secretString, VersionId: 'local' }));
+      response.end(
+        JSON.stringify({
+          ARN: `arn:aws:secretsmanager:us-east-1:000000000000:secret:${SecretId}`,
+          Name: SecretId,
+          SecretString: secretString,
+          VersionId: 'local',
+        }),
+      );
       return;
     }
     const params = new URLSearchParams(body);
@@ -61,7 +68,12 @@ export async function startAwsStandIns(port: number, secretString: string): Prom
         return;
       }
       const messageId = randomUUID();
-      outbox.push({ to: params.get('PhoneNumber') ?? '', body: params.get('Message') ?? '', at: new Date().toISOString(), messageId });
+      outbox.push({
+        to: params.get('PhoneNumber') ?? '',
+        body: params.get('Message') ?? '',
+        at: new Date().toISOString(),
+        messageId,
+      });
       response.writeHead(200, { 'Content-Type': 'text/xml' });
       response.end(
         `<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult><MessageId>${xmlEscape(messageId)}</MessageId></PublishResult>` +
@@ -70,7 +82,9 @@ export async function startAwsStandIns(port: number, secretString: string): Prom
       return;
     }
     response.writeHead(400, { 'Content-Type': 'text/xml' });
-    response.end('<ErrorResponse><Error><Type>Sender</Type><Code>InvalidAction</Code><Message>Not supported locally</Message></Error></ErrorResponse>');
+    response.end(
+      '<ErrorResponse><Error><Type>Sender</Type><Code>InvalidAction</Code><Message>Not supported locally</Message></Error></ErrorResponse>',
+    );
   });
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
 

@@ -83,7 +83,9 @@ export async function startGateway(options: {
 
       const candidates = options.routes
         .map((route) => ({ route, params: matchPath(route.path, url.pathname) }))
-        .filter((candidate): candidate is { route: LoadedRoute; params: Record<string, string> } => candidate.params !== undefined);
+        .filter(
+          (candidate): candidate is { route: LoadedRoute; params: Record<string, string> } => candidate.params !== undefined,
+        );
       // A CORS preflight goes to the path's handler, whose middleware answers it.
       const match = candidates.find(({ route }) => route.method === incoming.method || incoming.method === 'OPTIONS');
       if (!match) return sendJson(res, 404, gatewayError('not_found', 'No such route.'));

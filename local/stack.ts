@@ -100,7 +100,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
   try {
     if (options.dataDir) mkdirSync(join(options.dataDir, 'dynamodb'), { recursive: true });
-    const dynamoDb = await startDynamoDbLocal({ port: dynamoDbPort, ...(options.dataDir ? { dataDir: join(options.dataDir, 'dynamodb') } : {}) });
+    const dynamoDb = await startDynamoDbLocal({
+      port: dynamoDbPort,
+      ...(options.dataDir ? { dataDir: join(options.dataDir, 'dynamodb') } : {}),
+    });
     stops.push(dynamoDb.stop);
     const ses = await startSesLocal(sesPort);
     stops.push(ses.stop);
@@ -133,7 +136,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const targets: StreamTarget[] = [];
     for (const consumer of STREAM_CONSUMERS) {
-      targets.push({ name: consumer.name, insertedEntities: consumer.insertedEntities, handler: await loadHandler(consumer.entry) });
+      targets.push({
+        name: consumer.name,
+        insertedEntities: consumer.insertedEntities,
+        handler: await loadHandler(consumer.entry),
+      });
     }
     const streamsClient = new DynamoDBStreamsClient({
       endpoint: dynamoDb.endpoint,
@@ -169,13 +176,29 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           const body = parseJson(request);
           const groups = Array.isArray(body.groups) ? body.groups.map(String) : [];
           if (typeof body.sub !== 'string' || body.sub === '') {
-            return { status: 400, body: { error: { code: 'validation_failed', message: 'sub is required', details: [{ path: 'sub', message: 'is required' }] } } };
+            return {
+              status: 400,
+              body: {
+                error: {
+                  code: 'validation_failed',
+                  message: 'sub is required',
+                  details: [{ path: 'sub', message: 'is required' }],
+                },
+              },
+            };
           }
           try {
-            const token = await staffTokens.issue({ sub: body.sub, groups, ...(typeof body.email === 'string' ? { email: body.email } : {}) });
+            const token = await staffTokens.issue({
+              sub: body.sub,
+              groups,
+              ...(typeof body.email === 'string' ? { email: body.email } : {}),
+            });
             return { status: 200, body: { token } };
           } catch (error) {
-            return { status: 400, body: { error: { code: 'validation_failed', message: error instanceof Error ? error.message : 'bad groups' } } };
+            return {
+              status: 400,
+              body: { error: { code: 'validation_failed', message: error instanceof Error ? error.message : 'bad groups' } },
+            };
           }
         }
         case 'POST /_local/outbox/drain':

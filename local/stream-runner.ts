@@ -37,7 +37,9 @@ function toLambdaRecord(record: StreamRecord, streamArn: string): DynamoDBRecord
     awsRegion: 'us-east-1',
     eventSourceARN: streamArn,
     dynamodb: {
-      ApproximateCreationDateTime: data.ApproximateCreationDateTime ? Math.floor(data.ApproximateCreationDateTime.getTime() / 1000) : undefined,
+      ApproximateCreationDateTime: data.ApproximateCreationDateTime
+        ? Math.floor(data.ApproximateCreationDateTime.getTime() / 1000)
+        : undefined,
       Keys: data.Keys as NonNullable<DynamoDBRecord['dynamodb']>['Keys'],
       NewImage: data.NewImage as NonNullable<DynamoDBRecord['dynamodb']>['NewImage'],
       OldImage: data.OldImage as NonNullable<DynamoDBRecord['dynamodb']>['OldImage'],
@@ -125,7 +127,11 @@ export class StreamRunner {
         }
         const records = (page.Records ?? []).map((record) => toLambdaRecord(record, this.streamArn));
         read += records.length;
-        for (const target of this.targets) await this.deliver(target, records.filter((record) => matches(target, record)));
+        for (const target of this.targets)
+          await this.deliver(
+            target,
+            records.filter((record) => matches(target, record)),
+          );
         iterator = page.NextShardIterator ?? null;
         this.iterators.set(shardId, iterator);
         if (records.length === 0) break;
@@ -159,7 +165,9 @@ export class StreamRunner {
       if (attempt >= MAX_ATTEMPTS) {
         const [dead, ...rest] = queue;
         this.deadLetters.push({ target: target.name, sequenceNumber: dead?.dynamodb?.SequenceNumber ?? '', error: failure });
-        console.error(`[stream-runner] ${target.name}: record ${dead?.dynamodb?.SequenceNumber} dead-lettered after ${attempt} attempts`);
+        console.error(
+          `[stream-runner] ${target.name}: record ${dead?.dynamodb?.SequenceNumber} dead-lettered after ${attempt} attempts`,
+        );
         queue = rest;
         attempt = 1;
         continue;

@@ -7,7 +7,12 @@ import * as z from 'zod/mini';
  */
 const listOf = z.pipe(
   z.string(),
-  z.transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean)),
+  z.transform((value) =>
+    value
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean),
+  ),
 );
 
 const runtimeSchema = z.object({

@@ -20,21 +20,19 @@ const phone = z.pipe(
 /** `POST /inquiries` (SPEC §3). Strict: an unknown field is a 400 that names it. */
 export const inquirySchema = z
   .strictObject({
-    name: z.string().check(
-      z.minLength(1, 'is required'),
-      maxChars(120),
-      z.regex(NO_CONTROL_CHARACTERS, 'must not contain control characters'),
-    ),
+    name: z
+      .string()
+      .check(z.minLength(1, 'is required'), maxChars(120), z.regex(NO_CONTROL_CHARACTERS, 'must not contain control characters')),
     email: z.optional(z.email('must be a valid email address').check(maxChars(254))),
     phone: z.optional(phone),
     companyName: z.optional(z.string().check(maxChars(160))),
     dealershipType: z.optional(z.enum(DEALERSHIP_TYPES)),
     topic: z._default(z.enum(INQUIRY_TOPICS), 'general'),
     message: z.optional(z.string().check(maxChars(5000))),
-    consent: z._default(
-      z.strictObject({ email: z._default(z.boolean(), false), sms: z._default(z.boolean(), false) }),
-      { email: false, sms: false },
-    ),
+    consent: z._default(z.strictObject({ email: z._default(z.boolean(), false), sms: z._default(z.boolean(), false) }), {
+      email: false,
+      sms: false,
+    }),
     timezone: z.optional(z.string().check(z.refine(isKnownTimeZone, 'must be an IANA time zone name'))),
     pageUrl: z.optional(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).check(maxChars(2048))),
     website: z.optional(z.string()),
@@ -48,7 +46,15 @@ export const inquirySchema = z
 
 export type InquiryBody = z.output<typeof inquirySchema>;
 
-const CHECKBOX_VALUES: Record<string, boolean> = { on: true, true: true, yes: true, '1': true, off: false, false: false, '0': false };
+const CHECKBOX_VALUES: Record<string, boolean> = {
+  on: true,
+  true: true,
+  yes: true,
+  '1': true,
+  off: false,
+  false: false,
+  '0': false,
+};
 
 /**
  * Shapes an HTML form (or a JSON body) for the schema: empty optional fields count as absent, and
@@ -64,6 +70,10 @@ export function fromSubmittedFields(body: unknown, isForm: boolean): unknown {
   const { consentEmail, consentSms, ...rest } = fields;
   if (consentEmail === undefined && consentSms === undefined) return rest;
   const checkbox = (value: unknown) =>
-    value === undefined ? false : typeof value === 'string' && value.toLowerCase() in CHECKBOX_VALUES ? CHECKBOX_VALUES[value.toLowerCase()] : value;
+    value === undefined
+      ? false
+      : typeof value === 'string' && value.toLowerCase() in CHECKBOX_VALUES
+        ? CHECKBOX_VALUES[value.toLowerCase()]
+        : value;
   return { ...rest, consent: { email: checkbox(consentEmail), sms: checkbox(consentSms) } };
 }

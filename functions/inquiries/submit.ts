@@ -4,6 +4,7 @@ import { runtimeConfig } from '../../shared/config.js';
 import { ValidationError } from '../../shared/domain/errors.js';
 import type { InquiryReceipt } from '../../shared/domain/inquiries/inquiry.js';
 import { submitInquiry } from '../../shared/domain/inquiries/submit-inquiry.js';
+import type { SubmitInquiryDeps } from '../../shared/domain/inquiries/submit-inquiry.js';
 import { visitMetadata } from '../../shared/domain/visit.js';
 import { httpHandler } from '../../shared/http/handler.js';
 import { header, prefersHtml } from '../../shared/http/headers.js';
@@ -16,14 +17,6 @@ import { secretsSource } from '../../shared/adapters/secrets-manager/secrets-sou
 import { fromSubmittedFields, inquirySchema } from './schema.js';
 
 const config = runtimeConfig();
-const deps = {
-  store: new DynamoDbInquiryStore(config.TABLE_NAME),
-  secrets: secretsSource(config),
-  clock: systemClock,
-  newId: ulid,
-  brandName: config.BRAND_NAME,
-  policyVersion: config.POLICY_VERSION,
-};
 
 const MAX_IDEMPOTENCY_KEY_LENGTH = 128;
 
@@ -37,32 +30,56 @@ function idempotencyKeyOf(event: HttpEvent): string | undefined {
 }
 
 function isHoneypotFilled(fields: unknown): boolean {
-  return typeof fields === 'object' && fields !== null && 'website' in fields && Boolean((fields as { website: unknown }).website);
+  return (
+    typeof fields === 'object' && fields !== null && 'website' in fields && Boolean((fields as { website: unknown }).website)
+  );
 }
 
-function respond(event: HttpEvent, receipt: InquiryReceipt): HttpResult {
-  if (event.bodyType === 'form' && prefersHtml(header(event, 'accept'))) return seeOther(config.THANK_YOU_URL);
+function respond(event: HttpEvent, receipt: InquiryReceipt, thankYouUrl: string): HttpResult {
+  if (event.bodyType === 'form' && prefersHtml(header(event, 'accept'))) return seeOther(thankYouUrl);
   return json(201, receipt);
 }
 
-/** `POST /inquiries`: validate, capture, answer; follow-ups leave later from the outbox. */
-export const handler = httpHandler(
-  async (event) => {
-    const fields = fromSubmittedFields(event.parsedBody, event.bodyType === 'form');
-    const idempotencyKey = idempotencyKeyOf(event);
-    if (isHoneypotFilled(fields)) {
-      logger.info('Honeypot filled; inquiry discarded');
-      return respond(event, { inquiryId: ulid(), contactId: ulid() });
-    }
-    const { website: _honeypot, ...input } = validate(inquirySchema, fields);
-    const visit = visitMetadata({
-      ip: event.requestContext.identity.sourceIp,
-      userAgent: header(event, 'user-agent'),
-      acceptLanguage: header(event, 'accept-language'),
-    });
-    const receipt = await submitInquiry(deps, input, visit, idempotencyKey);
-    logger.info('Inquiry captured', { ...receipt, topic: input.topic, consentEmail: input.consent.email, consentSms: input.consent.sms });
-    return respond(event, receipt);
+/**
+ * `POST /inquiries`: validate, capture, answer; follow-ups leave later from the outbox. Built over
+ * its ports so that the bench can measure the middleware with storage stubbed.
+ */
+export function createSubmitInquiryHandler(deps: SubmitInquiryDeps, thankYouUrl: string) {
+  return httpHandler(
+    async (event) => {
+      const fields = fromSubmittedFields(event.parsedBody, event.bodyType === 'form');
+      const idempotencyKey = idempotencyKeyOf(event);
+      if (isHoneypotFilled(fields)) {
+        logger.info('Honeypot filled; inquiry discarded');
+        return respond(event, { inquiryId: ulid(), contactId: ulid() }, thankYouUrl);
+      }
+      const { website: _honeypot, ...input } = validate(inquirySchema, fields);
+      const visit = visitMetadata({
+        ip: event.requestContext.identity.sourceIp,
+        userAgent: header(event, 'user-agent'),
+        acceptLanguage: header(event, 'accept-language'),
+      });
+      const receipt = await submitInquiry(deps, input, visit, idempotencyKey);
+      logger.info('Inquiry captured', {
+        ...receipt,
+        topic: input.topic,
+        consentEmail: input.consent.email,
+        consentSms: input.consent.sms,
+      });
+      return respond(event, receipt, thankYouUrl);
+    },
+    { body: ['json', 'form'] },
+  );
+}
+
+export const handler = createSubmitInquiryHandler(
+  {
+    store: new DynamoDbInquiryStore(config.TABLE_NAME),
+    secrets: secretsSource(config),
+    clock: systemClock,
+    newId: ulid,
+    brandName: config.BRAND_NAME,
+    policyVersion: config.POLICY_VERSION,
   },
-  { body: ['json', 'form'] },
+  config.THANK_YOU_URL,
 );

@@ -26,8 +26,10 @@ function derive(seed: string, label: string): string {
 /** Parses the stored secret; throws naming what is missing. */
 export function parseAppSecret(text: string): AppSecrets {
   const value = JSON.parse(text) as Partial<StoredAppSecret>;
-  if (typeof value.seed !== 'string' || value.seed.length < 32) throw new Error('The application secret needs a seed of 32 or more characters');
-  if (typeof value.current !== 'string' || !KEY_ID.test(value.current)) throw new Error('The application secret needs a current key id');
+  if (typeof value.seed !== 'string' || value.seed.length < 32)
+    throw new Error('The application secret needs a seed of 32 or more characters');
+  if (typeof value.current !== 'string' || !KEY_ID.test(value.current))
+    throw new Error('The application secret needs a current key id');
   const { seed, current } = value;
   const explicit = value.keys ?? {};
   const retired = new Set(value.retired ?? []);

@@ -30,8 +30,7 @@ export type Preferences = Partial<Record<PreferenceKey, boolean>>;
 
 /** What the visitor saw next to each inquiry-form checkbox; its hash goes in the ledger. */
 export const INQUIRY_CONSENT_WORDING: Record<Channel, (brand: string) => string> = {
-  email: (brand) =>
-    `Yes, ${brand} may email me newsletters, product updates and offers. I can unsubscribe at any time.`,
+  email: (brand) => `Yes, ${brand} may email me newsletters, product updates and offers. I can unsubscribe at any time.`,
   sms: (brand) =>
     `Yes, ${brand} may text me newsletters, product updates and offers at the number above. ` +
     'Msg & data rates may apply. Reply STOP to opt out, HELP for help. Consent is not a condition of purchase.',

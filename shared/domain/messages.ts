@@ -47,12 +47,7 @@ export interface ProviderReceipt {
 
 /** Why one message was not sent, or that it was. */
 export type SendOutcome =
-  | 'sent'
-  | 'already_sent'
-  | 'skipped_opted_out'
-  | 'skipped_suppressed'
-  | 'skipped_no_address'
-  | 'deferred_quiet_hours';
+  'sent' | 'already_sent' | 'skipped_opted_out' | 'skipped_suppressed' | 'skipped_no_address' | 'deferred_quiet_hours';
 
 /** The channel a category/topic pair uses in a log or ledger line. */
 export type MessageScope = { channel: Channel; category: Category };

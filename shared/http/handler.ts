@@ -28,6 +28,7 @@ export function httpHandler(handler: HttpRequestHandler, options: HttpHandlerOpt
     .use(responseHeaders({ allowedOrigins: () => runtimeConfig().ALLOWED_ORIGINS }))
     .use(jsonErrors());
   if (options.roles) stack.use(requireRole(options.roles));
-  if (options.body) stack.use(parseBody({ accept: options.body, ...(options.maxBodyBytes ? { maxBytes: options.maxBodyBytes } : {}) }));
+  if (options.body)
+    stack.use(parseBody({ accept: options.body, ...(options.maxBodyBytes ? { maxBytes: options.maxBodyBytes } : {}) }));
   return stack.handler(handler);
 }

@@ -16,7 +16,11 @@ function describe(issue: Issue): string {
     case 'invalid_value':
       return `must be one of ${issue.values.map(String).join(', ')}`;
     case 'invalid_format':
-      return issue.format === 'email' ? 'must be a valid email address' : issue.format === 'url' ? 'must be an http(s) URL' : 'has the wrong format';
+      return issue.format === 'email'
+        ? 'must be a valid email address'
+        : issue.format === 'url'
+          ? 'must be an http(s) URL'
+          : 'has the wrong format';
     default:
       return 'is not valid';
   }

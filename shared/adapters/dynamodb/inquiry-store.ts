@@ -80,7 +80,12 @@ function consentPuts(tableName: string, record: InquiryRecord): TransactWriteIte
   return record.consentEvents.map((event) => ({
     Put: {
       TableName: tableName,
-      Item: toItem({ ...keys.consent(record.contactId, event.at, event.channel), entity: 'consent', contactId: record.contactId, ...event }),
+      Item: toItem({
+        ...keys.consent(record.contactId, event.at, event.channel),
+        entity: 'consent',
+        contactId: record.contactId,
+        ...event,
+      }),
       ConditionExpression: 'attribute_not_exists(pk)',
     },
   }));
@@ -152,7 +157,11 @@ export class DynamoDbInquiryStore implements InquiryStore {
     return byEmail ?? byPhone ?? contactId;
   }
 
-  async claimIdempotencyKey(keyHash: string, record: IdempotencyRecord, ttlSeconds: number): Promise<IdempotencyRecord | undefined> {
+  async claimIdempotencyKey(
+    keyHash: string,
+    record: IdempotencyRecord,
+    ttlSeconds: number,
+  ): Promise<IdempotencyRecord | undefined> {
     const key = keys.idempotency(keyHash);
     const nowSeconds = Math.floor(Date.now() / 1000);
     try {
@@ -170,9 +179,12 @@ export class DynamoDbInquiryStore implements InquiryStore {
       return undefined;
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      const existing = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: toItem(key), ConsistentRead: true }));
+      const existing = await this.client.send(
+        new GetItemCommand({ TableName: this.tableName, Key: toItem(key), ConsistentRead: true }),
+      );
       const item = unmarshall(existing.Item ?? {}) as Partial<IdempotencyRecord>;
-      if (!item.inquiryId || !item.contactId || !item.requestHash) throw new Error('Idempotency record is incomplete', { cause: error });
+      if (!item.inquiryId || !item.contactId || !item.requestHash)
+        throw new Error('Idempotency record is incomplete', { cause: error });
       return { inquiryId: item.inquiryId, contactId: item.contactId, requestHash: item.requestHash };
     }
   }
@@ -181,7 +193,11 @@ export class DynamoDbInquiryStore implements InquiryStore {
     try {
       const result = await this.client.send(
         new TransactWriteItemsCommand({
-          TransactItems: [contactUpdate(this.tableName, record), inquiryPut(this.tableName, record), ...consentPuts(this.tableName, record)],
+          TransactItems: [
+            contactUpdate(this.tableName, record),
+            inquiryPut(this.tableName, record),
+            ...consentPuts(this.tableName, record),
+          ],
           ReturnConsumedCapacity: this.returnConsumedCapacity,
         }),
       );

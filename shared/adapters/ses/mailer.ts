@@ -23,7 +23,9 @@ export class SesMailer implements Mailer {
           Simple: {
             Subject: { Data: email.subject, Charset: 'UTF-8' },
             Body: { Text: { Data: email.text, Charset: 'UTF-8' }, Html: { Data: email.html, Charset: 'UTF-8' } },
-            ...(email.headers.length > 0 ? { Headers: email.headers.map(({ name, value }) => ({ Name: name, Value: value })) } : {}),
+            ...(email.headers.length > 0
+              ? { Headers: email.headers.map(({ name, value }) => ({ Name: name, Value: value })) }
+              : {}),
           },
         },
       }),

@@ -48,7 +48,8 @@ export async function listInquiries(
   const from = dayOf(query.from, new Date(to.getTime() - 6 * DAY_MS), 'from');
   const span = Math.round((to.getTime() - from.getTime()) / DAY_MS) + 1;
   if (span < 1) throw new ValidationError([{ path: 'from', message: 'must not be after to' }]);
-  if (span > MAX_RANGE_DAYS) throw new ValidationError([{ path: 'from', message: `the range may span at most ${MAX_RANGE_DAYS} days` }]);
+  if (span > MAX_RANGE_DAYS)
+    throw new ValidationError([{ path: 'from', message: `the range may span at most ${MAX_RANGE_DAYS} days` }]);
 
   const days = Array.from({ length: span }, (_, index) => new Date(to.getTime() - index * DAY_MS).toISOString().slice(0, 10));
   const found = await deps.reads.inquiriesByDays(days, MAX_INQUIRIES + 1);

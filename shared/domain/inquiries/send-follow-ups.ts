@@ -41,11 +41,29 @@ export async function sendInquiryFollowUps(
     const base = { contactId: inquiry.contactId, dedupeKey };
     switch (followUp) {
       case 'acknowledgement':
-        return { ...base, audience: 'contact', channel: 'email', category: 'transactional', body: acknowledgementEmail(deps.brand, contact?.name, inquiry.topic) };
+        return {
+          ...base,
+          audience: 'contact',
+          channel: 'email',
+          category: 'transactional',
+          body: acknowledgementEmail(deps.brand, contact?.name, inquiry.topic),
+        };
       case 'sms_opt_in_confirmation':
-        return { ...base, audience: 'contact', channel: 'sms', category: 'transactional', body: smsOptInConfirmation(deps.brand, deps.smsMessagesPerMonth) };
+        return {
+          ...base,
+          audience: 'contact',
+          channel: 'sms',
+          category: 'transactional',
+          body: smsOptInConfirmation(deps.brand, deps.smsMessagesPerMonth),
+        };
       case 'sales_notification':
-        return { ...base, audience: 'staff', channel: 'email', to: deps.salesAddress, body: salesNotificationEmail(deps.brand, contact, inquiry) };
+        return {
+          ...base,
+          audience: 'staff',
+          channel: 'email',
+          to: deps.salesAddress,
+          body: salesNotificationEmail(deps.brand, contact, inquiry),
+        };
     }
   };
 
@@ -62,6 +80,7 @@ export async function sendInquiryFollowUps(
       errors.push(result.reason);
     }
   });
-  if (failed.length > 0) throw new FollowUpsFailedError(failed, { cause: errors.length === 1 ? errors[0] : new AggregateError(errors) });
+  if (failed.length > 0)
+    throw new FollowUpsFailedError(failed, { cause: errors.length === 1 ? errors[0] : new AggregateError(errors) });
   return outcomes;
 }

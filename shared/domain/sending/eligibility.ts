@@ -35,9 +35,7 @@ export function decideEligibility(input: EligibilityInput): 'send' | Exclude<Sen
     return input.keywordReply || hasAnyOptIn(recipient.preferences, 'sms') ? 'send' : 'skipped_opted_out';
   }
   const consented =
-    category === 'service_notice'
-      ? hasAnyOptIn(recipient.preferences, 'sms')
-      : hasOptIn(recipient.preferences, 'sms', category);
+    category === 'service_notice' ? hasAnyOptIn(recipient.preferences, 'sms') : hasOptIn(recipient.preferences, 'sms', category);
   if (!consented) return 'skipped_opted_out';
   return isWithinSendingHours(input.at, recipient.timeZone) ? 'send' : 'deferred_quiet_hours';
 }

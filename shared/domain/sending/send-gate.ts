@@ -120,9 +120,7 @@ export function createSendGate(deps: SendGateDeps): SendGate {
       audience: 'staff',
       at: clock.now().toISOString(),
     };
-    return deliver(claim, () =>
-      deps.mailer.sendEmail({ to: message.to, ...message.body, headers: [] }),
-    );
+    return deliver(claim, () => deps.mailer.sendEmail({ to: message.to, ...message.body, headers: [] }));
   }
 
   async function sendToContact(message: ContactEmail | ContactSms): Promise<SendOutcome> {

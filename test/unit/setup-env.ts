@@ -1,0 +1,9 @@
+import { functionEnvironment, loadDeploymentConfig } from '../../infra/config.js';
+
+// Handlers parse their environment at import; unit tests that import a handler get the example config's.
+Object.assign(process.env, {
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'test',
+  AWS_SECRET_ACCESS_KEY: 'test',
+  ...functionEnvironment(loadDeploymentConfig(), { tableName: 'forecourt-test', secretId: 'forecourt/test' }),
+});
