@@ -20,6 +20,8 @@ export interface InquiryStore {
    * the email key (or else the phone key) points at afterwards, so that a race has one winner.
    */
   reserveContactKeys(keys: ContactKeys, contactId: string): Promise<string>;
+  /** The live record an earlier request with this Idempotency-Key left, if any. */
+  findIdempotencyRecord(keyHash: string): Promise<IdempotencyRecord | undefined>;
   /** Records an Idempotency-Key, or returns the record an earlier request left. */
   claimIdempotencyKey(keyHash: string, record: IdempotencyRecord, ttlSeconds: number): Promise<IdempotencyRecord | undefined>;
   /** Writes contact, inquiry, consent events and outbox in one transaction; false when the inquiry exists. */

@@ -91,6 +91,11 @@ function consentPuts(tableName: string, record: InquiryRecord): TransactWriteIte
   }));
 }
 
+function idempotencyRecordOf(item: Partial<IdempotencyRecord>): IdempotencyRecord {
+  if (!item.inquiryId || !item.contactId || !item.requestHash) throw new Error('Idempotency record is incomplete');
+  return { inquiryId: item.inquiryId, contactId: item.contactId, requestHash: item.requestHash };
+}
+
 /** The DynamoDB implementation of inquiry capture storage. */
 export class DynamoDbInquiryStore implements InquiryStore {
   constructor(
@@ -155,6 +160,16 @@ export class DynamoDbInquiryStore implements InquiryStore {
     const byEmail = contactKeys.emailKey ? await reserve(keys.contactLookup('email', contactKeys.emailKey)) : undefined;
     const byPhone = contactKeys.phoneKey ? await reserve(keys.contactLookup('sms', contactKeys.phoneKey)) : undefined;
     return byEmail ?? byPhone ?? contactId;
+  }
+
+  async findIdempotencyRecord(keyHash: string): Promise<IdempotencyRecord | undefined> {
+    const result = await this.client.send(
+      new GetItemCommand({ TableName: this.tableName, Key: toItem(keys.idempotency(keyHash)), ConsistentRead: true }),
+    );
+    if (!result.Item) return undefined;
+    const item = unmarshall(result.Item) as Partial<IdempotencyRecord> & { expiresAt?: number };
+    if ((item.expiresAt ?? 0) < Math.floor(Date.now() / 1000)) return undefined;
+    return idempotencyRecordOf(item);
   }
 
   async claimIdempotencyKey(

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../../ports/clock.js';
-import type { ContactKeys, InquiryStore } from '../../ports/inquiry-store.js';
+import type { ContactKeys, IdempotencyRecord, InquiryStore } from '../../ports/inquiry-store.js';
 import type { SecretsSource } from '../../ports/secrets.js';
 import { addressKey } from '../address-key.js';
 import { normaliseEmail } from '../contact.js';
@@ -38,6 +38,33 @@ async function resolveContactId(store: InquiryStore, keys: ContactKeys, newId: (
 }
 
 /**
+ * The ids of this inquiry and its contact. With an Idempotency-Key, an earlier request's ids win,
+ * and a key reused for another body is refused before anything is written.
+ */
+async function assignIds(
+  deps: SubmitInquiryDeps,
+  keys: ContactKeys,
+  input: InquiryInput,
+  idempotencyKey: string | undefined,
+): Promise<{ inquiryId: string; contactId: string }> {
+  if (idempotencyKey === undefined) {
+    return { inquiryId: deps.newId(), contactId: await resolveContactId(deps.store, keys, deps.newId) };
+  }
+  const hash = requestHash(input);
+  const keyHash = createHash('sha256').update(idempotencyKey).digest('base64url');
+  const checked = (record: IdempotencyRecord) => {
+    if (record.requestHash !== hash) throw new IdempotencyConflictError();
+    // Saving again finishes what the first request may not have; it is a no-op once stored.
+    return { inquiryId: record.inquiryId, contactId: record.contactId };
+  };
+  const earlier = await deps.store.findIdempotencyRecord(keyHash);
+  if (earlier) return checked(earlier);
+  const ids = { inquiryId: deps.newId(), contactId: await resolveContactId(deps.store, keys, deps.newId) };
+  const raced = await deps.store.claimIdempotencyKey(keyHash, { ...ids, requestHash: hash }, IDEMPOTENCY_WINDOW_SECONDS);
+  return raced ? checked(raced) : ids;
+}
+
+/**
  * Captures one sales inquiry: finds or creates the contact, records consent exactly as ticked,
  * and stores the inquiry with the follow-ups it owes. The follow-ups are sent later, from the
  * stored outbox, so a failing provider never loses the inquiry.
@@ -56,22 +83,8 @@ export async function submitInquiry(
     ...(phone ? { phoneKey: addressKey(addressSalt, 'sms', phone) } : {}),
   };
 
-  let contactId = await resolveContactId(deps.store, keys, deps.newId);
-  let inquiryId = deps.newId();
+  const { inquiryId, contactId } = await assignIds(deps, keys, input, idempotencyKey);
   const hash = idempotencyKey === undefined ? undefined : requestHash(input);
-  if (idempotencyKey !== undefined && hash !== undefined) {
-    const keyHash = createHash('sha256').update(idempotencyKey).digest('base64url');
-    const earlier = await deps.store.claimIdempotencyKey(
-      keyHash,
-      { inquiryId, contactId, requestHash: hash },
-      IDEMPOTENCY_WINDOW_SECONDS,
-    );
-    if (earlier) {
-      if (earlier.requestHash !== hash) throw new IdempotencyConflictError();
-      // Finish what the first request may not have: saving again is a no-op once it is stored.
-      ({ inquiryId, contactId } = earlier);
-    }
-  }
 
   const receivedAt = deps.clock.now().toISOString();
   const consentFor = (channel: Channel): ConsentEvent => ({

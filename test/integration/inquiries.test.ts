@@ -1,0 +1,174 @@
+import { describe, expect, it } from 'vitest';
+import { toE164 } from '../../shared/domain/contact.js';
+import {
+  apiUrl,
+  drainOutbox,
+  footprint,
+  mail,
+  post,
+  postJson,
+  sms,
+  tableItems,
+  uniqueEmail,
+  uniquePhone,
+} from './local-stack.js';
+
+const CHROME_ON_MAC =
+  'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36';
+
+describe('POST /inquiries through the local stack', () => {
+  it('stores contact, inquiry and consent, and sends the acknowledgement, SMS confirmation and new-lead email', async () => {
+    // Arrange
+    const email = uniqueEmail('jane');
+    const phone = uniquePhone();
+    // Act
+    const response = await postJson(
+      '/inquiries',
+      {
+        name: '  Jane Doe ',
+        email: email.toUpperCase(),
+        phone,
+        companyName: 'Main Street Motors',
+        dealershipType: 'independent',
+        topic: 'demo',
+        message: 'Can we see it next week?',
+        consent: { email: true, sms: true },
+        timezone: 'America/Chicago',
+        pageUrl: 'https://forecourt.example/demo',
+      },
+      { 'user-agent': CHROME_ON_MAC, 'accept-language': 'en-US,en;q=0.9' },
+    );
+    await drainOutbox();
+
+    // Assert: the response
+    expect(response.status).toBe(201);
+    expect(response.headers.get('x-request-id')).toMatch(/[0-9a-f-]{36}/);
+    const { inquiryId, contactId } = (await response.json()) as { inquiryId: string; contactId: string };
+
+    // Assert: what is stored
+    const items = (await tableItems()).filter((item) => item.contactId === contactId);
+    const contact = items.find((item) => item.entity === 'contact');
+    expect(contact).toMatchObject({
+      name: 'Jane Doe',
+      email,
+      phone: toE164(phone),
+      companyName: 'Main Street Motors',
+      timeZone: 'America/Chicago',
+    });
+    expect(contact).toMatchObject({ pref_email_newsletter: true, pref_sms_marketing: true });
+    const inquiry = items.find((item) => item.entity === 'inquiry');
+    expect(inquiry).toMatchObject({ inquiryId, topic: 'demo', pageUrl: 'https://forecourt.example/demo' });
+    expect(inquiry?.visit).toMatchObject({
+      ip: '127.0.0.1',
+      browser: 'Chrome',
+      browserVersion: '126.0.0.0',
+      os: 'macOS 10.15.7',
+      language: 'en-US',
+    });
+    const consent = items.filter((item) => item.entity === 'consent');
+    expect(consent.map((item) => item.channel).sort()).toEqual(['email', 'sms']);
+    expect(consent[0]).toMatchObject({ source: 'inquiry_form', policyVersion: '2018-05-14', action: 'grant' });
+
+    // Assert: what is sent
+    const emails = await mail();
+    const acknowledgement = emails.find((message) => message.destination.to.includes(email));
+    expect(acknowledgement?.subject).toContain('We received your inquiry');
+    expect(acknowledgement?.body.text).toContain('100 Example Way');
+    expect(acknowledgement?.body.html).toContain('/unsubscribe?token=');
+    const lead = emails.find(
+      (message) => message.destination.to.includes('sales@forecourt.example') && message.body.text?.includes(inquiryId),
+    );
+    expect(lead?.body.text).toContain('Main Street Motors');
+    const texts = (await sms()).filter((text) => text.to === toE164(phone));
+    expect(texts).toHaveLength(1);
+    expect(texts[0]?.body).toContain('Reply HELP for help, STOP to opt out');
+    expect(texts[0]?.body).toContain('Msg & data rates may apply');
+    // Message log: one sent record per message
+    const messages = (await tableItems()).filter((item) => item.entity === 'message' && item.contactId === contactId);
+    expect(messages.map((item) => item.status)).toEqual(['sent', 'sent', 'sent']);
+  });
+
+  it('takes a plain HTML form and redirects a browser to the thank-you page', async () => {
+    const email = uniqueEmail('form');
+    const response = await post(
+      '/inquiries',
+      new URLSearchParams({ name: 'Form User', email, consentEmail: 'on', phone: '', website: '' }).toString(),
+      {
+        'content-type': 'application/x-www-form-urlencoded',
+        accept: 'text/html,application/xhtml+xml,*/*;q=0.8',
+      },
+    );
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe('http://127.0.0.1:3000/thank-you');
+    const contact = (await tableItems()).find((item) => item.entity === 'contact' && item.email === email);
+    expect(contact).toMatchObject({ pref_email_newsletter: true });
+    expect(contact?.pref_sms_newsletter).toBeUndefined();
+  });
+
+  it('keeps one contact when the same person submits twice, by email and then by phone', async () => {
+    const email = uniqueEmail('twice');
+    const phone = uniquePhone();
+    const first = (await (await postJson('/inquiries', { name: 'Twice', email, phone })).json()) as { contactId: string };
+    const second = (await (await postJson('/inquiries', { name: 'Twice', email: ` ${email.toUpperCase()} ` })).json()) as {
+      contactId: string;
+    };
+    const third = (await (await postJson('/inquiries', { name: 'Twice', phone })).json()) as { contactId: string };
+    expect(second.contactId).toBe(first.contactId);
+    expect(third.contactId).toBe(first.contactId);
+    expect((await tableItems()).filter((item) => item.entity === 'contact' && item.contactId === first.contactId)).toHaveLength(
+      1,
+    );
+  });
+
+  it('sends no SMS without SMS consent', async () => {
+    const phone = uniquePhone();
+    await postJson('/inquiries', {
+      name: 'No Texts',
+      email: uniqueEmail('notexts'),
+      phone,
+      consent: { email: true, sms: false },
+    });
+    await drainOutbox();
+    expect((await sms()).filter((text) => text.to === toE164(phone))).toEqual([]);
+  });
+
+  it('answers a retry with the same Idempotency-Key with the first response, storing and sending once', async () => {
+    // Arrange
+    const email = uniqueEmail('idem');
+    const body = { name: 'Retry', email };
+    const key = `key-${email}`;
+    // Act
+    const first = await postJson('/inquiries', body, { 'Idempotency-Key': key });
+    const retry = await postJson('/inquiries', body, { 'Idempotency-Key': key });
+    await drainOutbox();
+    // Assert
+    expect(first.status).toBe(201);
+    expect(retry.status).toBe(201);
+    const receipt = (await first.json()) as { contactId: string };
+    expect(await retry.json()).toEqual(receipt);
+    const inquiries = (await tableItems()).filter((item) => item.entity === 'inquiry' && item.contactId === receipt.contactId);
+    expect(inquiries).toHaveLength(1);
+    expect((await mail()).filter((message) => message.destination.to.includes(email))).toHaveLength(1);
+  });
+
+  it('refuses the same Idempotency-Key with a different body', async () => {
+    const key = `key-${uniqueEmail('conflict')}`;
+    await postJson('/inquiries', { name: 'A', email: uniqueEmail('a') }, { 'Idempotency-Key': key });
+    const before = await footprint();
+    const response = await postJson('/inquiries', { name: 'B', email: uniqueEmail('b') }, { 'Idempotency-Key': key });
+    expect(response.status).toBe(409);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('idempotency_key_reused');
+    expect(await footprint()).toEqual(before);
+  });
+
+  it('answers CORS only for configured origins', async () => {
+    const allowed = await fetch(`${apiUrl()}/inquiries`, {
+      method: 'OPTIONS',
+      headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'POST' },
+    });
+    expect(allowed.status).toBe(204);
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
+    const denied = await postJson('/inquiries', { name: 'X' }, { origin: 'https://evil.example' });
+    expect(denied.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});

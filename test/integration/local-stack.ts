@@ -1,0 +1,84 @@
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { inject } from 'vitest';
+import { localDynamoDbClient } from '../../local/dynamodb-local.js';
+import type { LocalEmail } from '../../local/ses-local.js';
+import type { LocalSms } from '../../local/aws-stand-ins.js';
+import { LOCAL_TABLE_NAME } from '../../local/stack.js';
+
+/** Helpers that talk to the running local stack the way a user or another tool would: over HTTP. */
+
+export const apiUrl = () => inject('apiUrl');
+
+export const dynamoDb = () => localDynamoDbClient(inject('dynamoDbEndpoint'));
+
+export async function post(path: string, body: string, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(`${apiUrl()}${path}`, {
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/json', ...headers },
+    redirect: 'manual',
+  });
+}
+
+export async function postJson(path: string, value: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  return post(path, JSON.stringify(value), headers);
+}
+
+/** Waits until the stream runner has delivered every record written so far. */
+export async function drainOutbox(): Promise<{ deadLetters: unknown[] }> {
+  const response = await fetch(`${apiUrl()}/_local/outbox/drain`, { method: 'POST' });
+  return (await response.json()) as { deadLetters: unknown[] };
+}
+
+export async function mail(): Promise<LocalEmail[]> {
+  const response = await fetch(`${apiUrl()}/_local/mail`);
+  return ((await response.json()) as { emails: LocalEmail[] }).emails;
+}
+
+export async function sms(): Promise<LocalSms[]> {
+  return (await (await fetch(`${apiUrl()}/_local/sms`)).json()) as LocalSms[];
+}
+
+export async function staffToken(groups: string[], sub = `staff-${groups.join('-')}`): Promise<string> {
+  const response = await fetch(`${apiUrl()}/_local/tokens`, {
+    method: 'POST',
+    body: JSON.stringify({ sub, email: `${sub}@acme.test`, groups }),
+  });
+  return ((await response.json()) as { token: string }).token;
+}
+
+/** Every item in the local table. */
+export async function tableItems(): Promise<Record<string, unknown>[]> {
+  const client = dynamoDb();
+  const items: Record<string, unknown>[] = [];
+  let startKey: Record<string, import('@aws-sdk/client-dynamodb').AttributeValue> | undefined;
+  do {
+    const page = await client.send(
+      new ScanCommand({ TableName: LOCAL_TABLE_NAME, ExclusiveStartKey: startKey, ConsistentRead: true }),
+    );
+    items.push(...(page.Items ?? []).map((item) => unmarshall(item)));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  client.destroy();
+  return items;
+}
+
+/** A snapshot of everything stored and sent, to prove a request changed nothing. */
+export async function footprint(): Promise<{ items: number; emails: number; sms: number }> {
+  await drainOutbox();
+  const [items, emails, texts] = await Promise.all([tableItems(), mail(), sms()]);
+  return { items: items.length, emails: emails.length, sms: texts.length };
+}
+
+/** A unique address per test, so tests never see each other's contacts. */
+export function uniqueEmail(label: string): string {
+  return `${label}.${Date.now()}.${Math.random().toString(36).slice(2, 8)}@example.com`;
+}
+
+/** A random valid US number per test, so that no two tests share a contact by phone. */
+export function uniquePhone(): string {
+  const exchange = 200 + Math.floor(Math.random() * 700);
+  const line = String(Math.floor(Math.random() * 10_000)).padStart(4, '0');
+  return `(202) ${exchange === 555 ? 556 : exchange}-${line}`;
+}
