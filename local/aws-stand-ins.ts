@@ -15,12 +15,16 @@ export interface LocalSms {
  * phone number (the SMS outbox) and Secrets Manager `GetSecretValue`. They speak the same wire
  * protocols as AWS (query/XML for SNS, JSON 1.1 for Secrets Manager), so the handlers' own SDK
  * clients talk to them unchanged through `AWS_ENDPOINT_URL_SNS` and `AWS_ENDPOINT_URL_SECRETS_MANAGER`.
+ * SES v2 calls (`/v2/email/...`) pass through to aws-ses-v2-local, so that faults can be injected
+ * in front of it.
  */
 export interface AwsStandIns {
   endpoint: string;
   outbox: LocalSms[];
   /** Makes the next `count` SMS publishes fail as SNS throttling would. */
   failNextSms(count: number): void;
+  /** Makes the next `count` SES calls fail as SES throttling would (HTTP 429). */
+  failNextEmails(count: number): void;
   stop(): Promise<void>;
 }
 
@@ -35,13 +39,33 @@ function readBody(request: IncomingMessage): Promise<string> {
 
 const xmlEscape = (value: string) => value.replace(/[<>&'"]/g, (char) => `&#${char.charCodeAt(0)};`);
 
-/** Starts the stand-ins on 127.0.0.1:`port`, serving `secretString` for every secret id. */
-export async function startAwsStandIns(port: number, secretString: string): Promise<AwsStandIns> {
+/** Starts the stand-ins on 127.0.0.1:`port`, serving `secretString` for every secret id and passing SES to `sesUpstream`. */
+export async function startAwsStandIns(port: number, secretString: string, sesUpstream: string): Promise<AwsStandIns> {
   const outbox: LocalSms[] = [];
   let failuresToInject = 0;
+  let emailFailuresToInject = 0;
 
   const server: Server = createServer(async (request, response) => {
     const body = await readBody(request);
+    if (request.url?.startsWith('/v2/email/')) {
+      if (emailFailuresToInject > 0) {
+        emailFailuresToInject -= 1;
+        response.writeHead(429, { 'Content-Type': 'application/json', 'x-amzn-ErrorType': 'TooManyRequestsException' });
+        response.end(JSON.stringify({ message: 'Maximum sending rate exceeded.' }));
+        return;
+      }
+      const upstream = await fetch(`${sesUpstream}${request.url}`, {
+        method: request.method ?? 'POST',
+        headers: {
+          'content-type': request.headers['content-type'] ?? 'application/json',
+          authorization: request.headers.authorization ?? '',
+        },
+        ...(request.method === 'GET' ? {} : { body }),
+      });
+      response.writeHead(upstream.status, { 'Content-Type': upstream.headers.get('content-type') ?? 'application/json' });
+      response.end(await upstream.text());
+      return;
+    }
     const target = request.headers['x-amz-target'];
     if (target === 'secretsmanager.GetSecretValue') {
       const { SecretId } = JSON.parse(body) as { SecretId: string };
@@ -93,6 +117,9 @@ export async function startAwsStandIns(port: number, secretString: string): Prom
     outbox,
     failNextSms: (count) => {
       failuresToInject = count;
+    },
+    failNextEmails: (count) => {
+      emailFailuresToInject = count;
     },
     stop: () =>
       new Promise((resolve) => {

@@ -107,7 +107,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     stops.push(dynamoDb.stop);
     const ses = await startSesLocal(sesPort);
     stops.push(ses.stop);
-    const standIns = await startAwsStandIns(standInsPort, secrets.appSecret);
+    const standIns = await startAwsStandIns(standInsPort, secrets.appSecret, ses.endpoint);
     stops.push(standIns.stop);
 
     const apiUrl = `http://127.0.0.1:${gatewayPort}`;
@@ -116,7 +116,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       AWS_ACCESS_KEY_ID: 'local',
       AWS_SECRET_ACCESS_KEY: 'local',
       AWS_ENDPOINT_URL_DYNAMODB: dynamoDb.endpoint,
-      AWS_ENDPOINT_URL_SESV2: ses.endpoint,
+      AWS_ENDPOINT_URL_SESV2: standIns.endpoint,
       AWS_ENDPOINT_URL_SNS: standIns.endpoint,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: standIns.endpoint,
       POWERTOOLS_DEV: 'true',
@@ -167,11 +167,16 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           return { status: 200, body: { emails: await ses.emails() } };
         case 'GET /_local/sms':
           return { status: 200, body: standIns.outbox };
-        case 'POST /_local/sms/faults': {
-          const failNext = Number(parseJson(request).failNext ?? 0);
-          standIns.failNextSms(Number.isInteger(failNext) && failNext > 0 ? failNext : 0);
-          return { status: 200, body: { failNext } };
+        case 'POST /_local/faults': {
+          const body = parseJson(request);
+          const count = (value: unknown) => (Number.isInteger(value) && Number(value) > 0 ? Number(value) : 0);
+          standIns.failNextSms(count(body.sms));
+          standIns.failNextEmails(count(body.email));
+          return { status: 200, body: { sms: count(body.sms), email: count(body.email) } };
         }
+        case 'POST /_local/outbox/redeliver':
+          await streamRunner.redeliver();
+          return { status: 200, body: { deadLetters: streamRunner.deadLetters } };
         case 'POST /_local/tokens': {
           const body = parseJson(request);
           const groups = Array.isArray(body.groups) ? body.groups.map(String) : [];

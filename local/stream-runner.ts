@@ -26,6 +26,7 @@ export interface DeadLetter {
 const BATCH_SIZE = 10;
 const MAX_ATTEMPTS = 4;
 const RETRY_BASE_MS = 100;
+const RECENT_RECORDS = 100;
 
 function toLambdaRecord(record: StreamRecord, streamArn: string): DynamoDBRecord {
   const data = record.dynamodb ?? {};
@@ -62,6 +63,8 @@ function matches(target: StreamTarget, record: DynamoDBRecord): boolean {
  */
 export class StreamRunner {
   readonly deadLetters: DeadLetter[] = [];
+  /** The last records delivered per target, for redelivery tests (at-least-once delivery). */
+  private readonly recent = new Map<string, DynamoDBRecord[]>();
   private readonly iterators = new Map<string, string | null>();
   private polling: Promise<number> = Promise.resolve(0);
   private timer: NodeJS.Timeout | undefined;
@@ -98,6 +101,17 @@ export class StreamRunner {
   /** Polls until a whole pass reads nothing: every record written so far has been delivered. */
   async drain(): Promise<void> {
     while ((await this.poll()) > 0);
+  }
+
+  /** Delivers the most recent records a second time, as a stream may after a timeout. */
+  async redeliver(): Promise<void> {
+    this.polling = this.polling
+      .catch(() => 0)
+      .then(async () => {
+        for (const target of this.targets) await this.deliver(target, this.recent.get(target.name) ?? []);
+        return 0;
+      });
+    await this.polling;
   }
 
   private async pollShards(): Promise<number> {
@@ -141,6 +155,7 @@ export class StreamRunner {
   }
 
   private async deliver(target: StreamTarget, records: DynamoDBRecord[]): Promise<void> {
+    if (records.length > 0) this.recent.set(target.name, records.slice(-RECENT_RECORDS));
     let queue = records;
     let attempt = 1;
     while (queue.length > 0) {

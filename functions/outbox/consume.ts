@@ -43,8 +43,15 @@ export function outboxInquiryOf(record: DynamoDBRecord): OutboxInquiry | undefin
 async function sendRecord(record: DynamoDBRecord): Promise<void> {
   const inquiry = outboxInquiryOf(record);
   if (!inquiry) return;
-  const outcomes = await sendInquiryFollowUps(deps, inquiry);
-  logger.info('Inquiry follow-ups processed', { inquiryId: inquiry.inquiryId, contactId: inquiry.contactId, outcomes });
+  const ids = { inquiryId: inquiry.inquiryId, contactId: inquiry.contactId };
+  try {
+    const outcomes = await sendInquiryFollowUps(deps, inquiry);
+    logger.info('Inquiry follow-ups processed', { ...ids, outcomes });
+  } catch (error) {
+    // The message names only the failed follow-ups, never an address; the stream retries the record.
+    logger.warn('Inquiry follow-ups failed', { ...ids, reason: error instanceof Error ? error.message : 'unknown' });
+    throw error;
+  }
 }
 
 /**

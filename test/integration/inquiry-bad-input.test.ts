@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import { footprint, post, postJson, uniqueEmail } from './local-stack.js';
+
+interface ErrorBody {
+  error: { code: string; message: string; details?: { path: string; message: string }[] };
+}
+
+const valid = () => ({ name: 'Jane Doe', email: uniqueEmail('bad') });
+
+/** Each row of SPEC §3 for POST /inquiries that must be refused: status, code and the field named. */
+const VALIDATION_ROWS: [string, Record<string, unknown>, string][] = [
+  ['a missing name', { email: 'x@example.com' }, 'name'],
+  ['a blank name', { name: '   ', email: 'x@example.com' }, 'name'],
+  ['a name over 120 characters', { name: 'n'.repeat(121), email: 'x@example.com' }, 'name'],
+  ['a name with a control character', { name: 'Jane\u0000Doe', email: 'x@example.com' }, 'name'],
+  ['neither email nor phone', { name: 'Jane' }, 'email'],
+  ['an invalid email', { name: 'Jane', email: 'not-an-email' }, 'email'],
+  ['an email over 254 characters', { name: 'Jane', email: `${'a'.repeat(64)}@${'b'.repeat(190)}.com` }, 'email'],
+  ['an invalid phone', { name: 'Jane', phone: '12345' }, 'phone'],
+  [
+    'a company name over 160 characters',
+    { ...{ name: 'Jane', email: 'x@example.com' }, companyName: 'c'.repeat(161) },
+    'companyName',
+  ],
+  ['an unknown dealership type', { name: 'Jane', email: 'x@example.com', dealershipType: 'spaceships' }, 'dealershipType'],
+  ['an unknown topic', { name: 'Jane', email: 'x@example.com', topic: 'gossip' }, 'topic'],
+  ['a message over 5000 characters', { name: 'Jane', email: 'x@example.com', message: 'm'.repeat(5001) }, 'message'],
+  ['a consent that is not a boolean', { name: 'Jane', email: 'x@example.com', consent: { email: 'yes' } }, 'consent.email'],
+  ['an unknown consent channel', { name: 'Jane', email: 'x@example.com', consent: { email: true, fax: true } }, 'consent.fax'],
+  ['an unknown time zone', { name: 'Jane', email: 'x@example.com', timezone: 'Mars/Olympus_Mons' }, 'timezone'],
+  ['a javascript: page URL', { name: 'Jane', email: 'x@example.com', pageUrl: 'javascript:alert(1)' }, 'pageUrl'],
+  ['an unknown field', { name: 'Jane', email: 'x@example.com', isAdmin: true }, 'isAdmin'],
+  ['a string instead of an object', 'just a string' as unknown as Record<string, unknown>, '(body)'],
+];
+
+describe('POST /inquiries refuses bad input, storing nothing and sending nothing', () => {
+  it.each(VALIDATION_ROWS)('400 validation_failed for %s', async (_, body, path) => {
+    // Arrange
+    const before = await footprint();
+    // Act
+    const response = await postJson('/inquiries', body);
+    // Assert
+    expect(response.status).toBe(400);
+    const error = ((await response.json()) as ErrorBody).error;
+    expect(error.code).toBe('validation_failed');
+    expect(error.details?.map((detail) => detail.path)).toContain(path);
+    expect(await footprint()).toEqual(before);
+  });
+
+  it('400 malformed_body for JSON that does not parse', async () => {
+    const before = await footprint();
+    const response = await post('/inquiries', '{"name": "Jane",');
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as ErrorBody).error.code).toBe('malformed_body');
+    expect(await footprint()).toEqual(before);
+  });
+
+  it('413 payload_too_large for a body over 16 KiB', async () => {
+    const before = await footprint();
+    const response = await postJson('/inquiries', { ...valid(), message: 'm'.repeat(16 * 1024) });
+    expect(response.status).toBe(413);
+    expect(((await response.json()) as ErrorBody).error.code).toBe('payload_too_large');
+    expect(await footprint()).toEqual(before);
+  });
+
+  it.each(['text/plain', 'application/xml', 'multipart/form-data; boundary=x'])(
+    '415 unsupported_media_type for %s',
+    async (type) => {
+      const before = await footprint();
+      const response = await post('/inquiries', 'name=Jane', { 'content-type': type });
+      expect(response.status).toBe(415);
+      expect(((await response.json()) as ErrorBody).error.code).toBe('unsupported_media_type');
+      expect(await footprint()).toEqual(before);
+    },
+  );
+
+  it('400 for an Idempotency-Key over 128 characters', async () => {
+    const before = await footprint();
+    const response = await postJson('/inquiries', valid(), { 'Idempotency-Key': 'k'.repeat(129) });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as ErrorBody).error.details?.[0]?.path).toBe('Idempotency-Key');
+    expect(await footprint()).toEqual(before);
+  });
+
+  it('answers a filled honeypot like a success, storing and sending nothing', async () => {
+    const before = await footprint();
+    const response = await postJson('/inquiries', { ...valid(), website: 'https://cheap-pills.example' });
+    expect(response.status).toBe(201);
+    expect(await response.json()).toEqual({ inquiryId: expect.any(String), contactId: expect.any(String) });
+    expect(await footprint()).toEqual(before);
+  });
+
+  it('answers a form honeypot like a success too, with the redirect', async () => {
+    const before = await footprint();
+    const response = await post(
+      '/inquiries',
+      new URLSearchParams({ name: 'Bot', email: 'bot@example.com', website: 'x' }).toString(),
+      {
+        'content-type': 'application/x-www-form-urlencoded',
+        accept: 'text/html',
+      },
+    );
+    expect(response.status).toBe(303);
+    expect(await footprint()).toEqual(before);
+  });
+
+  it('answers an unknown route with 404 not_found in the error shape', async () => {
+    const response = await postJson('/nope', {});
+    expect(response.status).toBe(404);
+    expect(((await response.json()) as ErrorBody).error.code).toBe('not_found');
+    expect(response.headers.get('x-request-id')).toBeTruthy();
+  });
+});
