@@ -1,32 +1,9 @@
-import { App, Validations } from 'aws-cdk-lib';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { App } from 'aws-cdk-lib';
 import { resolve } from 'node:path';
-import { EXAMPLE_CONFIG_PATH, loadDeploymentConfig } from './config.js';
-import { StatefulStack } from './stateful-stack.js';
-import { StatelessStack } from './stateless-stack.js';
+import { buildApp } from './build-app.js';
+import { EXAMPLE_CONFIG_PATH } from './config.js';
 
-/** Builds both stacks from one config; cdk-nag's AwsSolutions checks run on every synth. */
-export function buildApp(app: App, configPath: string): { stateful: StatefulStack; stateless: StatelessStack } {
-  const config = loadDeploymentConfig(configPath);
-  const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
-  const stateful = new StatefulStack(app, 'ForecourtStateful', {
-    env,
-    description: 'Forecourt data: table, key, secret, queues, staff pool',
-  });
-  const stateless = new StatelessStack(app, 'ForecourtStateless', {
-    env,
-    description: 'Forecourt API, functions and alarms',
-    config,
-    key: stateful.key,
-    table: stateful.table,
-    appSecret: stateful.appSecret,
-    outboxDeadLetters: stateful.outboxDeadLetters,
-    userPool: stateful.userPool,
-  });
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
-  return { stateful, stateless };
-}
-
+/** `npx cdk synth|deploy [-c config=path/to/config.json]`: the example config unless one is given. */
 const app = new App();
 const configPath = app.node.tryGetContext('config') as string | undefined;
 buildApp(app, configPath ? resolve(configPath) : EXAMPLE_CONFIG_PATH);

@@ -7,6 +7,7 @@ import { z } from 'zod';
  * the tests read `config/example.json`; a real deployment passes `-c config=path/to/file.json`.
  */
 export const deploymentConfigSchema = z.strictObject({
+  awsRegion: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as us-east-1'),
   brandName: z.string().trim().min(1, 'brandName is required: the brand every message names'),
   postalAddress: z.string().trim().min(1, 'postalAddress is required: CAN-SPAM needs it in every email footer'),
   senderAddress: z.email(),

@@ -1,0 +1,28 @@
+import { Validations } from 'aws-cdk-lib';
+import type { App } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { loadDeploymentConfig } from './config.js';
+import { StatefulStack } from './stateful-stack.js';
+import { StatelessStack } from './stateless-stack.js';
+
+/** Builds both stacks from one config file; cdk-nag's AwsSolutions checks run on every synth. */
+export function buildApp(app: App, configPath: string): { stateful: StatefulStack; stateless: StatelessStack } {
+  const config = loadDeploymentConfig(configPath);
+  const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: config.awsRegion };
+  const stateful = new StatefulStack(app, 'ForecourtStateful', {
+    env,
+    description: 'Forecourt data: table, key, secret, queues, staff pool',
+  });
+  const stateless = new StatelessStack(app, 'ForecourtStateless', {
+    env,
+    description: 'Forecourt API, functions and alarms',
+    config,
+    key: stateful.key,
+    table: stateful.table,
+    appSecret: stateful.appSecret,
+    outboxDeadLetters: stateful.outboxDeadLetters,
+    userPool: stateful.userPool,
+  });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+  return { stateful, stateless };
+}

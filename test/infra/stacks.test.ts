@@ -1,0 +1,235 @@
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../infra/build-app.js';
+import { EXAMPLE_CONFIG_PATH, loadDeploymentConfig } from '../../infra/config.js';
+import { HTTP_ROUTES } from '../../shared/routes.js';
+
+let app: App;
+let stateful: Template;
+let stateless: Template;
+
+beforeAll(() => {
+  app = new App({ outdir: mkdtempSync(join(tmpdir(), 'forecourt-cdk-')) });
+  const stacks = buildApp(app, EXAMPLE_CONFIG_PATH);
+  stateful = Template.fromStack(stacks.stateful);
+  stateless = Template.fromStack(stacks.stateless);
+});
+
+describe('stateful stack', () => {
+  it('keeps the table on demand, recoverable, protected, encrypted with the rotating key, streamed and with TTL', () => {
+    stateful.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      StreamSpecification: { StreamViewType: 'NEW_IMAGE' },
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      SSESpecification: { SSEEnabled: true, SSEType: 'KMS' },
+      GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'gsi1' })],
+      Replicas: [
+        Match.objectLike({
+          DeletionProtectionEnabled: true,
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+          SSESpecification: { KMSMasterKeyId: Match.anyValue() },
+        }),
+      ],
+    });
+    stateful.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    stateful.hasResource('AWS::DynamoDB::GlobalTable', { DeletionPolicy: 'Retain' });
+  });
+
+  it('generates the application secret with a seed and a current key id', () => {
+    stateful.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: Match.objectLike({ GenerateStringKey: 'seed', SecretStringTemplate: '{"current":"k1"}' }),
+    });
+  });
+
+  it('encrypts the outbox dead-letter queue and refuses plain HTTP to it', () => {
+    stateful.hasResourceProperties('AWS::SQS::Queue', {
+      KmsMasterKeyId: Match.anyValue(),
+      MessageRetentionPeriod: 14 * 24 * 3600,
+    });
+    stateful.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
+  it('creates one Cognito group per staff role, with MFA required and no self sign-up', () => {
+    const groups = stateful.findResources('AWS::Cognito::UserPoolGroup');
+    expect(
+      Object.values(groups)
+        .map((group) => group.Properties.GroupName)
+        .sort(),
+    ).toEqual(['admin', 'analyst', 'marketing', 'sales', 'support']);
+    stateful.hasResourceProperties('AWS::Cognito::UserPool', {
+      MfaConfiguration: 'ON',
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+    });
+  });
+});
+
+describe('stateless stack', () => {
+  it('runs every function on Node.js 24, arm64, with X-Ray tracing, JSON logs and the config in its environment', () => {
+    const functions = Object.values(stateless.findResources('AWS::Lambda::Function')).filter(
+      (fn) => fn.Properties.Environment?.Variables?.TABLE_NAME !== undefined,
+    );
+    expect(functions.length).toBe(new Set([...HTTP_ROUTES.map((route) => route.entry), 'functions/outbox/consume.ts']).size);
+    for (const fn of functions) {
+      expect(fn.Properties).toMatchObject({
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        TracingConfig: { Mode: 'Active' },
+        LoggingConfig: { LogFormat: 'JSON' },
+      });
+      expect(fn.Properties.Environment.Variables).toMatchObject({
+        BRAND_NAME: 'Forecourt Demo Motors Software',
+        POSTAL_ADDRESS: expect.stringContaining('Springfield'),
+        SALES_NOTIFICATION_ADDRESS: 'sales@forecourt.example',
+        POLICY_VERSION: '2018-05-14',
+      });
+    }
+  });
+
+  it('keeps function logs for a bounded time', () => {
+    stateless.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 90 });
+  });
+
+  it('grants item-level table actions on the table and its named index only, with no wildcard', () => {
+    const statements = Object.values(stateless.findResources('AWS::IAM::Policy')).flatMap(
+      (policy) => policy.Properties.PolicyDocument.Statement,
+    );
+    const tableStatements = statements.filter((statement: { Action: string | string[] }) =>
+      [statement.Action].flat().includes('dynamodb:PutItem'),
+    );
+    expect(tableStatements.length).toBeGreaterThan(0);
+    for (const statement of tableStatements) {
+      expect(JSON.stringify(statement.Resource)).not.toContain('*');
+      expect(JSON.stringify(statement.Resource)).toContain('/index/gsi1');
+      expect([statement.Action].flat()).not.toContain('dynamodb:Scan');
+    }
+  });
+
+  it('feeds the outbox consumer from the stream, filtered to inserted inquiries, with bisect, retries and a DLQ', () => {
+    stateless.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      BatchSize: 10,
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: 10,
+      StartingPosition: 'TRIM_HORIZON',
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
+      FilterCriteria: {
+        Filters: [{ Pattern: JSON.stringify({ eventName: ['INSERT'], dynamodb: { NewImage: { entity: { S: ['inquiry'] } } } }) }],
+      },
+    });
+  });
+
+  it('lets only the outbox consumer send email, from the configured identity', () => {
+    const senders = Object.values(stateless.findResources('AWS::IAM::Policy')).filter((policy) =>
+      JSON.stringify(policy.Properties.PolicyDocument).includes('ses:SendEmail'),
+    );
+    expect(senders).toHaveLength(1);
+    expect(JSON.stringify(senders[0])).toContain('identity/hello@forecourt.example');
+  });
+
+  it('alarms on the dead-letter queue and on the consumer falling behind', () => {
+    stateless.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      AlarmActions: [Match.anyValue()],
+    });
+    stateless.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'IteratorAge' });
+  });
+
+  it('serves every route of the route table, with the Cognito authorizer on staff routes only', () => {
+    const methods = Object.values(stateless.findResources('AWS::ApiGateway::Method'));
+    const staff = methods.filter((method) => method.Properties.AuthorizationType === 'COGNITO_USER_POOLS');
+    expect(staff).toHaveLength(HTTP_ROUTES.filter((route) => route.access === 'staff').length);
+    for (const route of HTTP_ROUTES) {
+      expect(methods.some((method) => method.Properties.HttpMethod === route.method)).toBe(true);
+    }
+  });
+
+  it('throttles the stage, writes access logs and never logs request bodies', () => {
+    stateless.hasResourceProperties('AWS::ApiGateway::Stage', {
+      StageName: 'v1',
+      TracingEnabled: true,
+      AccessLogSetting: Match.objectLike({ DestinationArn: Match.anyValue() }),
+      MethodSettings: [Match.objectLike({ ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100, DataTraceEnabled: false })],
+    });
+  });
+
+  it('answers API Gateway errors in the JSON error shape', () => {
+    stateless.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+      ResponseType: 'UNAUTHORIZED',
+      StatusCode: '401',
+      ResponseTemplates: { 'application/json': Match.stringLikeRegexp('"code":"unauthorized"') },
+    });
+    stateless.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+      ResponseType: 'MISSING_AUTHENTICATION_TOKEN',
+      StatusCode: '404',
+    });
+  });
+
+  it('puts a WAF web ACL with a rate-based rule for the public routes in front of the stage', () => {
+    stateless.hasResourceProperties('AWS::WAFv2::WebACL', {
+      Scope: 'REGIONAL',
+      Rules: Match.arrayWith([
+        Match.objectLike({
+          Name: 'public-rate-limit',
+          Statement: { RateBasedStatement: Match.objectLike({ AggregateKeyType: 'IP', ScopeDownStatement: Match.anyValue() }) },
+        }),
+      ]),
+    });
+    stateless.resourceCountIs('AWS::WAFv2::WebACLAssociation', 1);
+  });
+});
+
+describe('cdk-nag AwsSolutions', () => {
+  it('synthesizes with every finding acknowledged with a reason', () => {
+    // Arrange / Act: the plugin runs during synth and makes it throw on any unacknowledged finding.
+    const assembly = app.synth();
+    // Assert
+    const report = JSON.parse(readFileSync(join(assembly.directory, 'validation-report.json'), 'utf8')) as {
+      pluginReports: {
+        pluginName: string;
+        conclusion: string;
+        violations: unknown[];
+        suppressedViolations: { ruleName: string; reason: string }[];
+      }[];
+    };
+    const nag = report.pluginReports.find((plugin) => plugin.pluginName === 'AwsSolutions');
+    expect(nag?.conclusion).toBe('success');
+    expect(nag?.violations).toEqual([]);
+    for (const suppressed of nag?.suppressedViolations ?? []) {
+      expect(suppressed.reason.length, suppressed.ruleName).toBeGreaterThan(30);
+    }
+  });
+
+  it('flags a finding that nobody acknowledged', () => {
+    // A rule pack that sees nothing would pass everything: prove it sees the raw stacks' findings.
+    const report = new AwsSolutionsChecks().validateScope(app);
+    expect(report.violations.map((violation) => violation.ruleName)).toContain('AwsSolutions-SMG4');
+  });
+});
+
+describe('deployment config', () => {
+  it('fails with a clear message when the brand name or postal address is missing', () => {
+    const example = JSON.parse(readFileSync(EXAMPLE_CONFIG_PATH, 'utf8')) as Record<string, unknown>;
+    const { brandName: _brand, postalAddress: _address, ...incomplete } = example;
+    const path = join(mkdtempSync(join(tmpdir(), 'forecourt-config-')), 'config.json');
+    writeFileSync(path, JSON.stringify(incomplete));
+    expect(() => loadDeploymentConfig(path)).toThrow(/brandName[\s\S]*postalAddress/);
+    expect(() => buildApp(new App(), path)).toThrow(/postalAddress/);
+  });
+});
