@@ -11,10 +11,10 @@ export interface LocalSms {
 }
 
 /**
- * The local stand-ins for the AWS APIs that have no official emulator here: SNS `Publish` to a
- * phone number (the SMS outbox) and Secrets Manager `GetSecretValue`. They speak the same wire
- * protocols as AWS (query/XML for SNS, JSON 1.1 for Secrets Manager), so the handlers' own SDK
- * clients talk to them unchanged through `AWS_ENDPOINT_URL_SNS` and `AWS_ENDPOINT_URL_SECRETS_MANAGER`.
+ * The local stand-ins for what has no official emulator here: SNS `Publish` to a phone number
+ * (the SMS outbox, over SNS's query/XML protocol through `AWS_ENDPOINT_URL_SNS`) and the
+ * Parameters and Secrets Lambda Extension's `/secretsmanager/get` (through
+ * `PARAMETERS_SECRETS_EXTENSION_HTTP_PORT`), so the handlers' code runs unchanged.
  * SES v2 calls (`/v2/email/...`) pass through to aws-ses-v2-local, so that faults can be injected
  * in front of it.
  */
@@ -66,18 +66,15 @@ export async function startAwsStandIns(port: number, secretString: string, sesUp
       response.end(await upstream.text());
       return;
     }
-    const target = request.headers['x-amz-target'];
-    if (target === 'secretsmanager.GetSecretValue') {
-      const { SecretId } = JSON.parse(body) as { SecretId: string };
-      response.writeHead(200, { 'Content-Type': 'application/x-amz-json-1.1' });
-      response.end(
-        JSON.stringify({
-          ARN: `arn:aws:secretsmanager:us-east-1:000000000000:secret:${SecretId}`,
-          Name: SecretId,
-          SecretString: secretString,
-          VersionId: 'local',
-        }),
-      );
+    if (request.url?.startsWith('/secretsmanager/get?')) {
+      // The Parameters and Secrets Lambda Extension's API: it refuses calls without the session token.
+      if (!request.headers['x-aws-parameters-secrets-token']) {
+        response.writeHead(401).end();
+        return;
+      }
+      const secretId = new URL(request.url, 'http://localhost').searchParams.get('secretId') ?? '';
+      response.writeHead(200, { 'Content-Type': 'application/json' });
+      response.end(JSON.stringify({ Name: secretId, SecretString: secretString, VersionId: 'local' }));
       return;
     }
     const params = new URLSearchParams(body);
@@ -110,10 +107,14 @@ export async function startAwsStandIns(port: number, secretString: string, sesUp
       '<ErrorResponse><Error><Type>Sender</Type><Code>InvalidAction</Code><Message>Not supported locally</Message></Error></ErrorResponse>',
     );
   });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  // `localhost`, as the extension is addressed in Lambda; it may resolve to 127.0.0.1 or ::1.
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, 'localhost', resolve);
+  });
 
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: `http://localhost:${port}`,
     outbox,
     failNextSms: (count) => {
       failuresToInject = count;

@@ -118,7 +118,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       AWS_ENDPOINT_URL_DYNAMODB: dynamoDb.endpoint,
       AWS_ENDPOINT_URL_SESV2: standIns.endpoint,
       AWS_ENDPOINT_URL_SNS: standIns.endpoint,
-      AWS_ENDPOINT_URL_SECRETS_MANAGER: standIns.endpoint,
+      PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: String(standInsPort),
+      AWS_SESSION_TOKEN: 'local',
       POWERTOOLS_DEV: 'true',
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
       ...functionEnvironment(

@@ -8,7 +8,7 @@ import { createSendGate } from './domain/sending/send-gate.js';
 import type { SendGate } from './domain/sending/send-gate.js';
 import { systemClock } from './ports/clock.js';
 import type { RecipientDirectory } from './ports/recipient-directory.js';
-import { secretsSource } from './adapters/secrets-manager/secrets-source.js';
+import { secretsSource } from './adapters/secrets-extension/secrets-source.js';
 
 /**
  * The composition root: the AWS adapters behind each port, built once per sandbox from config.

@@ -13,7 +13,7 @@ import type { HttpEvent, HttpResult } from '../../shared/http/types.js';
 import { validate } from '../../shared/http/validate.js';
 import { logger } from '../../shared/logger.js';
 import { systemClock } from '../../shared/ports/clock.js';
-import { secretsSource } from '../../shared/adapters/secrets-manager/secrets-source.js';
+import { secretsSource } from '../../shared/adapters/secrets-extension/secrets-source.js';
 import { fromSubmittedFields, inquirySchema } from './schema.js';
 
 const config = runtimeConfig();

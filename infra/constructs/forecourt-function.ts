@@ -45,6 +45,10 @@ export class ForecourtFunction extends Construct {
       tracing: lambda.Tracing.ACTIVE,
       logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
+      // Secrets are read through the extension's local HTTP API: no Secrets Manager SDK in the bundle.
+      paramsAndSecrets: lambda.ParamsAndSecretsLayerVersion.fromVersion(lambda.ParamsAndSecretsVersions.V1_0_103, {
+        secretsManagerTtl: Duration.minutes(5),
+      }),
       projectRoot: REPO_ROOT,
       depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
       environment: {

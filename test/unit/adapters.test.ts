@@ -1,21 +1,19 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { createServer } from 'node:http';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SecretsManagerSource } from '../../shared/adapters/secrets-manager/secrets-source.js';
+import { ExtensionSecretsSource } from '../../shared/adapters/secrets-extension/secrets-source.js';
 import { SesMailer } from '../../shared/adapters/ses/mailer.js';
 import { SnsSmsSender } from '../../shared/adapters/sns/sms-sender.js';
 import { TEST_SECRET } from '../fixtures/in-memory.js';
 
 const ses = mockClient(SESv2Client);
 const sns = mockClient(SNSClient);
-const secretsManager = mockClient(SecretsManagerClient);
 
 afterEach(() => {
   ses.reset();
   sns.reset();
-  secretsManager.reset();
 });
 
 describe('SesMailer', () => {
@@ -74,19 +72,41 @@ describe('SnsSmsSender', () => {
   });
 });
 
-describe('SecretsManagerSource', () => {
-  it('reads the secret once and serves it from memory until it is stale', async () => {
-    secretsManager.on(GetSecretValueCommand).resolves({ SecretString: TEST_SECRET });
-    const source = new SecretsManagerSource('forecourt/app', new SecretsManagerClient({ region: 'us-east-1' }));
+describe('ExtensionSecretsSource', () => {
+  /** A stand-in for the Parameters and Secrets extension that answers per a script of statuses. */
+  async function extension(statuses: number[]) {
+    const calls: { url: string; token: string | undefined }[] = [];
+    const server = createServer((request, response) => {
+      calls.push({ url: request.url ?? '', token: request.headers['x-aws-parameters-secrets-token'] as string | undefined });
+      const status = statuses.shift() ?? 200;
+      response.writeHead(status, { 'content-type': 'application/json' });
+      response.end(status === 200 ? JSON.stringify({ SecretString: TEST_SECRET }) : '{}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, 'localhost', resolve));
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    return {
+      calls,
+      env: { PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: String(port), AWS_SESSION_TOKEN: 'session-token' },
+      close: () => server.close(),
+    };
+  }
+
+  it('reads the secret once, with the session token, and serves it from memory', async () => {
+    const stub = await extension([]);
+    const source = new ExtensionSecretsSource('forecourt/app', stub.env);
     const [first, second] = await Promise.all([source.getSecrets(), source.getSecrets()]);
     expect(first.addressSalt).toBe(second.addressSalt);
-    expect(secretsManager.commandCalls(GetSecretValueCommand)).toHaveLength(1);
+    expect(stub.calls).toEqual([{ url: '/secretsmanager/get?secretId=forecourt%2Fapp', token: 'session-token' }]);
+    stub.close();
   });
 
   it('forgets a failed read so that the next call tries again', async () => {
-    secretsManager.on(GetSecretValueCommand).rejectsOnce(new Error('throttled')).resolves({ SecretString: TEST_SECRET });
-    const source = new SecretsManagerSource('forecourt/app', new SecretsManagerClient({ region: 'us-east-1' }));
-    await expect(source.getSecrets()).rejects.toThrow('throttled');
+    const stub = await extension([500]);
+    const source = new ExtensionSecretsSource('forecourt/app', stub.env);
+    await expect(source.getSecrets()).rejects.toThrow('500');
     await expect(source.getSecrets()).resolves.toHaveProperty('addressSalt');
+    expect(stub.calls).toHaveLength(2);
+    stub.close();
   });
 });

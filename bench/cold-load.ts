@@ -1,0 +1,48 @@
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Median of a list of numbers. */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+}
+
+function timeProcess(script: string, env: Record<string, string>): number {
+  const started = process.hrtime.bigint();
+  const result = spawnSync(process.execPath, [script], { env: { ...process.env, ...env }, stdio: 'pipe' });
+  const elapsed = Number(process.hrtime.bigint() - started) / 1e6;
+  if (result.status !== 0) throw new Error(`${script} failed: ${result.stderr.toString()}`);
+  return elapsed;
+}
+
+/**
+ * Cold load of bundles (SPEC §7): the median wall time of a fresh `node` that imports the bundle,
+ * minus that of a fresh `node` that imports nothing, interleaved run by run so that drift on a
+ * shared machine hits every candidate alike.
+ */
+export function measureColdLoad(
+  workDir: string,
+  bundles: Record<string, string>,
+  env: Record<string, string>,
+  runs: number,
+): Record<string, number> {
+  const bare = join(workDir, 'bare.mjs');
+  writeFileSync(bare, '');
+  const loaders = Object.fromEntries(
+    Object.entries(bundles).map(([name, file]) => {
+      const loader = join(workDir, `load-${name.replace(/\W/g, '_')}.mjs`);
+      writeFileSync(loader, `await import(${JSON.stringify(file)});\n`);
+      return [name, loader];
+    }),
+  );
+  const samples: Record<string, number[]> = { bare: [] };
+  for (const name of Object.keys(loaders)) samples[name] = [];
+  for (let run = 0; run < runs; run += 1) {
+    samples.bare?.push(timeProcess(bare, env));
+    for (const [name, loader] of Object.entries(loaders)) samples[name]?.push(timeProcess(loader, env));
+  }
+  const bareMedian = median(samples.bare ?? []);
+  return Object.fromEntries(Object.keys(loaders).map((name) => [name, median(samples[name] ?? []) - bareMedian]));
+}

@@ -1,0 +1,196 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { functionEnvironment, loadDeploymentConfig } from '../infra/config.js';
+import { localDynamoDbClient } from '../local/dynamodb-local.js';
+import { lambdaContext } from '../local/lambda-context.js';
+import { LOCAL_TABLE_NAME, REPO_ROOT, startLocalStack } from '../local/stack.js';
+import { parseAppSecret } from '../shared/domain/app-secrets.js';
+import { HTTP_ROUTES, STREAM_CONSUMERS } from '../shared/routes.js';
+import { BUNDLE_BUDGET_BYTES, bundleHandler } from './bundles.js';
+import { measureColdLoad } from './cold-load.js';
+import { costPerThousandInquiries } from './cost.js';
+import { countEntities, rawPutItems, runLoad } from './throughput.js';
+import { measureWarm } from './warm-overhead.js';
+import { measureWriteUnits } from './write-cost.js';
+
+/**
+ * `npm run bench`: the SPEC §7 budgets, printed so that runs can be compared. Each time-based
+ * figure is also given as a ratio against a baseline measured in the same run.
+ * Knobs: BENCH_COLD_RUNS (15), BENCH_WARM_ITERATIONS (5000), BENCH_REQUESTS (2000), BENCH_CONCURRENCY (16).
+ */
+const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 15);
+const WARM_ITERATIONS = Number(process.env.BENCH_WARM_ITERATIONS ?? 5000);
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2000);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+const REFERENCE = 'bench/reference/common-way-handler.ts';
+
+const results: Record<string, unknown> = {};
+let failures = 0;
+const check = (label: string, ok: boolean) => {
+  if (!ok) failures += 1;
+  return `${ok ? 'PASS' : 'FAIL'}  ${label}`;
+};
+const kb = (bytes: number) => `${(bytes / 1000).toFixed(1)} KB`;
+
+const secrets = parseAppSecret(JSON.stringify({ seed: 'b'.repeat(48), current: 'k1' }));
+const workDir = mkdtempSync(join(tmpdir(), 'forecourt-bench-'));
+const functionEnv = {
+  ...functionEnvironment(loadDeploymentConfig(), { tableName: 'forecourt-bench', secretId: 'forecourt/bench' }),
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'bench',
+  AWS_SECRET_ACCESS_KEY: 'bench',
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  POWERTOOLS_LOG_LEVEL: 'WARN',
+};
+
+// 1. Bundles
+console.log('\n== Bundles (minified ESM, AWS SDK bundled; budget 400 KB each) ==');
+const entries = [...new Set([...HTTP_ROUTES.map((route) => route.entry), ...STREAM_CONSUMERS.map((consumer) => consumer.entry)])];
+const bundles = await Promise.all(entries.map((entry) => bundleHandler(REPO_ROOT, entry, workDir, { aliases: true })));
+const reference = await bundleHandler(REPO_ROOT, REFERENCE, workDir, { aliases: false });
+for (const bundle of bundles)
+  console.log(check(`${bundle.entry.padEnd(40)} ${kb(bundle.bytes)}`, bundle.bytes <= BUNDLE_BUDGET_BYTES));
+console.log(`      ${'reference: common-way handler'.padEnd(40)} ${kb(reference.bytes)}`);
+results.bundles = Object.fromEntries([...bundles, reference].map((bundle) => [bundle.entry, bundle.bytes]));
+
+// 2. Cold load
+console.log(`\n== Cold load: median over ${COLD_RUNS} fresh processes, above bare Node (budget 0.75x the reference) ==`);
+const cold = measureColdLoad(
+  workDir,
+  Object.fromEntries([...bundles, reference].map((bundle) => [bundle.entry, bundle.file])),
+  functionEnv,
+  COLD_RUNS,
+);
+const referenceCold = cold[REFERENCE] ?? Number.NaN;
+const slowest = bundles.reduce((worst, bundle) => ((cold[bundle.entry] ?? 0) > (cold[worst.entry] ?? 0) ? bundle : worst));
+for (const bundle of bundles) console.log(`      ${bundle.entry.padEnd(40)} +${(cold[bundle.entry] ?? 0).toFixed(1)} ms`);
+console.log(`      ${'reference: common-way handler'.padEnd(40)} +${referenceCold.toFixed(1)} ms`);
+const coldRatio = (cold[slowest.entry] ?? 0) / referenceCold;
+console.log(check(`slowest (${slowest.entry}) / reference = ${coldRatio.toFixed(2)}x`, coldRatio <= 0.75));
+results.coldLoadMs = cold;
+results.coldLoadRatio = coldRatio;
+
+// 3. Local throughput and 4. write cost, against one local stack
+console.log(`\n== Local throughput: ${REQUESTS} POST /inquiries through the gateway, ${CONCURRENCY} in flight ==`);
+const stack = await startLocalStack({ port: 0, dynamoDbPort: 0, sesPort: 0, standInsPort: 0 });
+const client = localDynamoDbClient(stack.urls.dynamoDb);
+let throughputRatio = Number.NaN;
+let typicalWriteUnits = Number.NaN;
+try {
+  const gateway = await runLoad(REQUESTS, CONCURRENCY, async (index) => {
+    const response = await fetch(`${stack.urls.api}/inquiries`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: `Load ${index}`, email: `load.${index}@example.com`, topic: 'demo', message: 'Load test' }),
+    });
+    await response.arrayBuffer();
+    return response.status;
+  });
+  const stored = await countEntities(client, LOCAL_TABLE_NAME, 'inquiry');
+  const raw = await rawPutItems(client, LOCAL_TABLE_NAME, REQUESTS, CONCURRENCY);
+  throughputRatio = gateway.perSecond / raw.perSecond;
+  console.log(
+    `      gateway  ${gateway.perSecond.toFixed(0)} req/s, p50 ${gateway.p50Ms.toFixed(1)} ms, p99 ${gateway.p99Ms.toFixed(1)} ms`,
+  );
+  console.log(`      PutItem  ${raw.perSecond.toFixed(0)} req/s, p50 ${raw.p50Ms.toFixed(1)} ms, p99 ${raw.p99Ms.toFixed(1)} ms`);
+  console.log(`      ratio gateway/PutItem ${throughputRatio.toFixed(2)}`);
+  console.log(check(`5xx: ${gateway.errors5xx}`, gateway.errors5xx === 0));
+  console.log(
+    check(`stored ${stored} = accepted ${gateway.accepted}`, stored === gateway.accepted && gateway.accepted === REQUESTS),
+  );
+  results.throughput = { gateway, raw, stored, ratio: throughputRatio };
+
+  console.log('\n== Write cost per inquiry (ReturnConsumedCapacity; budget 10 write units) ==');
+  const writeUnits = await measureWriteUnits(client, LOCAL_TABLE_NAME, { getSecrets: async () => secrets });
+  for (const [shape, units] of Object.entries(writeUnits)) console.log(check(`${shape.padEnd(64)} ${units} WU`, units <= 10));
+  typicalWriteUnits = writeUnits['new contact, email + phone, email consent (typical)'] ?? Number.NaN;
+  results.writeUnits = writeUnits;
+  // 5. Warm overhead of POST /inquiries, storage stubbed (the handler module the stack loaded)
+  console.log(`\n== Warm overhead of POST /inquiries, storage stubbed: median of ${WARM_ITERATIONS} (budget 100 µs) ==`);
+  const { createSubmitInquiryHandler } = await import('../functions/inquiries/submit.js');
+  const stubStore = {
+    findContactIds: async () => ({ byEmail: 'contact-1' }),
+    reserveContactKeys: async (_keys: unknown, contactId: string) => contactId,
+    findIdempotencyRecord: async () => undefined,
+    claimIdempotencyKey: async () => undefined,
+    saveInquiry: async () => true,
+  };
+  let ids = 0;
+  const submit = createSubmitInquiryHandler(
+    {
+      store: stubStore,
+      secrets: { getSecrets: async () => secrets },
+      clock: { now: () => new Date() },
+      newId: () => `id-${(ids += 1)}`,
+      brandName: 'Bench',
+      policyVersion: 'bench',
+    },
+    'https://example.com/thanks',
+  );
+  const body = JSON.stringify({
+    name: 'Jane Doe',
+    email: 'jane@example.com',
+    phone: '(202) 555-0143',
+    companyName: 'Main Street Motors',
+    dealershipType: 'independent',
+    topic: 'demo',
+    message: 'We run two rooftops and want to see the follow-up features.',
+    consent: { email: true, sms: true },
+    timezone: 'America/Chicago',
+    pageUrl: 'https://example.com/demo',
+  });
+  const event = (): APIGatewayProxyEvent =>
+    ({
+      resource: '/inquiries',
+      path: '/inquiries',
+      httpMethod: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'user-agent':
+          'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36',
+        'accept-language': 'en-US,en;q=0.9',
+      },
+      multiValueHeaders: {},
+      queryStringParameters: null,
+      multiValueQueryStringParameters: null,
+      pathParameters: null,
+      stageVariables: null,
+      body,
+      isBase64Encoded: false,
+      requestContext: { requestId: 'bench', identity: { sourceIp: '203.0.113.1' } },
+    }) as unknown as APIGatewayProxyEvent;
+  const baseline = async () => ({ statusCode: 201, headers: {}, body: JSON.stringify({ inquiryId: 'x', contactId: 'y' }) });
+  const warm = await measureWarm({ handler: submit, baseline }, event, lambdaContext('bench'), WARM_ITERATIONS);
+  const overhead = (warm.handler ?? 0) - (warm.baseline ?? 0);
+  console.log(`      handler ${warm.handler?.toFixed(1)} µs, empty baseline ${warm.baseline?.toFixed(1)} µs`);
+  console.log(check(`overhead ${overhead.toFixed(1)} µs`, overhead <= 100));
+  results.warmOverheadMicros = overhead;
+} finally {
+  client.destroy();
+  await stack.stop();
+}
+
+// 6. Cost
+console.log('\n== Cost per 1 000 inquiries (published us-east-1 list prices) ==');
+const cost = costPerThousandInquiries({
+  writeUnitsPerInquiry: typicalWriteUnits,
+  writeUnitsPerMessage: 2,
+  readUnitsPerInquiry: 12,
+  emailsPerInquiry: 2,
+  smsShare: 0.3,
+  submitLambdaMs: 60,
+  consumerLambdaMs: 250,
+  memoryGb: 0.5,
+});
+for (const [item, dollars] of Object.entries(cost)) console.log(`      ${item.padEnd(16)} $${dollars.toFixed(4)}`);
+console.log(
+  '      (assumes 2 emails per inquiry, SMS consent on 30%, 60 ms + 250 ms of 512 MB arm64 Lambda; excludes fixed WAF/alarm fees)',
+);
+results.costPerThousandInquiries = cost;
+
+console.log(`\nBENCH_RESULTS ${JSON.stringify(results)}`);
+rmSync(workDir, { recursive: true, force: true });
+console.log(failures === 0 ? '\nAll budgets met.' : `\n${failures} budget(s) missed.`);
+process.exit(failures === 0 ? 0 : 1);
