@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { functionEnvironment, loadDeploymentConfig } from '../infra/config.js';
+import { buildProxyEvent } from '../local/api-event.js';
 import { localDynamoDbClient } from '../local/dynamodb-local.js';
 import { lambdaContext } from '../local/lambda-context.js';
 import { LOCAL_TABLE_NAME, REPO_ROOT, startLocalStack } from '../local/stack.js';
@@ -141,26 +142,26 @@ try {
     timezone: 'America/Chicago',
     pageUrl: 'https://example.com/demo',
   });
+  const inquiriesRoute = HTTP_ROUTES.find((route) => route.path === '/inquiries' && route.method === 'POST');
+  if (!inquiriesRoute) throw new Error('The route table has no POST /inquiries');
   const event = (): APIGatewayProxyEvent =>
-    ({
-      resource: '/inquiries',
-      path: '/inquiries',
-      httpMethod: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'user-agent':
-          'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36',
-        'accept-language': 'en-US,en;q=0.9',
+    buildProxyEvent(
+      {
+        method: 'POST',
+        url: new URL('http://127.0.0.1/inquiries'),
+        headers: {
+          'content-type': 'application/json',
+          'user-agent':
+            'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36',
+          'accept-language': 'en-US,en;q=0.9',
+        },
+        body: Buffer.from(body),
+        sourceIp: '203.0.113.1',
       },
-      multiValueHeaders: {},
-      queryStringParameters: null,
-      multiValueQueryStringParameters: null,
-      pathParameters: null,
-      stageVariables: null,
-      body,
-      isBase64Encoded: false,
-      requestContext: { requestId: 'bench', identity: { sourceIp: '203.0.113.1' } },
-    }) as unknown as APIGatewayProxyEvent;
+      inquiriesRoute,
+      {},
+      undefined,
+    );
   const baseline = async () => ({ statusCode: 201, headers: {}, body: JSON.stringify({ inquiryId: 'x', contactId: 'y' }) });
   const warm = await measureWarm({ handler: submit, baseline }, event, lambdaContext('bench'), WARM_ITERATIONS);
   const overhead = (warm.handler ?? 0) - (warm.baseline ?? 0);

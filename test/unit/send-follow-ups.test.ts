@@ -1,16 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { sendInquiryFollowUps } from '../../shared/domain/inquiries/send-follow-ups.js';
 import type { OutboxInquiry } from '../../shared/domain/inquiries/send-follow-ups.js';
-import { createSendGate } from '../../shared/domain/sending/send-gate.js';
-import {
-  FakeClock,
-  InMemoryDirectory,
-  InMemorySendLedger,
-  RecordingMailer,
-  RecordingSmsSender,
-  TEST_BRAND,
-  fixedSecrets,
-} from '../fixtures/in-memory.js';
+import { InMemoryDirectory, RecordingMailer, RecordingSmsSender, TEST_BRAND, inMemoryGate } from '../fixtures/in-memory.js';
 
 const INQUIRY: OutboxInquiry = {
   inquiryId: 'i1',
@@ -29,7 +20,8 @@ describe('sendInquiryFollowUps', () => {
   let deps: Parameters<typeof sendInquiryFollowUps>[0];
 
   beforeEach(() => {
-    directory = new InMemoryDirectory();
+    const built = inMemoryGate();
+    ({ directory, mailer, smsSender } = built);
     directory.recipients.set('c1', {
       contactId: 'c1',
       name: 'Jane <b>Doe</b>',
@@ -37,17 +29,7 @@ describe('sendInquiryFollowUps', () => {
       phone: '+12025550143',
       preferences: { 'sms:newsletter': true },
     });
-    mailer = new RecordingMailer();
-    smsSender = new RecordingSmsSender();
-    const gate = createSendGate({
-      brand: TEST_BRAND,
-      secrets: fixedSecrets(),
-      directory,
-      ledger: new InMemorySendLedger(),
-      mailer,
-      smsSender,
-      clock: new FakeClock(new Date()),
-    });
+    const { gate } = built;
     deps = { gate, directory, brand: TEST_BRAND, salesAddress: 'sales@acme.test', smsMessagesPerMonth: 4 };
   });
 
@@ -82,19 +64,17 @@ describe('sendInquiryFollowUps', () => {
     const failingSms = {
       sendSms: async () => Promise.reject(Object.assign(new Error('down'), { name: 'InternalErrorException' })),
     };
-    const gate = createSendGate({
-      brand: TEST_BRAND,
-      secrets: fixedSecrets(),
-      directory,
-      ledger: new InMemorySendLedger(),
-      mailer,
-      smsSender: failingSms,
-      clock: new FakeClock(new Date()),
+    const failingGate = inMemoryGate({ smsSender: failingSms });
+    failingGate.directory.recipients.set('c1', {
+      contactId: 'c1',
+      email: 'jane@example.com',
+      phone: '+12025550143',
+      preferences: { 'sms:newsletter': true },
     });
-    const failing = { ...deps, gate };
+    const failing = { ...deps, gate: failingGate.gate, directory: failingGate.directory };
     // Act
     await expect(sendInquiryFollowUps(failing, INQUIRY)).rejects.toThrow(/sms_opt_in_confirmation/);
     // Assert
-    expect(mailer.sent).toHaveLength(2);
+    expect(failingGate.mailer.sent).toHaveLength(2);
   });
 });

@@ -1,15 +1,14 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createSendGate } from '../../shared/domain/sending/send-gate.js';
 import type { ContactEmail, SendGate, StaffEmail } from '../../shared/domain/sending/send-gate.js';
 import { verifyToken } from '../../shared/domain/tokens.js';
 import {
-  FakeClock,
   InMemoryDirectory,
   InMemorySendLedger,
   RecordingMailer,
   RecordingSmsSender,
   TEST_BRAND,
   fixedSecrets,
+  inMemoryGate,
 } from '../fixtures/in-memory.js';
 
 const NOW = new Date('2026-05-01T18:00:00Z');
@@ -30,20 +29,18 @@ describe('send gate', () => {
   let mailer: RecordingMailer;
   let smsSender: RecordingSmsSender;
   let gate: SendGate;
-  const secrets = fixedSecrets();
+  let secrets: ReturnType<typeof fixedSecrets>;
 
   beforeEach(() => {
-    directory = new InMemoryDirectory();
+    const built = inMemoryGate({ now: NOW });
+    ({ directory, secrets } = built);
     directory.recipients.set('c1', {
       contactId: 'c1',
       email: 'jane@example.com',
       phone: '+12025550143',
       preferences: { 'email:newsletter': true },
     });
-    ledger = new InMemorySendLedger();
-    mailer = new RecordingMailer();
-    smsSender = new RecordingSmsSender();
-    gate = createSendGate({ brand: TEST_BRAND, secrets, directory, ledger, mailer, smsSender, clock: new FakeClock(NOW) });
+    ({ ledger, mailer, smsSender, gate } = built);
   });
 
   it('adds the footer and working, scoped preference and unsubscribe links', async () => {

@@ -1,27 +1,28 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createSubmitInquiryHandler } from '../../functions/inquiries/submit.js';
+import { buildProxyEvent } from '../../local/api-event.js';
 import { lambdaContext } from '../../local/lambda-context.js';
+import { HTTP_ROUTES } from '../../shared/routes.js';
 import { FakeClock, InMemoryInquiryStore, fixedSecrets } from '../fixtures/in-memory.js';
 
+const INQUIRIES_ROUTE = HTTP_ROUTES.find((route) => route.path === '/inquiries' && route.method === 'POST');
+
+/** A request as API Gateway hands it over, built by the same code the local gateway uses. */
 function event(body: string | null, headers: Record<string, string> = {}, method = 'POST'): APIGatewayProxyEvent {
-  return {
-    resource: '/inquiries',
-    path: '/inquiries',
-    httpMethod: method,
-    headers: { 'content-type': 'application/json', ...headers },
-    multiValueHeaders: {},
-    queryStringParameters: null,
-    multiValueQueryStringParameters: null,
-    pathParameters: null,
-    stageVariables: null,
-    body,
-    isBase64Encoded: false,
-    requestContext: {
-      requestId: 'req-1',
-      identity: { sourceIp: '203.0.113.9' },
-    } as APIGatewayProxyEvent['requestContext'],
-  };
+  if (!INQUIRIES_ROUTE) throw new Error('The route table has no POST /inquiries');
+  return buildProxyEvent(
+    {
+      method,
+      url: new URL('http://127.0.0.1/inquiries'),
+      headers: { 'content-type': 'application/json', ...headers },
+      body: Buffer.from(body ?? ''),
+      sourceIp: '203.0.113.9',
+    },
+    INQUIRIES_ROUTE,
+    {},
+    undefined,
+  );
 }
 
 describe('POST /inquiries handler', () => {
@@ -45,10 +46,11 @@ describe('POST /inquiries handler', () => {
   });
 
   it('answers 201 with the ids and the request id header', async () => {
-    const result = await handler(event(JSON.stringify({ name: 'Jane', email: 'jane@example.com' })));
+    const request = event(JSON.stringify({ name: 'Jane', email: 'jane@example.com' }));
+    const result = await handler(request);
     expect(result.statusCode).toBe(201);
     expect(JSON.parse(result.body)).toEqual({ inquiryId: expect.any(String), contactId: expect.any(String) });
-    expect(result.headers?.['X-Request-Id']).toBe('req-1');
+    expect(result.headers?.['X-Request-Id']).toBe(request.requestContext.requestId);
     expect(store.inquiries.size).toBe(1);
   });
 
@@ -86,7 +88,7 @@ describe('POST /inquiries handler', () => {
     const result = await handler(request);
     expect(result.statusCode).toBe(status);
     expect(JSON.parse(result.body).error.code).toBe(code);
-    expect(result.headers?.['X-Request-Id']).toBe('req-1');
+    expect(result.headers?.['X-Request-Id']).toBe(request.requestContext.requestId);
     expect(store.inquiries.size).toBe(0);
     expect(store.lookups.size).toBe(0);
   });
