@@ -16,6 +16,10 @@ export interface HttpRoute {
 /** Every route of the public and admin API. */
 export const HTTP_ROUTES: readonly HttpRoute[] = [
   { method: 'POST', path: '/inquiries', entry: 'functions/inquiries/submit.ts', access: 'public' },
+  { method: 'GET', path: '/preferences', entry: 'functions/preferences/page.ts', access: 'public' },
+  { method: 'POST', path: '/preferences', entry: 'functions/preferences/page.ts', access: 'public' },
+  { method: 'GET', path: '/unsubscribe', entry: 'functions/unsubscribe/page.ts', access: 'public' },
+  { method: 'POST', path: '/unsubscribe', entry: 'functions/unsubscribe/page.ts', access: 'public' },
   {
     method: 'GET',
     path: '/admin/inquiries',

@@ -46,6 +46,8 @@ export interface ConsentEvent {
   channel: Channel;
   topics: Topic[];
   action: ConsentAction;
+  /** A withdrawal of the whole channel ("Unsubscribe from all email", STOP), not only its topics. */
+  allOfChannel?: boolean;
   source: ConsentSource;
   at: string;
   ip?: string;
@@ -55,13 +57,79 @@ export interface ConsentEvent {
   wordingHash: string;
 }
 
-/** Applies ledger events, oldest first, to current preferences. */
-export function applyConsentEvents(current: Preferences, events: readonly ConsentEvent[]): Preferences {
-  const next: Preferences = { ...current };
+/** What the gate and the preference center read: topic opt-ins and the all-email opt-out. */
+export interface ConsentState {
+  preferences: Preferences;
+  /** Set by "Unsubscribe from all email": blocks service notices as well as every topic. */
+  emailOptOutAll: boolean;
+}
+
+/** A requested change, before it is compared with the current state. */
+export interface ConsentChange {
+  channel: Channel;
+  topics: readonly Topic[];
+  action: ConsentAction;
+  allOfChannel?: boolean;
+}
+
+/** Where and why a change was made, as each ledger record keeps it. */
+export interface ConsentContext {
+  source: ConsentSource;
+  at: string;
+  policyVersion: string;
+  wording: string;
+  ip?: string;
+  userAgent?: string;
+  pageUrl?: string;
+}
+
+/** Applies ledger events, oldest first, to a consent state. */
+export function applyConsentEvents(current: ConsentState, events: readonly ConsentEvent[]): ConsentState {
+  const preferences: Preferences = { ...current.preferences };
+  let emailOptOutAll = current.emailOptOutAll;
   for (const event of events) {
-    for (const topic of event.topics) next[`${event.channel}:${topic}`] = event.action === 'grant';
+    for (const topic of event.topics) preferences[`${event.channel}:${topic}`] = event.action === 'grant';
+    if (event.channel === 'email') {
+      if (event.action === 'withdraw' && event.allOfChannel) emailOptOutAll = true;
+      // Opting in to any email topic again is asking for email again.
+      if (event.action === 'grant') emailOptOutAll = false;
+    }
   }
-  return next;
+  return { preferences, emailOptOutAll };
+}
+
+/**
+ * Turns requested changes into the ledger events that actually change something, so that a
+ * repeated unsubscribe or an unchanged form records nothing, and the state they lead to.
+ */
+export function planConsentChange(
+  current: ConsentState,
+  changes: readonly ConsentChange[],
+  context: ConsentContext,
+): { events: ConsentEvent[]; next: ConsentState } {
+  const events: ConsentEvent[] = [];
+  for (const change of changes) {
+    const grant = change.action === 'grant';
+    const topics = change.topics.filter((topic) => hasOptIn(current.preferences, change.channel, topic) !== grant);
+    const channelWide = !grant && change.allOfChannel === true && change.channel === 'email' && !current.emailOptOutAll;
+    const reopensEmail =
+      grant && change.channel === 'email' && current.emailOptOutAll && (change.topics.length > 0 || change.allOfChannel === true);
+    if (topics.length === 0 && !channelWide && !reopensEmail) continue;
+    events.push({
+      channel: change.channel,
+      topics: reopensEmail && topics.length === 0 ? [...change.topics] : topics,
+      action: change.action,
+      ...(change.allOfChannel ? { allOfChannel: true } : {}),
+      source: context.source,
+      at: context.at,
+      ...(context.ip ? { ip: context.ip } : {}),
+      ...(context.userAgent ? { userAgent: context.userAgent } : {}),
+      ...(context.pageUrl ? { pageUrl: context.pageUrl } : {}),
+      policyVersion: context.policyVersion,
+      wordingHash: wordingHash(context.wording),
+    });
+  }
+  return { events, next: applyConsentEvents(current, events) };
 }
 
 /** True while the person has a grant in force for this topic on this channel. */

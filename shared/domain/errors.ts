@@ -94,3 +94,18 @@ export class UnsupportedMediaTypeError extends HttpError {
     this.name = 'UnsupportedMediaTypeError';
   }
 }
+
+/** A link token that is malformed, forged, foreign, expired or made for another purpose. */
+export class LinkNotValidError extends HttpError {
+  constructor(expired: boolean, options: { cause?: unknown } = {}) {
+    super(
+      401,
+      'unauthorized',
+      expired
+        ? 'This link has expired. Use the link in a newer message.'
+        : 'This link is not valid. Use the link from your message as it was sent.',
+      options,
+    );
+    this.name = 'LinkNotValidError';
+  }
+}

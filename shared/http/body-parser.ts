@@ -44,6 +44,8 @@ export function parseBody(options: { accept: readonly BodyType[]; maxBytes?: num
       if (event.httpMethod === 'GET' || event.httpMethod === 'OPTIONS') return;
       const raw = Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8');
       if (raw.byteLength > maxBytes) throw new PayloadTooLargeError(maxBytes);
+      // No body at all is left to the route's schema (a one-click unsubscribe may send none).
+      if (raw.byteLength === 0) return;
       const type = mediaType(header(event, 'content-type'));
       const bodyType = options.accept.find((candidate) => MEDIA_TYPES[candidate] === type);
       if (!bodyType) throw new UnsupportedMediaTypeError(options.accept.map((candidate) => MEDIA_TYPES[candidate]));

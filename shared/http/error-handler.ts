@@ -1,18 +1,35 @@
-import type { MiddlewareObj } from '@middy/core';
+import type { MiddlewareObj, Request } from '@middy/core';
+import { escapeHtml } from '../domain/html.js';
+import { header, prefersHtml } from './headers.js';
+import { htmlPage } from './html-page.js';
 import { HttpError } from '../domain/errors.js';
 import { logger } from '../logger.js';
 import { json } from './responses.js';
 import type { HttpEvent, HttpResult } from './types.js';
 
 /**
- * Maps any thrown error to the JSON error shape of SPEC §3. Only an HttpError below 500 shows its
+ * Maps any thrown error to the JSON error shape of SPEC §3 (or, on page routes, to an HTML page
+ * for a browser). Only an HttpError below 500 shows its
  * message; anything else is logged (name and stack, never the event) and answered as a plain 500.
  */
-export function jsonErrors(): MiddlewareObj<HttpEvent, HttpResult> {
+export function jsonErrors(options: { pages?: { brandName: () => string } } = {}): MiddlewareObj<HttpEvent, HttpResult> {
+  const asPage = (request: Request<HttpEvent, HttpResult>, status: number, message: string) =>
+    options.pages && prefersHtml(header(request.event, 'accept'))
+      ? htmlPage(status, {
+          title: status < 500 ? 'This did not work' : 'Something went wrong',
+          brandName: options.pages.brandName(),
+          body: `<p>${escapeHtml(message)}</p>`,
+        })
+      : undefined;
   return {
     onError: (request) => {
       const { error } = request;
       if (error instanceof HttpError && error.statusCode < 500) {
+        const page = asPage(request, error.statusCode, error.message);
+        if (page) {
+          request.response = page;
+          return;
+        }
         request.response = json(
           error.statusCode,
           { error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } },
@@ -21,7 +38,9 @@ export function jsonErrors(): MiddlewareObj<HttpEvent, HttpResult> {
         return;
       }
       logger.error('Unhandled error', { error: error instanceof Error ? error : String(error) });
-      request.response = json(500, { error: { code: 'internal_error', message: 'Something went wrong on our side.' } });
+      request.response =
+        asPage(request, 500, 'Something went wrong on our side. Please try again later.') ??
+        json(500, { error: { code: 'internal_error', message: 'Something went wrong on our side.' } });
     },
   };
 }

@@ -15,6 +15,8 @@ export interface HttpHandlerOptions {
   maxBodyBytes?: number;
   /** Staff roles allowed; omit for public routes. */
   roles?: readonly StaffRole[];
+  /** A route that serves HTML pages: errors become pages for browsers. */
+  pages?: boolean;
 }
 
 /**
@@ -26,7 +28,7 @@ export function httpHandler(handler: HttpRequestHandler, options: HttpHandlerOpt
   const stack = middy<HttpEvent, HttpResult>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(responseHeaders({ allowedOrigins: () => runtimeConfig().ALLOWED_ORIGINS }))
-    .use(jsonErrors());
+    .use(jsonErrors(options.pages ? { pages: { brandName: () => runtimeConfig().BRAND_NAME } } : {}));
   if (options.roles) stack.use(requireRole(options.roles));
   if (options.body)
     stack.use(parseBody({ accept: options.body, ...(options.maxBodyBytes ? { maxBytes: options.maxBodyBytes } : {}) }));

@@ -12,6 +12,7 @@ import type { InquiryRecord } from '../../domain/inquiries/inquiry.js';
 import type { ContactKeys, IdempotencyRecord, InquiryStore } from '../../ports/inquiry-store.js';
 import { INQUIRY_ENTITY } from '../../table.js';
 import { dynamoDbClient } from './client.js';
+import { consentEventPut } from './consent-items.js';
 import { keys, preferenceAttribute } from './keys.js';
 
 const toItem = (value: Record<string, unknown>) => marshall(value, { removeUndefinedValues: true });
@@ -74,21 +75,6 @@ function inquiryPut(tableName: string, record: InquiryRecord): TransactWriteItem
       ConditionExpression: 'attribute_not_exists(pk)',
     },
   };
-}
-
-function consentPuts(tableName: string, record: InquiryRecord): TransactWriteItem[] {
-  return record.consentEvents.map((event) => ({
-    Put: {
-      TableName: tableName,
-      Item: toItem({
-        ...keys.consent(record.contactId, event.at, event.channel),
-        entity: 'consent',
-        contactId: record.contactId,
-        ...event,
-      }),
-      ConditionExpression: 'attribute_not_exists(pk)',
-    },
-  }));
 }
 
 function idempotencyRecordOf(item: Partial<IdempotencyRecord>): IdempotencyRecord {
@@ -211,7 +197,7 @@ export class DynamoDbInquiryStore implements InquiryStore {
           TransactItems: [
             contactUpdate(this.tableName, record),
             inquiryPut(this.tableName, record),
-            ...consentPuts(this.tableName, record),
+            ...record.consentEvents.map((event) => consentEventPut(this.tableName, record.contactId, event)),
           ],
           ReturnConsumedCapacity: this.returnConsumedCapacity,
         }),

@@ -6,7 +6,10 @@ export const keys = {
   contactLookup: (channel: Channel, addressKey: string) => ({ pk: `LOOKUP#${channel}#${addressKey}`, sk: 'LOOKUP' }),
   inquiry: (contactId: string, inquiryId: string) => ({ pk: `CONTACT#${contactId}`, sk: `INQUIRY#${inquiryId}` }),
   inquiriesByDay: (day: string) => `INQUIRIES#${day}`,
-  consent: (contactId: string, at: string, channel: Channel) => ({ pk: `CONTACT#${contactId}`, sk: `CONSENT#${at}#${channel}` }),
+  consent: (contactId: string, at: string, channel: Channel, action: string) => ({
+    pk: `CONTACT#${contactId}`,
+    sk: `CONSENT#${at}#${channel}#${action}`,
+  }),
   message: (contactId: string, dedupeKey: string) => ({ pk: `CONTACT#${contactId}`, sk: `MESSAGE#${dedupeKey}` }),
   idempotency: (keyHash: string) => ({ pk: `IDEMPOTENCY#${keyHash}`, sk: 'IDEMPOTENCY' }),
   suppression: (channel: Channel, addressKey: string) => ({ pk: `SUPPRESSION#${channel}#${addressKey}`, sk: 'SUPPRESSION' }),

@@ -1,0 +1,65 @@
+import * as z from 'zod/mini';
+import { DynamoDbConsentStore } from '../../shared/adapters/dynamodb/consent-store.js';
+import { secretsSource } from '../../shared/adapters/secrets-extension/secrets-source.js';
+import { runtimeConfig } from '../../shared/config.js';
+import { escapeHtml } from '../../shared/domain/html.js';
+import type { PreferenceDeps } from '../../shared/domain/preferences/preference-center.js';
+import { previewUnsubscribe, unsubscribe } from '../../shared/domain/preferences/unsubscribe.js';
+import { httpHandler } from '../../shared/http/handler.js';
+import { header, prefersHtml } from '../../shared/http/headers.js';
+import { htmlPage } from '../../shared/http/html-page.js';
+import { json } from '../../shared/http/responses.js';
+import { validate } from '../../shared/http/validate.js';
+import { systemClock } from '../../shared/ports/clock.js';
+import { recipientDirectory } from '../../shared/wiring.js';
+
+const config = runtimeConfig();
+const deps: PreferenceDeps = {
+  secrets: secretsSource(config),
+  directory: recipientDirectory(config),
+  consent: new DynamoDbConsentStore(config.TABLE_NAME),
+  clock: systemClock,
+  policyVersion: config.POLICY_VERSION,
+  brandName: config.BRAND_NAME,
+};
+
+/** The RFC 8058 one-click body, or nothing; anything else is a 400. */
+const oneClickSchema = z.strictObject({ 'List-Unsubscribe': z.optional(z.literal('One-Click')) });
+
+const page = (title: string, body: string) =>
+  htmlPage(200, { title, brandName: config.BRAND_NAME, postalAddress: config.POSTAL_ADDRESS, body });
+
+/**
+ * `GET /unsubscribe?token=`: a page with one button; it changes nothing, because link scanners
+ * fetch links. `POST /unsubscribe?token=`: withdraws the token's scope at once, answers 200,
+ * takes the RFC 8058 body `List-Unsubscribe=One-Click`, and is idempotent.
+ */
+export const handler = httpHandler(
+  async (event) => {
+    const token = event.queryStringParameters?.token ?? '';
+    const wantsPage = prefersHtml(header(event, 'accept'));
+    if (event.httpMethod === 'GET') {
+      const { scope } = await previewUnsubscribe(deps, token);
+      if (!wantsPage) return json(200, { scope });
+      return page(
+        'Unsubscribe',
+        `<p>Unsubscribe from ${escapeHtml(scope)}?</p>` +
+          `<form method="post" action="?token=${escapeHtml(encodeURIComponent(token))}">` +
+          `<button type="submit">Unsubscribe from ${escapeHtml(scope)}</button></form>`,
+      );
+    }
+    if (event.parsedBody !== undefined && event.bodyType !== 'text') validate(oneClickSchema, event.parsedBody);
+    const { scope } = await unsubscribe(deps, token, {
+      ...(event.requestContext.identity.sourceIp ? { ip: event.requestContext.identity.sourceIp } : {}),
+      ...(header(event, 'user-agent') ? { userAgent: header(event, 'user-agent')?.slice(0, 512) } : {}),
+      pageUrl: `${config.PUBLIC_BASE_URL.replace(/\/$/, '')}/unsubscribe`,
+    });
+    if (!wantsPage) return json(200, { status: 'unsubscribed', scope });
+    const preferencesHint = '<p>You can change what you receive at any time from the preferences link in our messages.</p>';
+    return page(
+      'You are unsubscribed',
+      `<p class="notice" role="status">You will no longer receive ${escapeHtml(scope)} from us.</p>${preferencesHint}`,
+    );
+  },
+  { body: ['form', 'json'], pages: true },
+);
