@@ -18,6 +18,9 @@ export const HTTP_ROUTES: readonly HttpRoute[] = [
   { method: 'POST', path: '/inquiries', entry: 'functions/inquiries/submit.ts', access: 'public' },
   { method: 'GET', path: '/preferences', entry: 'functions/preferences/page.ts', access: 'public' },
   { method: 'POST', path: '/preferences', entry: 'functions/preferences/page.ts', access: 'public' },
+  { method: 'POST', path: '/subscriptions', entry: 'functions/subscriptions/request.ts', access: 'public' },
+  { method: 'GET', path: '/subscriptions/confirm', entry: 'functions/subscriptions/confirm.ts', access: 'public' },
+  { method: 'POST', path: '/subscriptions/confirm', entry: 'functions/subscriptions/confirm.ts', access: 'public' },
   { method: 'GET', path: '/unsubscribe', entry: 'functions/unsubscribe/page.ts', access: 'public' },
   { method: 'POST', path: '/unsubscribe', entry: 'functions/unsubscribe/page.ts', access: 'public' },
   {
@@ -39,7 +42,7 @@ export interface StreamConsumer {
 
 /** The stream consumers: the outbox. */
 export const STREAM_CONSUMERS: readonly StreamConsumer[] = [
-  { name: 'outbox', entry: 'functions/outbox/consume.ts', insertedEntities: ['inquiry'] },
+  { name: 'outbox', entry: 'functions/outbox/consume.ts', insertedEntities: ['inquiry', 'outbox_message'] },
 ];
 
 /** A stable function name from its entry file: `functions/inquiries/submit.ts` → `InquiriesSubmit`. */

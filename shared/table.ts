@@ -20,3 +20,6 @@ export const TABLE_SCHEMA = {
 
 /** The `entity` attribute value of inquiry records, which the outbox stream filter matches. */
 export const INQUIRY_ENTITY = 'inquiry';
+
+/** The `entity` of a queued message (a subscription confirmation, for one), which the outbox consumer also takes. */
+export const OUTBOX_MESSAGE_ENTITY = 'outbox_message';

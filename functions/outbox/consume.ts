@@ -4,59 +4,86 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import middy from '@middy/core';
 import type { Context, DynamoDBRecord, DynamoDBStreamEvent, DynamoDBBatchResponse } from 'aws-lambda';
+import { DynamoDbSubscriptionStore } from '../../shared/adapters/dynamodb/subscription-store.js';
+import { secretsSource } from '../../shared/adapters/secrets-extension/secrets-source.js';
 import { runtimeConfig } from '../../shared/config.js';
 import { sendInquiryFollowUps } from '../../shared/domain/inquiries/send-follow-ups.js';
 import type { OutboxInquiry } from '../../shared/domain/inquiries/send-follow-ups.js';
+import { sendSubscriptionConfirmation } from '../../shared/domain/subscriptions/confirmation.js';
 import { logger } from '../../shared/logger.js';
-import { INQUIRY_ENTITY } from '../../shared/table.js';
+import { systemClock } from '../../shared/ports/clock.js';
+import { INQUIRY_ENTITY, OUTBOX_MESSAGE_ENTITY } from '../../shared/table.js';
 import { brandOf, recipientDirectory, sendGate } from '../../shared/wiring.js';
 
 const config = runtimeConfig();
-const deps = {
-  gate: sendGate(config),
+const gate = sendGate(config);
+const brand = brandOf(config);
+const followUpDeps = {
+  gate,
   directory: recipientDirectory(config),
-  brand: brandOf(config),
+  brand,
   salesAddress: config.SALES_NOTIFICATION_ADDRESS,
   smsMessagesPerMonth: config.SMS_MESSAGES_PER_MONTH,
 };
+const confirmationDeps = {
+  gate,
+  subscriptions: new DynamoDbSubscriptionStore(config.TABLE_NAME),
+  secrets: secretsSource(config),
+  brand,
+  clock: systemClock,
+};
 const processor = new BatchProcessor(EventType.DynamoDBStreams);
 
-/** Reads the outbox fields of an inserted inquiry from its stream image. */
-export function outboxInquiryOf(record: DynamoDBRecord): OutboxInquiry | undefined {
+/** The inserted item of a stream record, or undefined for anything else. */
+function insertedItem(record: DynamoDBRecord): Record<string, unknown> | undefined {
   const image = record.dynamodb?.NewImage;
   if (record.eventName !== 'INSERT' || !image) return undefined;
-  const item = unmarshall(image as Record<string, AttributeValue>);
-  if (item.entity !== INQUIRY_ENTITY) return undefined;
+  return unmarshall(image as Record<string, AttributeValue>);
+}
+
+/** Reads the outbox fields of an inserted inquiry. */
+function outboxInquiryOf(item: Record<string, unknown>): OutboxInquiry {
+  const text = (name: string) => (typeof item[name] === 'string' ? (item[name] as string) : undefined);
+  const visit = item.visit as { receivedAt?: string } | undefined;
   return {
-    inquiryId: item.inquiryId,
-    contactId: item.contactId,
-    followUps: item.followUps ?? [],
-    topic: item.topic,
-    message: item.message,
-    pageUrl: item.pageUrl,
-    companyName: item.companyName,
-    dealershipType: item.dealershipType,
-    receivedAt: item.visit?.receivedAt,
+    inquiryId: String(item.inquiryId),
+    contactId: String(item.contactId),
+    followUps: (item.followUps as OutboxInquiry['followUps'] | undefined) ?? [],
+    topic: item.topic as OutboxInquiry['topic'],
+    ...(text('message') ? { message: text('message') } : {}),
+    ...(text('pageUrl') ? { pageUrl: text('pageUrl') } : {}),
+    ...(text('companyName') ? { companyName: text('companyName') } : {}),
+    ...(text('dealershipType') ? { dealershipType: text('dealershipType') } : {}),
+    receivedAt: visit?.receivedAt ?? '',
   };
 }
 
 async function sendRecord(record: DynamoDBRecord): Promise<void> {
-  const inquiry = outboxInquiryOf(record);
-  if (!inquiry) return;
-  const ids = { inquiryId: inquiry.inquiryId, contactId: inquiry.contactId };
+  const item = insertedItem(record);
+  if (!item) return;
+  const ids = { contactId: item.contactId, sk: item.sk };
   try {
-    const outcomes = await sendInquiryFollowUps(deps, inquiry);
-    logger.info('Inquiry follow-ups processed', { ...ids, outcomes });
+    if (item.entity === INQUIRY_ENTITY) {
+      const outcomes = await sendInquiryFollowUps(followUpDeps, outboxInquiryOf(item));
+      logger.info('Inquiry follow-ups processed', { ...ids, inquiryId: item.inquiryId, outcomes });
+    } else if (item.entity === OUTBOX_MESSAGE_ENTITY && item.kind === 'subscription_confirmation') {
+      const outcome = await sendSubscriptionConfirmation(confirmationDeps, {
+        contactId: String(item.contactId),
+        dedupeKey: `outbox#${String(item.sk)}`,
+      });
+      logger.info('Subscription confirmation processed', { ...ids, outcome });
+    }
   } catch (error) {
-    // The message names only the failed follow-ups, never an address; the stream retries the record.
-    logger.warn('Inquiry follow-ups failed', { ...ids, reason: error instanceof Error ? error.message : 'unknown' });
+    // The message names only what failed, never an address; the stream retries the record.
+    logger.warn('Outbox record failed', { ...ids, reason: error instanceof Error ? error.message : 'unknown' });
     throw error;
   }
 }
 
 /**
- * The outbox consumer: a DynamoDB stream of inquiry inserts. A failed record is reported back so
- * that Lambda retries from it (bisecting the batch), and what keeps failing goes to the DLQ.
+ * The outbox consumer: a DynamoDB stream of inserted inquiries and queued messages. A failed
+ * record is reported back so that Lambda retries from it (bisecting the batch), and what keeps
+ * failing goes to the DLQ.
  */
 export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse, Error, Context>()
   .use(injectLambdaContext(logger, { resetKeys: true }))

@@ -11,6 +11,8 @@ export const keys = {
     sk: `CONSENT#${at}#${channel}#${action}`,
   }),
   message: (contactId: string, dedupeKey: string) => ({ pk: `CONTACT#${contactId}`, sk: `MESSAGE#${dedupeKey}` }),
+  subscription: (contactId: string) => ({ pk: `CONTACT#${contactId}`, sk: 'SUBSCRIPTION' }),
+  outbox: (contactId: string, at: string, kind: string) => ({ pk: `CONTACT#${contactId}`, sk: `OUTBOX#${at}#${kind}` }),
   idempotency: (keyHash: string) => ({ pk: `IDEMPOTENCY#${keyHash}`, sk: 'IDEMPOTENCY' }),
   suppression: (channel: Channel, addressKey: string) => ({ pk: `SUPPRESSION#${channel}#${addressKey}`, sk: 'SUPPRESSION' }),
   audit: (contactId: string, at: string, requestId: string) => ({ pk: `AUDIT#${contactId}`, sk: `${at}#${requestId}` }),

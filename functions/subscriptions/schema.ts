@@ -1,0 +1,31 @@
+import * as z from 'zod/mini';
+import { TOPICS } from '../../shared/domain/consent.js';
+
+/** `POST /subscriptions` (SPEC §3): strict, with topics defaulting to the newsletter. */
+export const subscriptionSchema = z.strictObject({
+  email: z.email('must be a valid email address').check(z.maxLength(254, 'must be at most 254 characters')),
+  name: z.optional(
+    z
+      .string()
+      .check(
+        z.minLength(1),
+        z.maxLength(120, 'must be at most 120 characters'),
+        z.regex(/^[^\u0000-\u001f\u007f]*$/, 'must not contain control characters'),
+      ),
+  ),
+  topics: z._default(
+    z.array(z.enum(TOPICS)).check(
+      z.minLength(1, 'must name at least one topic'),
+      z.refine((topics) => new Set(topics).size === topics.length, 'must not repeat a topic'),
+    ),
+    ['newsletter'],
+  ),
+});
+
+/** An HTML form sends one topic as a string and several as repeated fields; empty fields are absent. */
+export function fromSubmittedFields(body: unknown, isForm: boolean): unknown {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return body;
+  const fields = Object.fromEntries(Object.entries(body).filter(([, value]) => value !== ''));
+  if (isForm && typeof fields.topics === 'string') fields.topics = [fields.topics];
+  return fields;
+}

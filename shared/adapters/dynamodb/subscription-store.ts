@@ -1,0 +1,141 @@
+import {
+  ConditionalCheckFailedException,
+  DeleteItemCommand,
+  GetItemCommand,
+  PutItemCommand,
+  TransactWriteItemsCommand,
+  TransactionCanceledException,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import type { Topic } from '../../domain/consent.js';
+import type { SubscriptionStore } from '../../ports/subscription-store.js';
+import { OUTBOX_MESSAGE_ENTITY } from '../../table.js';
+import { dynamoDbClient } from './client.js';
+import { keys } from './keys.js';
+
+/** A pending sign-up is forgotten after the confirmation token's life. */
+const PENDING_TTL_SECONDS = 7 * 24 * 3600;
+
+const seconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
+
+/** Pending sign-ups under their contact, with the confirmation queued as an outbox record. */
+export class DynamoDbSubscriptionStore implements SubscriptionStore {
+  constructor(
+    private readonly tableName: string,
+    private readonly client: DynamoDBClient = dynamoDbClient,
+  ) {}
+
+  async createUnconfirmedContact(contactId: string, email: string, name: string | undefined, at: string): Promise<void> {
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: marshall(
+            {
+              ...keys.contact(contactId),
+              entity: 'contact',
+              contactId,
+              email,
+              name,
+              subscriptionUnconfirmed: true,
+              createdAt: at,
+              updatedAt: at,
+            },
+            { removeUndefinedValues: true },
+          ),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  async requestConfirmation(contactId: string, topics: readonly Topic[], at: string, windowSeconds: number): Promise<boolean> {
+    const pending = keys.subscription(contactId);
+    const addTopics = {
+      TableName: this.tableName,
+      Key: marshall(pending),
+      ExpressionAttributeNames: { '#topics': 'topics', '#expiresAt': 'expiresAt' },
+    };
+    try {
+      await this.client.send(
+        new TransactWriteItemsCommand({
+          TransactItems: [
+            {
+              Update: {
+                ...addTopics,
+                UpdateExpression:
+                  'ADD #topics :topics SET #sentAt = :now, #expiresAt = :expiresAt, entity = :entity, contactId = :contactId',
+                ConditionExpression: 'attribute_not_exists(#sentAt) OR #sentAt < :windowStart',
+                ExpressionAttributeNames: { ...addTopics.ExpressionAttributeNames, '#sentAt': 'confirmationQueuedAt' },
+                ExpressionAttributeValues: marshall({
+                  ':topics': new Set(topics),
+                  ':now': seconds(at),
+                  ':windowStart': seconds(at) - windowSeconds,
+                  ':expiresAt': seconds(at) + PENDING_TTL_SECONDS,
+                  ':entity': 'subscription_pending',
+                  ':contactId': contactId,
+                }),
+              },
+            },
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: marshall({
+                  ...keys.outbox(contactId, at, 'subscription_confirmation'),
+                  entity: OUTBOX_MESSAGE_ENTITY,
+                  kind: 'subscription_confirmation',
+                  contactId,
+                  at,
+                  expiresAt: seconds(at) + PENDING_TTL_SECONDS,
+                }),
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+          ],
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException) || error.CancellationReasons?.[0]?.Code !== 'ConditionalCheckFailed')
+        throw error;
+      // A confirmation went out within the window: remember the topics, send nothing.
+      await this.client.send(
+        new UpdateItemCommand({
+          ...addTopics,
+          UpdateExpression: 'ADD #topics :topics SET #expiresAt = :expiresAt',
+          ExpressionAttributeValues: marshall({ ':topics': new Set(topics), ':expiresAt': seconds(at) + PENDING_TTL_SECONDS }),
+        }),
+      );
+      return false;
+    }
+  }
+
+  async pendingTopics(contactId: string): Promise<Topic[] | undefined> {
+    const result = await this.client.send(
+      new GetItemCommand({ TableName: this.tableName, Key: marshall(keys.subscription(contactId)), ConsistentRead: true }),
+    );
+    if (!result.Item) return undefined;
+    const { topics } = unmarshall(result.Item) as { topics?: Set<Topic> };
+    return topics ? [...topics].sort() : undefined;
+  }
+
+  async markConfirmed(contactId: string): Promise<void> {
+    await this.client
+      .send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: marshall(keys.contact(contactId)),
+          UpdateExpression: 'REMOVE subscriptionUnconfirmed',
+          ConditionExpression: 'attribute_exists(pk)',
+        }),
+      )
+      .catch((error: unknown) => {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      });
+    await this.client.send(new DeleteItemCommand({ TableName: this.tableName, Key: marshall(keys.subscription(contactId)) }));
+  }
+}

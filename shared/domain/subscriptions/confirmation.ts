@@ -1,0 +1,69 @@
+import type { Clock } from '../../ports/clock.js';
+import type { SecretsSource } from '../../ports/secrets.js';
+import type { SubscriptionStore } from '../../ports/subscription-store.js';
+import type { Topic } from '../consent.js';
+import { escapeHtml } from '../html.js';
+import type { Brand, EmailBody, SendOutcome } from '../messages.js';
+import type { SendGate } from '../sending/send-gate.js';
+import { issueToken } from '../tokens.js';
+
+export const SUBSCRIPTION_TOPIC_LABELS: Record<Topic, string> = {
+  newsletter: 'our newsletter',
+  product_updates: 'product updates',
+  marketing: 'offers and promotions',
+};
+
+/** "our newsletter and product updates" */
+export function topicList(topics: readonly Topic[]): string {
+  const labels = topics.map((topic) => SUBSCRIPTION_TOPIC_LABELS[topic]);
+  return labels.length <= 1 ? (labels[0] ?? '') : `${labels.slice(0, -1).join(', ')} and ${labels.at(-1)}`;
+}
+
+/** The double opt-in email: what was asked for, one confirm link, and what to do if it was not you. */
+export function confirmationEmail(brand: Brand, topics: readonly Topic[], confirmUrl: string): EmailBody {
+  const what = topicList(topics);
+  const lines = [
+    `Someone, hopefully you, asked to receive ${what} from ${brand.brandName} at this address.`,
+    'Nothing is sent until you confirm. The link works for 7 days.',
+    'If you did not ask for this, ignore this email and you will hear nothing more.',
+  ];
+  return {
+    subject: `Please confirm your subscription - ${brand.brandName}`,
+    text: [lines[0], '', `Confirm: ${confirmUrl}`, '', lines[1], lines[2]].join('\n'),
+    html:
+      `<p>${escapeHtml(lines[0] ?? '')}</p>` +
+      `<p><a href="${escapeHtml(confirmUrl)}">Confirm my subscription</a></p>` +
+      `<p>${escapeHtml(lines[1] ?? '')}</p><p>${escapeHtml(lines[2] ?? '')}</p>`,
+  };
+}
+
+export interface SendConfirmationDeps {
+  gate: SendGate;
+  subscriptions: SubscriptionStore;
+  secrets: SecretsSource;
+  brand: Brand;
+  clock: Clock;
+}
+
+/**
+ * Sends one queued confirmation, for the topics pending when it goes out. Nothing pending (already
+ * confirmed, or expired) means nothing to send.
+ */
+export async function sendSubscriptionConfirmation(
+  deps: SendConfirmationDeps,
+  message: { contactId: string; dedupeKey: string },
+): Promise<SendOutcome | 'nothing_pending'> {
+  const topics = await deps.subscriptions.pendingTopics(message.contactId);
+  if (!topics || topics.length === 0) return 'nothing_pending';
+  const { keyring } = await deps.secrets.getSecrets();
+  const token = issueToken(keyring, message.contactId, { purpose: 'subscription_confirm', topics }, deps.clock.now().getTime());
+  const confirmUrl = `${deps.brand.publicBaseUrl.replace(/\/$/, '')}/subscriptions/confirm?token=${token}`;
+  return deps.gate.send({
+    audience: 'contact',
+    channel: 'email',
+    category: 'transactional',
+    contactId: message.contactId,
+    dedupeKey: message.dedupeKey,
+    body: confirmationEmail(deps.brand, topics, confirmUrl),
+  });
+}
