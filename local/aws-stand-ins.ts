@@ -25,6 +25,8 @@ export interface AwsStandIns {
   failNextSms(count: number): void;
   /** Makes the next `count` SES calls fail as SES throttling would (HTTP 429). */
   failNextEmails(count: number): void;
+  /** The channel's own opt-out list, as `ListPhoneNumbersOptedOut` returns it. */
+  optedOut: Set<string>;
   stop(): Promise<void>;
 }
 
@@ -42,6 +44,7 @@ const xmlEscape = (value: string) => value.replace(/[<>&'"]/g, (char) => `&#${ch
 /** Starts the stand-ins on 127.0.0.1:`port`, serving `secretString` for every secret id and passing SES to `sesUpstream`. */
 export async function startAwsStandIns(port: number, secretString: string, sesUpstream: string): Promise<AwsStandIns> {
   const outbox: LocalSms[] = [];
+  const optedOut = new Set<string>();
   let failuresToInject = 0;
   let emailFailuresToInject = 0;
 
@@ -78,6 +81,15 @@ export async function startAwsStandIns(port: number, secretString: string, sesUp
       return;
     }
     const params = new URLSearchParams(body);
+    if (params.get('Action') === 'ListPhoneNumbersOptedOut') {
+      response.writeHead(200, { 'Content-Type': 'text/xml' });
+      response.end(
+        '<ListPhoneNumbersOptedOutResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><ListPhoneNumbersOptedOutResult><phoneNumbers>' +
+          [...optedOut].map((phone) => `<member>${xmlEscape(phone)}</member>`).join('') +
+          `</phoneNumbers></ListPhoneNumbersOptedOutResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></ListPhoneNumbersOptedOutResponse>`,
+      );
+      return;
+    }
     if (params.get('Action') === 'Publish' && params.get('PhoneNumber')) {
       if (failuresToInject > 0) {
         failuresToInject -= 1;
@@ -116,6 +128,7 @@ export async function startAwsStandIns(port: number, secretString: string, sesUp
   return {
     endpoint: `http://localhost:${port}`,
     outbox,
+    optedOut,
     failNextSms: (count) => {
       failuresToInject = count;
     },

@@ -6,7 +6,11 @@ import { pathToFileURL } from 'node:url';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { functionEnvironment, loadDeploymentConfig } from '../infra/config.js';
-import { HTTP_ROUTES, STREAM_CONSUMERS } from '../shared/routes.js';
+import { HTTP_ROUTES, SCHEDULED_JOBS, STREAM_CONSUMERS, TOPIC_SUBSCRIBERS } from '../shared/routes.js';
+import { OPT_IN_KEYWORDS, OPT_OUT_KEYWORDS } from '../shared/domain/sms/keywords.js';
+import type { Context } from 'aws-lambda';
+import { inboundSmsMessage, scheduledEvent, sesEventMessage, snsEvent } from './events.js';
+import { lambdaContext } from './lambda-context.js';
 import type { IncomingHttp } from './api-event.js';
 import { startAwsStandIns } from './aws-stand-ins.js';
 import { ensureTable, localDynamoDbClient, startDynamoDbLocal } from './dynamodb-local.js';
@@ -155,6 +159,30 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       streamsClient.destroy();
     });
 
+    type AsyncHandler = (event: unknown, context: Context) => Promise<unknown>;
+    const subscribers = new Map<string, AsyncHandler>();
+    for (const subscriber of TOPIC_SUBSCRIBERS)
+      subscribers.set(subscriber.publisher, await loadHandler<AsyncHandler>(subscriber.entry));
+    const jobs = new Map<string, AsyncHandler>();
+    for (const job of SCHEDULED_JOBS) jobs.set(job.name, await loadHandler<AsyncHandler>(job.entry));
+    const asyncFailures: { target: string; error: string }[] = [];
+    /** Invokes as Lambda's asynchronous invocation does: the first try and two retries, then dead-lettered. */
+    const invokeAsync = async (target: string, handler: AsyncHandler, event: unknown): Promise<unknown> => {
+      let lastError: unknown;
+      for (let attempt = 0; attempt < 3; attempt += 1) {
+        try {
+          return await handler(event, lambdaContext(target));
+        } catch (error) {
+          lastError = error;
+        }
+      }
+      asyncFailures.push({
+        target,
+        error: lastError instanceof Error ? `${lastError.name}: ${lastError.message}` : String(lastError),
+      });
+      return undefined;
+    };
+
     const routes: LoadedRoute[] = [];
     for (const route of HTTP_ROUTES) routes.push({ ...route, handler: await loadHandler(route.entry) });
     const staffTokens = new LocalStaffTokens(secrets.staffTokenKey);
@@ -211,9 +239,55 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           await streamRunner.drain();
           return { status: 200, body: { deadLetters: streamRunner.deadLetters } };
         case 'GET /_local/dead-letters':
-          return { status: 200, body: streamRunner.deadLetters };
-        default:
-          return undefined;
+          return { status: 200, body: { stream: streamRunner.deadLetters, async: asyncFailures } };
+        case 'POST /_local/sms/inbound': {
+          const body = parseJson(request);
+          if (typeof body.from !== 'string' || typeof body.body !== 'string') {
+            return { status: 400, body: { error: { code: 'validation_failed', message: 'from and body are required strings' } } };
+          }
+          // The SMS channel keeps its own opt-out list of numbers that sent an opt-out keyword.
+          const keyword = body.body.trim().toUpperCase();
+          if (OPT_OUT_KEYWORDS.includes(keyword)) standIns.optedOut.add(body.from);
+          if (OPT_IN_KEYWORDS.includes(keyword)) standIns.optedOut.delete(body.from);
+          const handler = subscribers.get('sms_inbound');
+          const message = inboundSmsMessage(body.from, config.sms.originationNumber ?? '+18885550199', body.body);
+          if (handler) await invokeAsync('sms-inbound', handler, snsEvent('forecourt-sms-inbound', message));
+          return { status: 200, body: { inboundMessageId: message.inboundMessageId } };
+        }
+        case 'POST /_local/sms/opted-out': {
+          const { phone } = parseJson(request);
+          if (typeof phone !== 'string')
+            return { status: 400, body: { error: { code: 'validation_failed', message: 'phone is required' } } };
+          standIns.optedOut.add(phone);
+          return { status: 200, body: { optedOut: [...standIns.optedOut] } };
+        }
+        case 'POST /_local/ses/events': {
+          const body = parseJson(request);
+          if ((body.type !== 'bounce' && body.type !== 'complaint') || typeof body.email !== 'string') {
+            return {
+              status: 400,
+              body: { error: { code: 'validation_failed', message: 'type (bounce or complaint) and email are required' } },
+            };
+          }
+          const handler = subscribers.get('ses_events');
+          const bounceType = typeof body.bounceType === 'string' ? body.bounceType : 'Permanent';
+          if (handler)
+            await invokeAsync(
+              'ses-events',
+              handler,
+              snsEvent('forecourt-ses-events', sesEventMessage(body.type, body.email, bounceType)),
+            );
+          return { status: 200, body: { delivered: true } };
+        }
+        default: {
+          const job = /^POST \/_local\/jobs\/([a-z0-9-]+)$/.exec(route)?.[1];
+          const handler = job ? jobs.get(job) : undefined;
+          if (!job || !handler) return undefined;
+          const result = await invokeAsync(job, handler, scheduledEvent(job));
+          // The job's queue and stream work finishes before the answer, as SPEC §5 asks.
+          await streamRunner.drain();
+          return { status: 200, body: { job, result: result ?? null } };
+        }
       }
     };
 

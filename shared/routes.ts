@@ -54,3 +54,30 @@ export function functionName(entry: string): string {
     .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
     .join('');
 }
+
+/** An SNS topic the stack creates, and the function subscribed to it. */
+export interface TopicSubscriber {
+  name: string;
+  entry: string;
+  /** What publishes to the topic in AWS. */
+  publisher: 'sms_inbound' | 'ses_events';
+}
+
+/** Functions fed by SNS: two-way SMS replies and SES bounce and complaint events. */
+export const TOPIC_SUBSCRIBERS: readonly TopicSubscriber[] = [
+  { name: 'sms-inbound', entry: 'functions/sms/inbound.ts', publisher: 'sms_inbound' },
+  { name: 'ses-events', entry: 'functions/email-events/ses-events.ts', publisher: 'ses_events' },
+];
+
+/** A job run on a schedule (EventBridge in AWS; `POST /_local/jobs/{name}` locally). */
+export interface ScheduledJob {
+  name: string;
+  entry: string;
+  /** An EventBridge schedule expression. */
+  schedule: string;
+}
+
+/** The scheduled jobs. */
+export const SCHEDULED_JOBS: readonly ScheduledJob[] = [
+  { name: 'sms-opt-out-sync', entry: 'functions/sms/opt-out-sync.ts', schedule: 'rate(1 hour)' },
+];

@@ -15,6 +15,10 @@ export const keys = {
   outbox: (contactId: string, at: string, kind: string) => ({ pk: `CONTACT#${contactId}`, sk: `OUTBOX#${at}#${kind}` }),
   idempotency: (keyHash: string) => ({ pk: `IDEMPOTENCY#${keyHash}`, sk: 'IDEMPOTENCY' }),
   suppression: (channel: Channel, addressKey: string) => ({ pk: `SUPPRESSION#${channel}#${addressKey}`, sk: 'SUPPRESSION' }),
+  softBounce: (addressKey: string, at: string, feedbackId: string) => ({
+    pk: `SOFT_BOUNCE#${addressKey}`,
+    sk: `${at}#${feedbackId}`,
+  }),
   audit: (contactId: string, at: string, requestId: string) => ({ pk: `AUDIT#${contactId}`, sk: `${at}#${requestId}` }),
   auditByActor: (actor: string) => `AUDIT_ACTOR#${actor}`,
 } as const;

@@ -29,7 +29,8 @@ export interface ContactSms {
   category: Category;
   dedupeKey: string;
   body: SmsBody;
-  keywordReply?: boolean;
+  /** A reply to STOP, START or HELP: sent whatever the SMS consent; the STOP reply carries no links. */
+  keywordReply?: 'opt_out' | 'opt_in' | 'help';
   campaignId?: string;
 }
 
@@ -145,7 +146,7 @@ export function createSendGate(deps: SendGateDeps): SendGate {
       category: message.category,
       recipient,
       suppressed: await deps.directory.isSuppressed(message.channel, address),
-      keywordReply: message.channel === 'sms' && message.keywordReply === true,
+      keywordReply: message.channel === 'sms' && message.keywordReply !== undefined,
       at: now,
     });
     if (decision !== 'send') {
@@ -155,7 +156,8 @@ export function createSendGate(deps: SendGateDeps): SendGate {
 
     const { preferencesUrl, unsubscribeUrl } = await links(message.contactId, message.category, message.channel);
     if (message.channel === 'sms') {
-      const body = withSmsFooter(message.body, brand, preferencesUrl);
+      // The opt-out confirmation is the last text: no STOP wording, no link, nothing more to act on.
+      const body = message.keywordReply === 'opt_out' ? message.body.text : withSmsFooter(message.body, brand, preferencesUrl);
       return deliver(claim, () => deps.smsSender.sendSms({ to: address, body }));
     }
     const rendered = withEmailFooter(message.body, message.category, brand, { preferencesUrl, unsubscribeUrl });

@@ -1,0 +1,95 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { Context, SNSEvent } from 'aws-lambda';
+import * as z from 'zod/mini';
+import { DynamoDbConsentStore } from '../../shared/adapters/dynamodb/consent-store.js';
+import { DynamoDbInquiryStore } from '../../shared/adapters/dynamodb/inquiry-store.js';
+import { DynamoDbSuppressionStore } from '../../shared/adapters/dynamodb/suppression-store.js';
+import { secretsSource } from '../../shared/adapters/secrets-extension/secrets-source.js';
+import { runtimeConfig } from '../../shared/config.js';
+import { handleEmailEvent } from '../../shared/domain/email-events/handle-email-event.js';
+import type { EmailEvent } from '../../shared/domain/email-events/handle-email-event.js';
+import { logger } from '../../shared/logger.js';
+import { systemClock } from '../../shared/ports/clock.js';
+import { recipientDirectory } from '../../shared/wiring.js';
+
+const config = runtimeConfig();
+const deps = {
+  identities: new DynamoDbInquiryStore(config.TABLE_NAME),
+  directory: recipientDirectory(config),
+  consent: new DynamoDbConsentStore(config.TABLE_NAME),
+  suppressions: new DynamoDbSuppressionStore(config.TABLE_NAME),
+  secrets: secretsSource(config),
+  clock: systemClock,
+  policyVersion: config.POLICY_VERSION,
+};
+
+const address = z.looseObject({ emailAddress: z.string() });
+
+/** An SES configuration-set event (event publishing to SNS); only bounces and complaints matter here. */
+const sesEventSchema = z.looseObject({
+  eventType: z.string(),
+  mail: z.looseObject({ messageId: z.string() }),
+  bounce: z.optional(
+    z.looseObject({ bounceType: z.string(), feedbackId: z.string(), timestamp: z.string(), bouncedRecipients: z.array(address) }),
+  ),
+  complaint: z.optional(z.looseObject({ feedbackId: z.string(), timestamp: z.string(), complainedRecipients: z.array(address) })),
+});
+
+function emailEventOf(message: z.output<typeof sesEventSchema>): EmailEvent | undefined {
+  if (message.eventType === 'Bounce' && message.bounce) {
+    const { bounceType, feedbackId, timestamp, bouncedRecipients } = message.bounce;
+    return {
+      type: 'bounce',
+      bounceType,
+      feedbackId,
+      at: new Date(timestamp).toISOString(),
+      recipients: bouncedRecipients.map((r) => r.emailAddress),
+    };
+  }
+  if (message.eventType === 'Complaint' && message.complaint) {
+    const { feedbackId, timestamp, complainedRecipients } = message.complaint;
+    return {
+      type: 'complaint',
+      feedbackId,
+      at: new Date(timestamp).toISOString(),
+      recipients: complainedRecipients.map((r) => r.emailAddress),
+    };
+  }
+  return undefined;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * SES bounce and complaint events from the configuration set's SNS topic (locally,
+ * `POST /_local/ses/events`). A failure throws so that Lambda retries, then dead-letters.
+ */
+export const handler = middy<SNSEvent, void, Error, Context>()
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .handler(async (event) => {
+    for (const record of event.Records) {
+      const parsed = sesEventSchema.safeParse(parseJson(record.Sns.Message));
+      const emailEvent = parsed.success ? emailEventOf(parsed.data) : undefined;
+      if (!emailEvent) {
+        logger.info('SES event ignored', {
+          snsMessageId: record.Sns.MessageId,
+          eventType: parsed.success ? parsed.data.eventType : 'unreadable',
+        });
+        continue;
+      }
+      const outcomes = await handleEmailEvent(deps, emailEvent);
+      logger.info('SES event handled', {
+        type: emailEvent.type,
+        bounceType: emailEvent.bounceType,
+        feedbackId: emailEvent.feedbackId,
+        outcomes,
+      });
+    }
+  });

@@ -1,0 +1,60 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { Context, SNSEvent } from 'aws-lambda';
+import * as z from 'zod/mini';
+import { DynamoDbConsentStore } from '../../shared/adapters/dynamodb/consent-store.js';
+import { DynamoDbInquiryStore } from '../../shared/adapters/dynamodb/inquiry-store.js';
+import { secretsSource } from '../../shared/adapters/secrets-extension/secrets-source.js';
+import { runtimeConfig } from '../../shared/config.js';
+import { handleInboundSms } from '../../shared/domain/sms/handle-inbound-sms.js';
+import { logger } from '../../shared/logger.js';
+import { systemClock } from '../../shared/ports/clock.js';
+import { brandOf, recipientDirectory, sendGate } from '../../shared/wiring.js';
+
+const config = runtimeConfig();
+const deps = {
+  identities: new DynamoDbInquiryStore(config.TABLE_NAME),
+  directory: recipientDirectory(config),
+  consent: new DynamoDbConsentStore(config.TABLE_NAME),
+  gate: sendGate(config),
+  secrets: secretsSource(config),
+  clock: systemClock,
+  brand: brandOf(config),
+  policyVersion: config.POLICY_VERSION,
+  smsMessagesPerMonth: config.SMS_MESSAGES_PER_MONTH,
+};
+
+/** The two-way SMS message that AWS End User Messaging publishes to the inbound SNS topic. */
+const inboundSmsSchema = z.looseObject({
+  originationNumber: z.string().check(z.minLength(3)),
+  messageBody: z.string(),
+  inboundMessageId: z.string().check(z.minLength(1)),
+});
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Inbound SMS from the SNS topic of the two-way SMS channel (locally, `POST /_local/sms/inbound`).
+ * A failure throws, so that Lambda retries the delivery and then sends it to the DLQ.
+ */
+export const handler = middy<SNSEvent, void, Error, Context>()
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .handler(async (event) => {
+    for (const record of event.Records) {
+      const message = inboundSmsSchema.safeParse(parseJson(record.Sns.Message));
+      if (!message.success) {
+        logger.warn('Inbound SMS event not understood; dropped', { snsMessageId: record.Sns.MessageId });
+        continue;
+      }
+      const { originationNumber, messageBody, inboundMessageId } = message.data;
+      const outcome = await handleInboundSms(deps, { from: originationNumber, body: messageBody, messageId: inboundMessageId });
+      // The text itself and the number stay out of the log.
+      logger.info('Inbound SMS handled', { inboundMessageId, outcome });
+    }
+  });

@@ -1,0 +1,32 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { Context, ScheduledEvent } from 'aws-lambda';
+import { DynamoDbConsentStore } from '../../shared/adapters/dynamodb/consent-store.js';
+import { DynamoDbInquiryStore } from '../../shared/adapters/dynamodb/inquiry-store.js';
+import { secretsSource } from '../../shared/adapters/secrets-extension/secrets-source.js';
+import { SnsOptOutList } from '../../shared/adapters/sns/opt-out-list.js';
+import { runtimeConfig } from '../../shared/config.js';
+import { syncOptedOutNumbers } from '../../shared/domain/sms/sync-opted-out.js';
+import { logger } from '../../shared/logger.js';
+import { systemClock } from '../../shared/ports/clock.js';
+import { recipientDirectory } from '../../shared/wiring.js';
+
+const config = runtimeConfig();
+const deps = {
+  optOutList: new SnsOptOutList(),
+  identities: new DynamoDbInquiryStore(config.TABLE_NAME),
+  directory: recipientDirectory(config),
+  consent: new DynamoDbConsentStore(config.TABLE_NAME),
+  secrets: secretsSource(config),
+  clock: systemClock,
+  policyVersion: config.POLICY_VERSION,
+};
+
+/** The scheduled SNS opt-out sync (EventBridge in AWS, `POST /_local/jobs/sms-opt-out-sync` locally). */
+export const handler = middy<ScheduledEvent, { checked: number; withdrawn: number }, Error, Context>()
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .handler(async () => {
+    const result = await syncOptedOutNumbers(deps);
+    logger.info('SMS opt-out list synced', result);
+    return result;
+  });
