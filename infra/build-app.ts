@@ -21,6 +21,7 @@ export function buildApp(app: App, configPath: string): { stateful: StatefulStac
     table: stateful.table,
     appSecret: stateful.appSecret,
     outboxDeadLetters: stateful.outboxDeadLetters,
+    asyncDeadLetters: stateful.asyncDeadLetters,
     userPool: stateful.userPool,
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));

@@ -19,6 +19,7 @@ export class StatefulStack extends Stack {
   readonly table: dynamodb.TableV2;
   readonly appSecret: secretsmanager.Secret;
   readonly outboxDeadLetters: sqs.Queue;
+  readonly asyncDeadLetters: sqs.Queue;
   readonly userPool: cognito.UserPool;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
@@ -29,12 +30,15 @@ export class StatefulStack extends Stack {
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    // CloudWatch alarms publish to the KMS-encrypted alarm topic.
+    // CloudWatch alarms, SES event publishing and two-way SMS publish to KMS-encrypted topics.
     this.key.addToResourcePolicy(
       new iam.PolicyStatement({
-        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        principals: ['cloudwatch.amazonaws.com', 'ses.amazonaws.com', 'sms-voice.amazonaws.com'].map(
+          (service) => new iam.ServicePrincipal(service),
+        ),
         actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
         resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
       }),
     );
 
@@ -83,6 +87,17 @@ export class StatefulStack extends Stack {
     Validations.of(this.outboxDeadLetters).acknowledge({
       id: 'AwsSolutions::AwsSolutions-SQS3',
       reason: 'This queue is itself the dead-letter destination of the outbox stream consumer.',
+    });
+
+    this.asyncDeadLetters = new sqs.Queue(this, 'AsyncDeadLetters', {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: this.key,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.asyncDeadLetters).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-SQS3',
+      reason: 'This queue is itself the dead-letter destination of the SNS- and schedule-invoked functions.',
     });
 
     this.userPool = new cognito.UserPool(this, 'StaffUserPool', {

@@ -1,4 +1,4 @@
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, Validations } from 'aws-cdk-lib';
 import type { StackProps } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -8,17 +8,23 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as eventSources from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as ses from 'aws-cdk-lib/aws-ses';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import type { Construct } from 'constructs';
-import { HTTP_ROUTES, STREAM_CONSUMERS, functionName } from '../shared/routes.js';
+import { HTTP_ROUTES, SCHEDULED_JOBS, STREAM_CONSUMERS, TOPIC_SUBSCRIBERS, functionName } from '../shared/routes.js';
+import type { Capability, TopicSubscriber } from '../shared/routes.js';
 import { TABLE_SCHEMA } from '../shared/table.js';
 import type { DeploymentConfig } from './config.js';
 import { ForecourtFunction } from './constructs/forecourt-function.js';
+import type { ForecourtFunctionProps } from './constructs/forecourt-function.js';
 
 export interface StatelessStackProps extends StackProps {
   config: DeploymentConfig;
@@ -26,6 +32,7 @@ export interface StatelessStackProps extends StackProps {
   table: dynamodb.ITableV2;
   appSecret: secretsmanager.ISecret;
   outboxDeadLetters: sqs.IQueue;
+  asyncDeadLetters: sqs.IQueue;
   userPool: cognito.IUserPool;
 }
 
@@ -54,9 +61,12 @@ export class StatelessStack extends Stack {
       tableStreamArn: props.table.tableStreamArn,
       encryptionKey: key,
     });
+    // No keyArn on the queues: the functions' own grant on the data key already covers sending to them.
     const outboxDeadLetters = sqs.Queue.fromQueueAttributes(this, 'OutboxDeadLetters', {
-      // No keyArn: the functions' own grant on the data key already covers sending to it.
       queueArn: props.outboxDeadLetters.queueArn,
+    });
+    const asyncDeadLetters = sqs.Queue.fromQueueAttributes(this, 'AsyncDeadLetters', {
+      queueArn: props.asyncDeadLetters.queueArn,
     });
     const data = {
       tableArn: props.table.tableArn,
@@ -123,10 +133,13 @@ export class StatelessStack extends Stack {
     });
 
     const functions = new Map<string, ForecourtFunction>();
-    const functionFor = (entry: string): ForecourtFunction => {
+    const functionFor = (
+      entry: string,
+      options: Pick<ForecourtFunctionProps, 'deadLetterQueue' | 'timeout'> = {},
+    ): ForecourtFunction => {
       let fn = functions.get(entry);
       if (!fn) {
-        fn = new ForecourtFunction(this, functionName(entry), { entry, config, data });
+        fn = new ForecourtFunction(this, functionName(entry), { entry, config, data, ...options });
         functions.set(entry, fn);
       }
       return fn;
@@ -168,6 +181,86 @@ export class StatelessStack extends Stack {
       },
     );
 
+    const grantCapabilities = (fn: lambda.IFunction, capabilities: readonly Capability[]) => {
+      if (capabilities.includes('send_email')) {
+        fn.addToRolePolicy(
+          new iam.PolicyStatement({
+            actions: ['ses:SendEmail'],
+            resources: [
+              this.formatArn({ service: 'ses', resource: 'identity', resourceName: config.senderAddress }),
+              this.formatArn({ service: 'ses', resource: 'identity', resourceName: config.senderAddress.split('@')[1] ?? '' }),
+              this.formatArn({ service: 'ses', resource: 'configuration-set', resourceName: config.sesConfigurationSet }),
+            ],
+          }),
+        );
+      }
+      // SMS to a phone number has no resource ARN: SNS only accepts "*" for direct publishes.
+      if (capabilities.includes('send_sms'))
+        fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: ['*'] }));
+      if (capabilities.includes('read_sms_opt_outs')) {
+        fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['sns:ListPhoneNumbersOptedOut'], resources: ['*'] }));
+      }
+    };
+
+    // Inbound SMS and SES events arrive on encrypted topics; their functions retry twice, then dead-letter.
+    const topics: Record<TopicSubscriber['publisher'], sns.Topic> = {
+      sms_inbound: new sns.Topic(this, 'SmsInboundTopic', {
+        masterKey: key,
+        enforceSSL: true,
+        displayName: 'Forecourt inbound SMS',
+      }),
+      ses_events: new sns.Topic(this, 'SesEventsTopic', {
+        masterKey: key,
+        enforceSSL: true,
+        displayName: 'Forecourt SES events',
+      }),
+    };
+    topics.sms_inbound.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('sms-voice.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [topics.sms_inbound.topicArn],
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+    );
+    const configurationSet = new ses.ConfigurationSet(this, 'ConfigurationSet', {
+      configurationSetName: config.sesConfigurationSet,
+      reputationMetrics: true,
+      suppressionReasons: ses.SuppressionReasons.BOUNCES_AND_COMPLAINTS,
+    });
+    configurationSet.addEventDestination('BouncesAndComplaints', {
+      destination: ses.EventDestination.snsTopic(topics.ses_events),
+      events: [ses.EmailSendingEvent.BOUNCE, ses.EmailSendingEvent.COMPLAINT],
+    });
+    for (const subscriber of TOPIC_SUBSCRIBERS) {
+      const fn = functionFor(subscriber.entry, { deadLetterQueue: asyncDeadLetters }).function;
+      topics[subscriber.publisher].addSubscription(
+        new subscriptions.LambdaSubscription(fn, { deadLetterQueue: asyncDeadLetters }),
+      );
+      grantCapabilities(fn, subscriber.capabilities);
+    }
+    for (const job of SCHEDULED_JOBS) {
+      const fn = functionFor(job.entry, { deadLetterQueue: asyncDeadLetters, timeout: Duration.minutes(5) }).function;
+      new events.Rule(this, `${functionName(job.entry)}Schedule`, {
+        description: `Forecourt scheduled job ${job.name}`,
+        schedule: events.Schedule.expression(job.schedule),
+        targets: [new targets.LambdaFunction(fn, { retryAttempts: 2, deadLetterQueue: asyncDeadLetters })],
+      });
+      grantCapabilities(fn, job.capabilities);
+    }
+    new cloudwatch.Alarm(this, 'AsyncDeadLettersAlarm', {
+      alarmDescription: 'Inbound SMS, SES events or scheduled jobs that kept failing: opt-outs or suppressions may be missing.',
+      metric: asyncDeadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    }).addAlarmAction(alarmAction);
+    new CfnOutput(this, 'SmsInboundTopicArn', {
+      description: 'Set this as the two-way SMS destination of the origination number (AWS End User Messaging)',
+      value: topics.sms_inbound.topicArn,
+    });
+
     for (const consumer of STREAM_CONSUMERS) {
       const fn = functionFor(consumer.entry).function;
       fn.addEventSource(
@@ -187,20 +280,7 @@ export class StatelessStack extends Stack {
           ],
         }),
       );
-      fn.addToRolePolicy(
-        new iam.PolicyStatement({
-          actions: ['ses:SendEmail'],
-          resources: [
-            this.formatArn({ service: 'ses', resource: 'identity', resourceName: config.senderAddress }),
-            this.formatArn({ service: 'ses', resource: 'identity', resourceName: config.senderAddress.split('@')[1] ?? '' }),
-            ...(config.sesConfigurationSet
-              ? [this.formatArn({ service: 'ses', resource: 'configuration-set', resourceName: config.sesConfigurationSet })]
-              : []),
-          ],
-        }),
-      );
-      // SMS to a phone number has no resource ARN: SNS only accepts "*" for direct publishes.
-      fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: ['*'] }));
+      grantCapabilities(fn, consumer.capabilities);
 
       new cloudwatch.Alarm(this, `${functionName(consumer.entry)}DeadLettersAlarm`, {
         alarmDescription: `Outbox records that kept failing (${consumer.name}): messages owed to people were not sent.`,

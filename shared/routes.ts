@@ -32,17 +32,26 @@ export const HTTP_ROUTES: readonly HttpRoute[] = [
   },
 ];
 
+/** What a non-HTTP function may do beyond reading and writing the table. */
+export type Capability = 'send_email' | 'send_sms' | 'read_sms_opt_outs';
+
 /** A function fed by a DynamoDB stream rather than by HTTP. */
 export interface StreamConsumer {
   name: string;
   entry: string;
+  capabilities: readonly Capability[];
   /** The `entity` values of inserted records it receives (a Lambda event filter in AWS). */
   insertedEntities: readonly string[];
 }
 
 /** The stream consumers: the outbox. */
 export const STREAM_CONSUMERS: readonly StreamConsumer[] = [
-  { name: 'outbox', entry: 'functions/outbox/consume.ts', insertedEntities: ['inquiry', 'outbox_message'] },
+  {
+    name: 'outbox',
+    entry: 'functions/outbox/consume.ts',
+    insertedEntities: ['inquiry', 'outbox_message'],
+    capabilities: ['send_email', 'send_sms'],
+  },
 ];
 
 /** A stable function name from its entry file: `functions/inquiries/submit.ts` → `InquiriesSubmit`. */
@@ -61,12 +70,13 @@ export interface TopicSubscriber {
   entry: string;
   /** What publishes to the topic in AWS. */
   publisher: 'sms_inbound' | 'ses_events';
+  capabilities: readonly Capability[];
 }
 
 /** Functions fed by SNS: two-way SMS replies and SES bounce and complaint events. */
 export const TOPIC_SUBSCRIBERS: readonly TopicSubscriber[] = [
-  { name: 'sms-inbound', entry: 'functions/sms/inbound.ts', publisher: 'sms_inbound' },
-  { name: 'ses-events', entry: 'functions/email-events/ses-events.ts', publisher: 'ses_events' },
+  { name: 'sms-inbound', entry: 'functions/sms/inbound.ts', publisher: 'sms_inbound', capabilities: ['send_sms'] },
+  { name: 'ses-events', entry: 'functions/email-events/ses-events.ts', publisher: 'ses_events', capabilities: [] },
 ];
 
 /** A job run on a schedule (EventBridge in AWS; `POST /_local/jobs/{name}` locally). */
@@ -75,9 +85,15 @@ export interface ScheduledJob {
   entry: string;
   /** An EventBridge schedule expression. */
   schedule: string;
+  capabilities: readonly Capability[];
 }
 
 /** The scheduled jobs. */
 export const SCHEDULED_JOBS: readonly ScheduledJob[] = [
-  { name: 'sms-opt-out-sync', entry: 'functions/sms/opt-out-sync.ts', schedule: 'rate(1 hour)' },
+  {
+    name: 'sms-opt-out-sync',
+    entry: 'functions/sms/opt-out-sync.ts',
+    schedule: 'rate(1 hour)',
+    capabilities: ['read_sms_opt_outs'],
+  },
 ];

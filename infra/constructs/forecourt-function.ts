@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
@@ -19,6 +20,8 @@ export interface ForecourtFunctionProps {
   data: { tableArn: string; tableName: string; indexNames: readonly string[]; appSecretArn: string; keyArn: string };
   timeout?: Duration;
   memorySize?: number;
+  /** For functions invoked asynchronously (SNS, EventBridge): where failed invocations go. */
+  deadLetterQueue?: sqs.IQueue;
 }
 
 /**
@@ -42,6 +45,7 @@ export class ForecourtFunction extends Construct {
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(10),
+      ...(props.deadLetterQueue ? { deadLetterQueue: props.deadLetterQueue, retryAttempts: 2 } : {}),
       tracing: lambda.Tracing.ACTIVE,
       logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,

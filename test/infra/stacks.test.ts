@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/build-app.js';
 import { EXAMPLE_CONFIG_PATH, loadDeploymentConfig } from '../../infra/config.js';
-import { HTTP_ROUTES } from '../../shared/routes.js';
+import { HTTP_ROUTES, SCHEDULED_JOBS, STREAM_CONSUMERS, TOPIC_SUBSCRIBERS } from '../../shared/routes.js';
 
 let app: App;
 let stateful: Template;
@@ -83,7 +83,8 @@ describe('stateless stack', () => {
     const functions = Object.values(stateless.findResources('AWS::Lambda::Function')).filter(
       (fn) => fn.Properties.Environment?.Variables?.TABLE_NAME !== undefined,
     );
-    expect(functions.length).toBe(new Set([...HTTP_ROUTES.map((route) => route.entry), 'functions/outbox/consume.ts']).size);
+    const entries = [...HTTP_ROUTES, ...STREAM_CONSUMERS, ...TOPIC_SUBSCRIBERS, ...SCHEDULED_JOBS].map((fn) => fn.entry);
+    expect(functions.length).toBe(new Set(entries).size);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs24.x',
@@ -165,6 +166,54 @@ describe('stateless stack', () => {
     for (const route of HTTP_ROUTES) {
       expect(methods.some((method) => method.Properties.HttpMethod === route.method)).toBe(true);
     }
+  });
+
+  it('subscribes the inbound-SMS and SES-event functions to encrypted topics, with dead-letter queues', () => {
+    const topics = stateless.findResources('AWS::SNS::Topic');
+    for (const topic of Object.values(topics)) expect(topic.Properties.KmsMasterKeyId).toBeDefined();
+    const subscriptions = Object.values(stateless.findResources('AWS::SNS::Subscription')).filter(
+      (sub) => sub.Properties.Protocol === 'lambda',
+    );
+    expect(subscriptions).toHaveLength(2);
+    for (const subscription of subscriptions) expect(subscription.Properties.RedrivePolicy).toBeDefined();
+    stateless.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumRetryAttempts: 2 });
+  });
+
+  it('publishes bounces and complaints from the configured SES configuration set to the events topic', () => {
+    stateless.hasResourceProperties('AWS::SES::ConfigurationSet', { Name: 'forecourt-events' });
+    stateless.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
+      ConfigurationSetName: Match.anyValue(),
+      EventDestination: Match.objectLike({
+        Enabled: true,
+        MatchingEventTypes: Match.arrayEquals(['bounce', 'complaint']),
+        SnsDestination: { TopicARN: Match.anyValue() },
+      }),
+    });
+  });
+
+  it('runs the SMS opt-out sync hourly with retries and a dead-letter queue, allowed to read the opt-out list', () => {
+    stateless.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 hour)',
+      Targets: [Match.objectLike({ RetryPolicy: { MaximumRetryAttempts: 2 }, DeadLetterConfig: Match.anyValue() })],
+    });
+    const readers = Object.values(stateless.findResources('AWS::IAM::Policy')).filter((policy) =>
+      JSON.stringify(policy.Properties.PolicyDocument).includes('sns:ListPhoneNumbersOptedOut'),
+    );
+    expect(readers).toHaveLength(1);
+  });
+
+  it('lets only the functions that text people publish SMS', () => {
+    const publishers = Object.values(stateless.findResources('AWS::IAM::Policy')).filter((policy) =>
+      JSON.stringify(policy.Properties.PolicyDocument).includes('"sns:Publish"'),
+    );
+    expect(publishers).toHaveLength(2);
+  });
+
+  it('alarms on the dead-letter queue of the asynchronous functions', () => {
+    stateless.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmDescription: Match.stringLikeRegexp('opt-outs or suppressions may be missing'),
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+    });
   });
 
   it('throttles the stage, writes access logs and never logs request bodies', () => {

@@ -3,7 +3,8 @@ import type { OutgoingEmail, ProviderReceipt } from '../../domain/messages.js';
 import type { Mailer } from '../../ports/mailer.js';
 
 /** The one SES v2 client of a process; locally `AWS_ENDPOINT_URL_SESV2` points it at aws-ses-v2-local. */
-export const sesClient = new SESv2Client({});
+// Pure: a bundle whose code never sends email drops the client entirely.
+export const sesClient = /* @__PURE__ */ new SESv2Client({});
 
 /** Sends each email as SES v2 Simple content: text and HTML parts plus custom headers. */
 export class SesMailer implements Mailer {

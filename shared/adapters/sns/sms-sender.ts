@@ -3,7 +3,8 @@ import type { OutgoingSms, ProviderReceipt } from '../../domain/messages.js';
 import type { SmsSender } from '../../ports/sms-sender.js';
 
 /** The one SNS client of a process; locally `AWS_ENDPOINT_URL_SNS` points it at the SMS outbox. */
-export const snsClient = new SNSClient({});
+// Pure: a bundle whose code never texts drops the client entirely.
+export const snsClient = /* @__PURE__ */ new SNSClient({});
 
 /** Sends each SMS as a transactional SNS publish to the phone number. */
 export class SnsSmsSender implements SmsSender {
