@@ -100,7 +100,7 @@ describe('send gate', () => {
   });
 
   it('sends nothing to a suppressed address and logs why', async () => {
-    directory.suppressed.add('email:jane@example.com');
+    directory.suppressAddress('email', 'jane@example.com');
     expect(await gate.send(email())).toBe('skipped_suppressed');
     expect(mailer.sent).toHaveLength(0);
     expect(ledger.records.get('ack-1')?.status).toBe('skipped_suppressed');
@@ -121,7 +121,7 @@ describe('send gate', () => {
       dedupeKey: 'lead-1',
       body: { subject: 'Lead', text: 'x', html: 'x' },
     };
-    directory.suppressed.add('email:jane@example.com');
+    directory.suppressAddress('email', 'jane@example.com');
     expect(await gate.send(staff)).toBe('sent');
     expect(mailer.sent[0]?.to).toBe('sales@acme.test');
     expect(await gate.send(staff)).toBe('already_sent');
