@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config';
  * Four suites, one command (`npm test`):
  * - unit: pure logic and adapters with in-memory ports or aws-sdk-client-mock, no network;
  * - integration: real HTTP against the real local stack, started once by the global setup;
+ * - e2e: a real browser (Debian's Chromium through playwright-core) against the local stack;
  * - infra: CDK Template assertions and cdk-nag on a real synth.
  */
 export default defineConfig({
@@ -29,6 +30,17 @@ export default defineConfig({
           pool: 'forks',
           poolOptions: { forks: { singleFork: true } },
           testTimeout: 30_000,
+          hookTimeout: 90_000,
+        },
+      },
+      {
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.e2e.test.ts'],
+          globalSetup: ['test/integration/global-setup.ts'],
+          pool: 'forks',
+          poolOptions: { forks: { singleFork: true } },
+          testTimeout: 60_000,
           hookTimeout: 90_000,
         },
       },

@@ -13,7 +13,9 @@ const TOPIC_LABELS = {
 /** The preference form: a labelled checkbox per topic × channel and the two channel-wide switches; no script. */
 export function preferencesForm(view: PreferenceView, token: string, saved: boolean): string {
   const who = [view.contact.email, view.contact.phone].filter(Boolean).map((value) => escapeHtml(value ?? ''));
-  const fieldsets = CHANNELS.map((channel) => {
+  // A channel without an address has nothing to choose.
+  const channels = CHANNELS.filter((channel) => (channel === 'email' ? view.contact.email : view.contact.phone) !== undefined);
+  const fieldsets = channels.map((channel) => {
     const boxes = TOPICS.map((topic) => {
       const name = fieldName(channel, topic);
       const checked = view.preferences[channel][topic] ? ' checked' : '';
@@ -30,7 +32,7 @@ export function preferencesForm(view: PreferenceView, token: string, saved: bool
     `<p>Choose what ${escapeHtml(view.brand)} may send ${who.length > 0 ? `to ${who.join(' and ')}` : 'you'}.</p>`,
     `<form method="post" action="?token=${escapeHtml(encodeURIComponent(token))}">`,
     fieldsets,
-    view.textsStopped ? '<p>You receive no text messages from us.</p>' : '',
+    view.contact.phone && view.textsStopped ? '<p>You receive no text messages from us.</p>' : '',
     '<button type="submit">Save preferences</button></form>',
   ].join('');
 }
