@@ -10,6 +10,7 @@ import { runtimeConfig } from '../../shared/config.js';
 import { sendInquiryFollowUps } from '../../shared/domain/inquiries/send-follow-ups.js';
 import type { OutboxInquiry } from '../../shared/domain/inquiries/send-follow-ups.js';
 import { sendSubscriptionConfirmation } from '../../shared/domain/subscriptions/confirmation.js';
+import { loggableError } from '../../shared/domain/masking.js';
 import { logger } from '../../shared/logger.js';
 import { systemClock } from '../../shared/ports/clock.js';
 import { INQUIRY_ENTITY, OUTBOX_MESSAGE_ENTITY } from '../../shared/table.js';
@@ -74,8 +75,8 @@ async function sendRecord(record: DynamoDBRecord): Promise<void> {
       logger.info('Subscription confirmation processed', { ...ids, outcome });
     }
   } catch (error) {
-    // The message names only what failed, never an address; the stream retries the record.
-    logger.warn('Outbox record failed', { ...ids, reason: error instanceof Error ? error.message : 'unknown' });
+    // Provider messages can quote an address: only a redacted form is logged. The stream retries the record.
+    logger.warn('Outbox record failed', { ...ids, error: loggableError(error) });
     throw error;
   }
 }

@@ -11,3 +11,22 @@ export function maskPhone(phone: string): string {
   const countryCodeLength = phone.startsWith('+1') ? 2 : 3;
   return `${phone.slice(0, countryCodeLength)}${'*'.repeat(phone.length - countryCodeLength - 4)}${phone.slice(-4)}`;
 }
+
+const EMAIL_IN_TEXT = /[A-Za-z0-9._%+'-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
+const PHONE_IN_TEXT = /\+?\d[\d\s().-]{6,}\d/g;
+
+/**
+ * Masks any email address or phone number inside free text, such as a provider's error message
+ * ("... identities failed the check: jane@example.com"), before it reaches a log line.
+ */
+export function redactContactDetails(text: string): string {
+  return text
+    .replace(EMAIL_IN_TEXT, (email) => maskEmail(email))
+    .replace(PHONE_IN_TEXT, (phone) => maskPhone(phone.replace(/[^\d+]/g, '')));
+}
+
+/** An error reduced to what a log line may hold: its name and a redacted message. */
+export function loggableError(error: unknown): { name: string; message: string } {
+  if (!(error instanceof Error)) return { name: 'NonError', message: redactContactDetails(String(error)) };
+  return { name: error.name, message: redactContactDetails(error.message) };
+}

@@ -1,5 +1,6 @@
 import type { MiddlewareObj, Request } from '@middy/core';
 import { escapeHtml } from '../domain/html.js';
+import { loggableError } from '../domain/masking.js';
 import { header, prefersHtml } from './headers.js';
 import { htmlPage } from './html-page.js';
 import { HttpError } from '../domain/errors.js';
@@ -37,7 +38,10 @@ export function jsonErrors(options: { pages?: { brandName: () => string } } = {}
         );
         return;
       }
-      logger.error('Unhandled error', { error: error instanceof Error ? error : String(error) });
+      logger.error('Unhandled error', {
+        error: loggableError(error),
+        cause: error instanceof Error && error.cause ? loggableError(error.cause) : undefined,
+      });
       request.response =
         asPage(request, 500, 'Something went wrong on our side. Please try again later.') ??
         json(500, { error: { code: 'internal_error', message: 'Something went wrong on our side.' } });

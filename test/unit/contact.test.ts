@@ -36,3 +36,14 @@ describe('masking', () => {
     expect(maskPhone('+12025554567')).toBe('+1******4567');
   });
 });
+
+describe('redacting log text', () => {
+  it('masks addresses and phone numbers inside provider messages', async () => {
+    const { redactContactDetails } = await import('../../shared/domain/masking.js');
+    const text = redactContactDetails('Email address is not verified: jane.doe@example.com; number +1 (202) 555-0143 opted out');
+    expect(text).not.toContain('jane.doe@example.com');
+    expect(text).not.toContain('555-0143');
+    expect(text).toContain('j***@example.com');
+    expect(text).toContain('+1******0143');
+  });
+});
