@@ -18,6 +18,7 @@ export const HTTP_ROUTES: readonly HttpRoute[] = [
   { method: 'POST', path: '/inquiries', entry: 'functions/inquiries/submit.ts', access: 'public' },
   { method: 'GET', path: '/preferences', entry: 'functions/preferences/page.ts', access: 'public' },
   { method: 'POST', path: '/preferences', entry: 'functions/preferences/page.ts', access: 'public' },
+  { method: 'GET', path: '/p/{code}', entry: 'functions/preferences/short-link.ts', access: 'public' },
   { method: 'POST', path: '/subscriptions', entry: 'functions/subscriptions/request.ts', access: 'public' },
   { method: 'GET', path: '/subscriptions/confirm', entry: 'functions/subscriptions/confirm.ts', access: 'public' },
   { method: 'POST', path: '/subscriptions/confirm', entry: 'functions/subscriptions/confirm.ts', access: 'public' },

@@ -74,15 +74,15 @@ export function listUnsubscribeHeaders(unsubscribeUrl: string): { name: string; 
 
 /**
  * Adds the brand and opt-out wording to an SMS (CTIA): the brand first, `Reply STOP to opt out`
- * last, and the preferences link only when the whole text still fits in `maxSegments`.
+ * last, and the short preferences link only where it fits: when it adds no segment.
  */
-export function withSmsFooter(body: SmsBody, brand: Brand, preferencesUrl: string | undefined, maxSegments = 2): string {
+export function withSmsFooter(body: SmsBody, brand: Brand, preferencesUrl: string | undefined): string {
   const lead = body.text.startsWith(`${brand.brandName}:`) ? body.text : `${brand.brandName}: ${body.text}`;
   const stop = /\bSTOP to opt out\b/i.test(lead) ? '' : ' Reply STOP to opt out.';
   const withoutLink = `${lead}${stop}`;
   if (!preferencesUrl) return withoutLink;
   const withLink = `${withoutLink} Prefs: ${preferencesUrl}`;
-  return smsSegments(withLink) <= maxSegments ? withLink : withoutLink;
+  return smsSegments(withLink) <= smsSegments(withoutLink) ? withLink : withoutLink;
 }
 
 const GSM7 =

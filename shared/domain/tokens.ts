@@ -92,3 +92,37 @@ export function verifyToken<P extends TokenPurpose>(
   if (claims.expiresAt * 1000 <= nowMs) throw new InvalidTokenError('expired');
   return claims as Extract<TokenClaims, { purpose: P }>;
 }
+
+const SHORT_VERSION = 's1';
+const SHORT_MAC_LENGTH = 11; // base64url characters: 66 bits of HMAC-SHA256
+const DAY_MS = 24 * 3600 * 1000;
+
+/**
+ * A short preferences code for SMS, where every character costs: key id, contact id, issue day
+ * and a truncated HMAC. It only leads to a fresh full preferences token, and lives as long as one.
+ */
+export function issueShortPreferencesCode(keyring: Keyring, contactId: string, nowMs: number): string {
+  const secret = keyring.secretFor(keyring.current);
+  if (!secret) throw new Error(`Keyring has no key for its current id ${keyring.current}`);
+  const day = Math.floor(nowMs / DAY_MS).toString(36);
+  const mac = sign(secret, `${SHORT_VERSION}|${contactId}|${day}`).toString('base64url').slice(0, SHORT_MAC_LENGTH);
+  return `${keyring.current}.${contactId}.${day}.${mac}`;
+}
+
+/** Verifies a short preferences code in constant time and returns the contact it names. */
+export function verifyShortPreferencesCode(keyring: Keyring, code: string, nowMs: number): { contactId: string } {
+  const parts = code.split('.');
+  if (parts.length !== 4) throw new InvalidTokenError('malformed');
+  const [keyId = '', contactId = '', day = '', mac = ''] = parts;
+  const secret = keyring.secretFor(keyId);
+  if (!secret) throw new InvalidTokenError('unknown_key');
+  const expected = Buffer.from(
+    sign(secret, `${SHORT_VERSION}|${contactId}|${day}`).toString('base64url').slice(0, SHORT_MAC_LENGTH),
+  );
+  const given = Buffer.from(mac);
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new InvalidTokenError('bad_signature');
+  const issuedMs = parseInt(day, 36) * DAY_MS;
+  if (!Number.isFinite(issuedMs) || issuedMs + TOKEN_LIFETIME_SECONDS.preferences * 1000 <= nowMs)
+    throw new InvalidTokenError('expired');
+  return { contactId };
+}

@@ -121,6 +121,28 @@ describe('preference center', () => {
   });
 });
 
+describe('short preferences link in texts', () => {
+  it('links the SMS opt-in confirmation to the preference center through a short code', async () => {
+    // Arrange
+    const phone = uniquePhone();
+    await postJson('/inquiries', { name: 'Short Link', phone, consent: { email: false, sms: true } });
+    await drainOutbox();
+    const text = (await (await fetch(`${apiUrl()}/_local/sms`)).json()) as { to: string; body: string }[];
+    const body = text.at(-1)?.body ?? '';
+    const shortUrl = /Prefs: (\S+)/.exec(body)?.[1] ?? '';
+    // Act
+    const redirect = await fetch(shortUrl, { redirect: 'manual' });
+    // Assert
+    expect(shortUrl).toMatch(/\/p\/[\w-]+\.[\w-]+\.\w+\.[\w-]+$/);
+    expect(redirect.status).toBe(303);
+    const location = redirect.headers.get('location') ?? '';
+    expect(location).toContain('/preferences?token=');
+    const view = (await (await fetch(location, { headers: { accept: 'application/json' } })).json()) as View;
+    expect(view.preferences.sms.newsletter).toBe(true);
+    expect((await fetch(`${shortUrl.slice(0, -2)}zz`, { redirect: 'manual' })).status).toBe(401);
+  });
+});
+
 describe('link tokens on the preference and unsubscribe routes', () => {
   it('refuses tampered, truncated, foreign-purpose and missing tokens with 401, changing nothing', async () => {
     // Arrange

@@ -54,10 +54,11 @@ describe('SMS footer', () => {
     expect(sms.match(/STOP/g)).toHaveLength(1);
   });
 
-  it('adds the preferences link only while the text stays within the segment budget', () => {
-    expect(withSmsFooter({ text: 'Short.' }, TEST_BRAND, 'https://f.test/p')).toContain('Prefs: https://f.test/p');
-    const long = withSmsFooter({ text: 'x'.repeat(280) }, TEST_BRAND, `https://f.test/p?token=${'t'.repeat(100)}`);
-    expect(long).not.toContain('Prefs:');
+  it('adds the preferences link only where it adds no segment', () => {
+    expect(withSmsFooter({ text: 'Short.' }, TEST_BRAND, 'https://f.test/p/abc')).toContain('Prefs: https://f.test/p/abc');
+    // 140 characters of text plus the footer fill one segment; the link would start a second.
+    const full = withSmsFooter({ text: 'x'.repeat(100) }, TEST_BRAND, `https://f.test/p/${'c'.repeat(40)}`);
+    expect(full).not.toContain('Prefs:');
   });
 });
 

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { parseAppSecret } from '../../shared/domain/app-secrets.js';
-import { InvalidTokenError, TOKEN_LIFETIME_SECONDS, issueToken, verifyToken } from '../../shared/domain/tokens.js';
+import {
+  InvalidTokenError,
+  TOKEN_LIFETIME_SECONDS,
+  issueShortPreferencesCode,
+  issueToken,
+  verifyShortPreferencesCode,
+  verifyToken,
+} from '../../shared/domain/tokens.js';
 
 const secret = (current: string, extra: object = {}) => JSON.stringify({ seed: 's'.repeat(40), current, ...extra });
 const NOW = Date.parse('2026-01-01T00:00:00Z');
@@ -91,5 +98,25 @@ describe('parseAppSecret', () => {
 
   it('refuses a secret without a long enough seed', () => {
     expect(() => parseAppSecret(JSON.stringify({ seed: 'short', current: 'k1' }))).toThrow(/seed/);
+  });
+});
+
+describe('short preferences codes', () => {
+  const { keyring } = parseAppSecret(secret('k1'));
+
+  it('round-trips the contact in a code short enough for a text', () => {
+    const code = issueShortPreferencesCode(keyring, '01M885VKXWGCVP959BPCAD0WZF', NOW);
+    expect(code.length).toBeLessThanOrEqual(50);
+    expect(verifyShortPreferencesCode(keyring, code, NOW + DAY_MS)).toEqual({ contactId: '01M885VKXWGCVP959BPCAD0WZF' });
+  });
+
+  it('rejects a code for another contact, a foreign key and an expired code', () => {
+    const code = issueShortPreferencesCode(keyring, 'contact-a', NOW);
+    const [keyId, , day, mac] = code.split('.');
+    expect(reasonOf(() => verifyShortPreferencesCode(keyring, `${keyId}.contact-b.${day}.${mac}`, NOW))).toBe('bad_signature');
+    const foreign = parseAppSecret(JSON.stringify({ seed: 'z'.repeat(40), current: 'k1' })).keyring;
+    expect(reasonOf(() => verifyShortPreferencesCode(foreign, code, NOW))).toBe('bad_signature');
+    expect(reasonOf(() => verifyShortPreferencesCode(keyring, code, NOW + 181 * DAY_MS))).toBe('expired');
+    expect(reasonOf(() => verifyShortPreferencesCode(keyring, 'garbage', NOW))).toBe('malformed');
   });
 });

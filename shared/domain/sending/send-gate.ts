@@ -7,7 +7,7 @@ import type { SmsSender } from '../../ports/sms-sender.js';
 import type { Topic } from '../consent.js';
 import { listUnsubscribeHeaders, withEmailFooter, withSmsFooter } from '../footer.js';
 import type { Brand, Category, EmailBody, SendOutcome, SmsBody } from '../messages.js';
-import { issueToken } from '../tokens.js';
+import { issueShortPreferencesCode, issueToken } from '../tokens.js';
 import { decideEligibility } from './eligibility.js';
 
 /** An email to a contact. */
@@ -94,6 +94,7 @@ export function createSendGate(deps: SendGateDeps): SendGate {
     return {
       preferencesUrl: `${base}/preferences?token=${preferences}`,
       unsubscribeUrl: `${base}/unsubscribe?token=${unsubscribe}`,
+      shortPreferencesUrl: `${base}/p/${issueShortPreferencesCode(keyring, contactId, nowMs)}`,
     };
   }
 
@@ -154,10 +155,14 @@ export function createSendGate(deps: SendGateDeps): SendGate {
       return decision;
     }
 
-    const { preferencesUrl, unsubscribeUrl } = await links(message.contactId, message.category, message.channel);
+    const { preferencesUrl, unsubscribeUrl, shortPreferencesUrl } = await links(
+      message.contactId,
+      message.category,
+      message.channel,
+    );
     if (message.channel === 'sms') {
       // The opt-out confirmation is the last text: no STOP wording, no link, nothing more to act on.
-      const body = message.keywordReply === 'opt_out' ? message.body.text : withSmsFooter(message.body, brand, preferencesUrl);
+      const body = message.keywordReply === 'opt_out' ? message.body.text : withSmsFooter(message.body, brand, shortPreferencesUrl);
       return deliver(claim, () => deps.smsSender.sendSms({ to: address, body }));
     }
     const rendered = withEmailFooter(message.body, message.category, brand, { preferencesUrl, unsubscribeUrl });
