@@ -126,7 +126,14 @@ try {
       clock: { now: () => new Date() },
       newId: () => `id-${(ids += 1)}`,
       brandName: 'Bench',
-      policyVersion: 'bench',
+      policy: {
+        inForce: async () => ({
+          version: 'bench',
+          effectiveAt: '2026-01-01T00:00:00.000Z',
+          summary: 'bench',
+          url: 'https://example.com/privacy',
+        }),
+      },
     },
     'https://example.com/thanks',
   );

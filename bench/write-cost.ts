@@ -19,7 +19,21 @@ export async function measureWriteUnits(
   const store = new DynamoDbInquiryStore(tableName, client, (consumed) => {
     units += consumed;
   });
-  const deps = { store, secrets, clock: systemClock, newId: ulid, brandName: 'Bench', policyVersion: 'bench' };
+  const deps = {
+    store,
+    secrets,
+    clock: systemClock,
+    newId: ulid,
+    brandName: 'Bench',
+    policy: {
+      inForce: async () => ({
+        version: 'bench',
+        effectiveAt: '2026-01-01T00:00:00.000Z',
+        summary: 'bench',
+        url: 'https://example.com/privacy',
+      }),
+    },
+  };
   const visit = {
     ip: '203.0.113.1',
     userAgent: 'bench',

@@ -101,6 +101,9 @@ export function functionEnvironment(config: DeploymentConfig, resources: Functio
     ...(config.sms.originationNumber ? { SMS_ORIGINATION_NUMBER: config.sms.originationNumber } : {}),
     DEFAULT_TIME_ZONE: config.defaultTimeZone,
     POLICY_VERSION: config.policy.version,
+    POLICY_EFFECTIVE_AT: config.policy.effectiveAt,
+    POLICY_SUMMARY: config.policy.summary,
+    POLICY_URL: config.policy.url,
     POWERTOOLS_SERVICE_NAME: 'forecourt',
   };
 }

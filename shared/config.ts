@@ -32,6 +32,9 @@ const runtimeSchema = z.object({
   SMS_ORIGINATION_NUMBER: z.optional(z.string()),
   DEFAULT_TIME_ZONE: z.string().check(z.minLength(1)),
   POLICY_VERSION: z.string().check(z.minLength(1)),
+  POLICY_EFFECTIVE_AT: z.iso.datetime(),
+  POLICY_SUMMARY: z.string().check(z.minLength(1)),
+  POLICY_URL: z.url(),
 });
 
 export type RuntimeConfig = z.output<typeof runtimeSchema>;

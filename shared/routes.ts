@@ -22,6 +22,7 @@ export const HTTP_ROUTES: readonly HttpRoute[] = [
   { method: 'POST', path: '/subscriptions', entry: 'functions/subscriptions/request.ts', access: 'public' },
   { method: 'GET', path: '/subscriptions/confirm', entry: 'functions/subscriptions/confirm.ts', access: 'public' },
   { method: 'POST', path: '/subscriptions/confirm', entry: 'functions/subscriptions/confirm.ts', access: 'public' },
+  { method: 'GET', path: '/policy', entry: 'functions/policy/current.ts', access: 'public' },
   { method: 'GET', path: '/unsubscribe', entry: 'functions/unsubscribe/page.ts', access: 'public' },
   { method: 'POST', path: '/unsubscribe', entry: 'functions/unsubscribe/page.ts', access: 'public' },
   {
@@ -30,6 +31,13 @@ export const HTTP_ROUTES: readonly HttpRoute[] = [
     entry: 'functions/admin/list-inquiries.ts',
     access: 'staff',
     roles: ['admin', 'sales'],
+  },
+  {
+    method: 'POST',
+    path: '/admin/policy-versions',
+    entry: 'functions/admin/policy-versions.ts',
+    access: 'staff',
+    roles: ['admin'],
   },
 ];
 

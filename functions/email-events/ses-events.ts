@@ -1,3 +1,4 @@
+import { policyVersions } from '../../shared/adapters/dynamodb/policy-versions.js';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, SNSEvent } from 'aws-lambda';
@@ -21,7 +22,7 @@ const deps = {
   suppressions: new DynamoDbSuppressionStore(config.TABLE_NAME),
   secrets: secretsSource(config),
   clock: systemClock,
-  policyVersion: config.POLICY_VERSION,
+  policy: policyVersions(config),
 };
 
 const address = z.looseObject({ emailAddress: z.string() });

@@ -1,3 +1,4 @@
+import { policyVersions } from '../../shared/adapters/dynamodb/policy-versions.js';
 import { ulid } from 'ulid';
 import { DynamoDbInquiryStore } from '../../shared/adapters/dynamodb/inquiry-store.js';
 import { runtimeConfig } from '../../shared/config.js';
@@ -79,7 +80,7 @@ export const handler = createSubmitInquiryHandler(
     clock: systemClock,
     newId: ulid,
     brandName: config.BRAND_NAME,
-    policyVersion: config.POLICY_VERSION,
+    policy: policyVersions(config),
   },
   config.THANK_YOU_URL,
 );

@@ -1,3 +1,4 @@
+import { policyVersions } from '../../shared/adapters/dynamodb/policy-versions.js';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, SNSEvent } from 'aws-lambda';
@@ -20,7 +21,7 @@ const deps = {
   secrets: secretsSource(config),
   clock: systemClock,
   brand: brandOf(config),
-  policyVersion: config.POLICY_VERSION,
+  policy: policyVersions(config),
   smsMessagesPerMonth: config.SMS_MESSAGES_PER_MONTH,
 };
 

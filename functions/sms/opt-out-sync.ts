@@ -1,3 +1,4 @@
+import { policyVersions } from '../../shared/adapters/dynamodb/policy-versions.js';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, ScheduledEvent } from 'aws-lambda';
@@ -19,7 +20,7 @@ const deps = {
   consent: new DynamoDbConsentStore(config.TABLE_NAME),
   secrets: secretsSource(config),
   clock: systemClock,
-  policyVersion: config.POLICY_VERSION,
+  policy: policyVersions(config),
 };
 
 /** The scheduled SNS opt-out sync (EventBridge in AWS, `POST /_local/jobs/sms-opt-out-sync` locally). */

@@ -1,3 +1,4 @@
+import { policyVersions } from '../../shared/adapters/dynamodb/policy-versions.js';
 import { DynamoDbConsentStore } from '../../shared/adapters/dynamodb/consent-store.js';
 import { DynamoDbSubscriptionStore } from '../../shared/adapters/dynamodb/subscription-store.js';
 import { secretsSource } from '../../shared/adapters/secrets-extension/secrets-source.js';
@@ -18,7 +19,7 @@ const deps = {
   consent: new DynamoDbConsentStore(config.TABLE_NAME),
   subscriptions: new DynamoDbSubscriptionStore(config.TABLE_NAME),
   clock: systemClock,
-  policyVersion: config.POLICY_VERSION,
+  policy: policyVersions(config),
   brandName: config.BRAND_NAME,
 };
 

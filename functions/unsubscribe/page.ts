@@ -1,3 +1,4 @@
+import { policyVersions } from '../../shared/adapters/dynamodb/policy-versions.js';
 import * as z from 'zod/mini';
 import { DynamoDbConsentStore } from '../../shared/adapters/dynamodb/consent-store.js';
 import { secretsSource } from '../../shared/adapters/secrets-extension/secrets-source.js';
@@ -19,7 +20,7 @@ const deps: PreferenceDeps = {
   directory: recipientDirectory(config),
   consent: new DynamoDbConsentStore(config.TABLE_NAME),
   clock: systemClock,
-  policyVersion: config.POLICY_VERSION,
+  policy: policyVersions(config),
   brandName: config.BRAND_NAME,
 };
 

@@ -109,3 +109,11 @@ export class LinkNotValidError extends HttpError {
     this.name = 'LinkNotValidError';
   }
 }
+
+/** The thing to create exists already. */
+export class ConflictError extends HttpError {
+  constructor(message: string) {
+    super(409, 'conflict', message);
+    this.name = 'ConflictError';
+  }
+}

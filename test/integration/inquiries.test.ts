@@ -11,6 +11,7 @@ import {
   tableItems,
   uniqueEmail,
   uniquePhone,
+  policyInForce,
 } from './local-stack.js';
 
 const CHROME_ON_MAC =
@@ -67,7 +68,7 @@ describe('POST /inquiries through the local stack', () => {
     });
     const consent = items.filter((item) => item.entity === 'consent');
     expect(consent.map((item) => item.channel).sort()).toEqual(['email', 'sms']);
-    expect(consent[0]).toMatchObject({ source: 'inquiry_form', policyVersion: '2018-05-14', action: 'grant' });
+    expect(consent[0]).toMatchObject({ source: 'inquiry_form', policyVersion: await policyInForce(), action: 'grant' });
 
     // Assert: what is sent
     const emails = await mail();

@@ -82,3 +82,8 @@ export function uniquePhone(): string {
   const line = String(Math.floor(Math.random() * 10_000)).padStart(4, '0');
   return `(202) ${exchange === 555 ? 556 : exchange}-${line}`;
 }
+
+/** The privacy-policy version in force, as `GET /policy` answers. */
+export async function policyInForce(): Promise<string> {
+  return ((await (await fetch(`${apiUrl()}/policy`)).json()) as { version: string }).version;
+}

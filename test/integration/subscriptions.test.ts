@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { apiUrl, drainOutbox, footprint, mail, postJson, tableItems, uniqueEmail } from './local-stack.js';
+import { apiUrl, drainOutbox, footprint, mail, postJson, tableItems, uniqueEmail, policyInForce } from './local-stack.js';
 
 const confirmationsTo = async (email: string) =>
   (await mail()).filter((message) => message.destination.to.includes(email) && message.subject.startsWith('Please confirm'));
@@ -49,7 +49,7 @@ describe('POST /subscriptions (double opt-in)', () => {
       source: 'subscription_form',
       action: 'grant',
       topics: ['newsletter', 'product_updates'],
-      policyVersion: '2018-05-14',
+      policyVersion: await policyInForce(),
     });
   });
 

@@ -4,7 +4,7 @@ import { readPreferences, updatePreferences } from '../../shared/domain/preferen
 import type { PreferenceDeps } from '../../shared/domain/preferences/preference-center.js';
 import { unsubscribe } from '../../shared/domain/preferences/unsubscribe.js';
 import { issueToken } from '../../shared/domain/tokens.js';
-import { FakeClock, InMemoryDirectory, fixedSecrets } from '../fixtures/in-memory.js';
+import { FakeClock, InMemoryDirectory, fixedPolicy, fixedSecrets } from '../fixtures/in-memory.js';
 
 const NOW = new Date('2026-06-01T12:00:00Z');
 const DAY_MS = 24 * 3600 * 1000;
@@ -26,7 +26,7 @@ describe('preference center use cases', () => {
       preferences: { 'email:newsletter': true, 'sms:marketing': true },
     });
     clock = new FakeClock(NOW);
-    deps = { secrets, directory, consent: directory, clock, policyVersion: 'v2', brandName: 'Acme' };
+    deps = { secrets, directory, consent: directory, clock, policy: fixedPolicy('v2'), brandName: 'Acme' };
   });
 
   it('shows the state with masked addresses', async () => {

@@ -5,7 +5,7 @@ import { CHANNELS, TOPICS, planConsentChange } from '../../shared/domain/consent
 import type { Channel, Topic } from '../../shared/domain/consent.js';
 import { handleEmailEvent } from '../../shared/domain/email-events/handle-email-event.js';
 import type { Category } from '../../shared/domain/messages.js';
-import { FakeClock, InMemoryInquiryStore, inMemoryGate } from '../fixtures/in-memory.js';
+import { FakeClock, InMemoryInquiryStore, fixedPolicy, inMemoryGate } from '../fixtures/in-memory.js';
 
 const EMAIL = 'pat@example.com';
 const PHONE = '+12025550143';
@@ -97,7 +97,7 @@ describe('send gate (property)', () => {
           suppressions: directory,
           secrets,
           clock,
-          policyVersion: 'v1',
+          policy: fixedPolicy('v1'),
         };
         const model = new Model();
         let sends = 0;

@@ -4,7 +4,7 @@ import { createSubmitInquiryHandler } from '../../functions/inquiries/submit.js'
 import { buildProxyEvent } from '../../local/api-event.js';
 import { lambdaContext } from '../../local/lambda-context.js';
 import { HTTP_ROUTES } from '../../shared/routes.js';
-import { FakeClock, InMemoryInquiryStore, fixedSecrets } from '../fixtures/in-memory.js';
+import { FakeClock, InMemoryInquiryStore, fixedPolicy, fixedSecrets } from '../fixtures/in-memory.js';
 
 const INQUIRIES_ROUTE = HTTP_ROUTES.find((route) => route.path === '/inquiries' && route.method === 'POST');
 
@@ -38,7 +38,7 @@ describe('POST /inquiries handler', () => {
         clock: new FakeClock(new Date()),
         newId: () => crypto.randomUUID(),
         brandName: 'Acme',
-        policyVersion: 'v1',
+        policy: fixedPolicy('v1'),
       },
       'https://acme.test/thanks',
     );

@@ -3,7 +3,7 @@ import { IdempotencyConflictError } from '../../shared/domain/errors.js';
 import type { InquiryInput } from '../../shared/domain/inquiries/inquiry.js';
 import { submitInquiry } from '../../shared/domain/inquiries/submit-inquiry.js';
 import type { SubmitInquiryDeps } from '../../shared/domain/inquiries/submit-inquiry.js';
-import { FakeClock, InMemoryInquiryStore, fixedSecrets } from '../fixtures/in-memory.js';
+import { FakeClock, InMemoryInquiryStore, fixedPolicy, fixedSecrets } from '../fixtures/in-memory.js';
 
 const VISIT = { ip: '203.0.113.9', userAgent: 'Mozilla/5.0', browser: 'Chrome', language: 'en-US' };
 
@@ -29,7 +29,7 @@ describe('submitInquiry', () => {
       clock: new FakeClock(new Date('2026-05-01T12:00:00Z')),
       newId: () => `id-${++ids}`,
       brandName: 'Acme',
-      policyVersion: '2026-01-01',
+      policy: fixedPolicy('2026-01-01'),
     };
   });
 

@@ -19,6 +19,9 @@ export const keys = {
     pk: `SOFT_BOUNCE#${addressKey}`,
     sk: `${at}#${feedbackId}`,
   }),
+  policyPartition: 'POLICY',
+  policyVersion: (effectiveAt: string, version: string) => ({ pk: 'POLICY', sk: `VERSION#${effectiveAt}#${version}` }),
+  policyVersionName: (version: string) => ({ pk: 'POLICY', sk: `NAME#${version}` }),
   audit: (contactId: string, at: string, requestId: string) => ({ pk: `AUDIT#${contactId}`, sk: `${at}#${requestId}` }),
   auditByActor: (actor: string) => `AUDIT_ACTOR#${actor}`,
 } as const;

@@ -1,3 +1,4 @@
+import type { PolicyVersions } from '../../ports/policy-versions.js';
 import type { Clock } from '../../ports/clock.js';
 import type { ConsentStore } from '../../ports/consent-store.js';
 import type { InquiryStore } from '../../ports/inquiry-store.js';
@@ -29,7 +30,7 @@ export interface EmailEventDeps {
   suppressions: SuppressionStore;
   secrets: SecretsSource;
   clock: Clock;
-  policyVersion: string;
+  policy: Pick<PolicyVersions, 'inForce'>;
 }
 
 /** What happened to each recipient, for the log (no addresses). */
@@ -75,7 +76,7 @@ async function withdrawAllEmail(deps: EmailEventDeps, emailKey: string, event: E
     {
       source: event.type === 'complaint' ? 'complaint' : 'bounce',
       at: event.at,
-      policyVersion: deps.policyVersion,
+      policyVersion: (await deps.policy.inForce(deps.clock.now())).version,
       wording: event.type === 'complaint' ? 'Marked our email as spam' : 'Address bounced permanently',
     },
   );

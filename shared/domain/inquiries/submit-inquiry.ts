@@ -1,3 +1,4 @@
+import type { PolicyVersions } from '../../ports/policy-versions.js';
 import { createHash } from 'node:crypto';
 import type { Clock } from '../../ports/clock.js';
 import type { ContactKeys, IdempotencyRecord, InquiryStore } from '../../ports/inquiry-store.js';
@@ -18,7 +19,7 @@ export interface SubmitInquiryDeps {
   clock: Clock;
   newId: () => string;
   brandName: string;
-  policyVersion: string;
+  policy: Pick<PolicyVersions, 'inForce'>;
 }
 
 /** The request fingerprint an Idempotency-Key is bound to. */
@@ -86,7 +87,9 @@ export async function submitInquiry(
   const { inquiryId, contactId } = await assignIds(deps, keys, input, idempotencyKey);
   const hash = idempotencyKey === undefined ? undefined : requestHash(input);
 
-  const receivedAt = deps.clock.now().toISOString();
+  const now = deps.clock.now();
+  const receivedAt = now.toISOString();
+  const policyVersion = (await deps.policy.inForce(now)).version;
   const consentFor = (channel: Channel): ConsentEvent => ({
     channel,
     topics: [...TOPICS],
@@ -96,7 +99,7 @@ export async function submitInquiry(
     ...(visit.ip ? { ip: visit.ip } : {}),
     ...(visit.userAgent ? { userAgent: visit.userAgent } : {}),
     ...(input.pageUrl ? { pageUrl: input.pageUrl } : {}),
-    policyVersion: deps.policyVersion,
+    policyVersion,
     wordingHash: wordingHash(INQUIRY_CONSENT_WORDING[channel](deps.brandName)),
   });
   const smsConsent = input.consent.sms && phone !== undefined;

@@ -1,3 +1,4 @@
+import type { PolicyVersions } from '../../ports/policy-versions.js';
 import type { Clock } from '../../ports/clock.js';
 import { ContactNotFoundError } from '../../ports/consent-store.js';
 import type { ConsentStore } from '../../ports/consent-store.js';
@@ -14,7 +15,7 @@ export interface PreferenceDeps {
   directory: RecipientDirectory;
   consent: ConsentStore;
   clock: Clock;
-  policyVersion: string;
+  policy: Pick<PolicyVersions, 'inForce'>;
   brandName: string;
 }
 
@@ -125,7 +126,7 @@ export async function applyChanges(
   const { events, next } = planConsentChange(current, changes, {
     source,
     at: deps.clock.now().toISOString(),
-    policyVersion: deps.policyVersion,
+    policyVersion: (await deps.policy.inForce(deps.clock.now())).version,
     wording,
     ...request,
   });

@@ -162,7 +162,8 @@ export function createSendGate(deps: SendGateDeps): SendGate {
     );
     if (message.channel === 'sms') {
       // The opt-out confirmation is the last text: no STOP wording, no link, nothing more to act on.
-      const body = message.keywordReply === 'opt_out' ? message.body.text : withSmsFooter(message.body, brand, shortPreferencesUrl);
+      const body =
+        message.keywordReply === 'opt_out' ? message.body.text : withSmsFooter(message.body, brand, shortPreferencesUrl);
       return deliver(claim, () => deps.smsSender.sendSms({ to: address, body }));
     }
     const rendered = withEmailFooter(message.body, message.category, brand, { preferencesUrl, unsubscribeUrl });

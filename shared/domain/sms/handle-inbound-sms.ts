@@ -1,3 +1,4 @@
+import type { PolicyVersions } from '../../ports/policy-versions.js';
 import type { Clock } from '../../ports/clock.js';
 import type { ConsentStore } from '../../ports/consent-store.js';
 import type { InquiryStore } from '../../ports/inquiry-store.js';
@@ -19,7 +20,7 @@ export interface InboundSmsDeps {
   secrets: SecretsSource;
   clock: Clock;
   brand: Brand;
-  policyVersion: string;
+  policy: Pick<PolicyVersions, 'inForce'>;
   smsMessagesPerMonth: number;
 }
 
@@ -76,7 +77,7 @@ export async function handleInboundSms(deps: InboundSmsDeps, sms: InboundSms): P
       {
         source: 'sms_keyword',
         at: deps.clock.now().toISOString(),
-        policyVersion: deps.policyVersion,
+        policyVersion: (await deps.policy.inForce(deps.clock.now())).version,
         wording: `Text reply: ${sms.body.trim().slice(0, 160)}`,
       },
     );

@@ -1,3 +1,4 @@
+import type { PolicyVersions } from '../../ports/policy-versions.js';
 import type { Clock } from '../../ports/clock.js';
 import type { ConsentStore } from '../../ports/consent-store.js';
 import type { InquiryStore } from '../../ports/inquiry-store.js';
@@ -14,7 +15,7 @@ export interface SyncOptedOutDeps {
   consent: ConsentStore;
   secrets: SecretsSource;
   clock: Clock;
-  policyVersion: string;
+  policy: Pick<PolicyVersions, 'inForce'>;
 }
 
 /** The wording recorded for withdrawals found on the channel's list. */
@@ -26,6 +27,7 @@ export const CARRIER_OPT_OUT_WORDING = 'Opted out of texts with the SMS channel 
  */
 export async function syncOptedOutNumbers(deps: SyncOptedOutDeps): Promise<{ checked: number; withdrawn: number }> {
   const { addressSalt } = await deps.secrets.getSecrets();
+  const policyVersion = (await deps.policy.inForce(deps.clock.now())).version;
   let checked = 0;
   let withdrawn = 0;
   for await (const phone of deps.optOutList.optedOutNumbers()) {
@@ -39,7 +41,7 @@ export async function syncOptedOutNumbers(deps: SyncOptedOutDeps): Promise<{ che
       {
         source: 'sms_keyword',
         at: deps.clock.now().toISOString(),
-        policyVersion: deps.policyVersion,
+        policyVersion,
         wording: CARRIER_OPT_OUT_WORDING,
       },
     );

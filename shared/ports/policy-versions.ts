@@ -1,0 +1,9 @@
+import type { PolicyVersion } from '../domain/policy/policy-version.js';
+
+/** The privacy-policy versions: every consent record names the one in force. */
+export interface PolicyVersions {
+  /** The latest version whose effective time has come. */
+  inForce(at: Date): Promise<PolicyVersion>;
+  /** Stores a new version; false when that version name exists already. */
+  add(version: PolicyVersion & { createdBy: string; createdAt: string }): Promise<boolean>;
+}

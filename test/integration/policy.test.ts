@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { apiUrl, drainOutbox, policyInForce, postJson, staffToken, tableItems, uniqueEmail } from './local-stack.js';
+
+const addVersion = async (body: unknown, groups = ['admin']) =>
+  fetch(`${apiUrl()}/admin/policy-versions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${await staffToken(groups)}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+
+const version = (name: string, effectiveAt: Date) => ({
+  version: name,
+  effectiveAt: effectiveAt.toISOString(),
+  summary: 'We now keep inquiries for 3 years.',
+  url: 'https://forecourt.example/privacy-policy/v2',
+  significant: true,
+});
+
+describe('privacy-policy versions', () => {
+  it('GET /policy answers the version in force', async () => {
+    const response = await fetch(`${apiUrl()}/policy`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({
+      version: expect.any(String),
+      effectiveAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
+      summary: expect.any(String),
+      url: expect.stringMatching(/^https?:\/\//),
+    });
+  });
+
+  it('lets only admins add a version', async () => {
+    const response = await addVersion(version(`v-${Date.now()}`, new Date()), ['marketing']);
+    expect(response.status).toBe(403);
+  });
+
+  it.each([
+    [
+      'a missing summary',
+      { version: 'x1', effectiveAt: '2027-01-01T00:00:00Z', url: 'https://x.test', significant: false },
+      'summary',
+    ],
+    ['a bad date', { ...version('x2', new Date()), effectiveAt: 'next tuesday' }, 'effectiveAt'],
+    ['an unknown field', { ...version('x3', new Date()), notify: 'everyone' }, 'notify'],
+  ])('400 for %s', async (_, body, path) => {
+    const response = await addVersion(body);
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { error: { details: { path: string }[] } }).error.details.map((d) => d.path)).toContain(
+      path,
+    );
+  });
+
+  it('makes a new version current once effective, names it in new consent records, and refuses it twice', async () => {
+    // Arrange
+    const name = `2026-v${Date.now()}`;
+    const future = `${name}-future`;
+    // Act
+    const added = await addVersion(version(name, new Date(Date.now() - 1000)));
+    const again = await addVersion(version(name, new Date(Date.now() - 500)));
+    await addVersion(version(future, new Date(Date.now() + 86_400_000)));
+    const email = uniqueEmail('policy');
+    const { contactId } = (await (
+      await postJson('/inquiries', { name: 'Policy Reader', email, consent: { email: true, sms: false } })
+    ).json()) as {
+      contactId: string;
+    };
+    await drainOutbox();
+    // Assert
+    expect(added.status).toBe(201);
+    expect(again.status).toBe(409);
+    expect(await policyInForce()).toBe(name);
+    const consent = (await tableItems()).find((item) => item.entity === 'consent' && item.contactId === contactId);
+    expect(consent?.policyVersion).toBe(name);
+  });
+});
