@@ -20,7 +20,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import type { Construct } from 'constructs';
 import { HTTP_ROUTES, SCHEDULED_JOBS, STREAM_CONSUMERS, TOPIC_SUBSCRIBERS, functionName } from '../shared/routes.js';
-import type { Capability, TopicSubscriber } from '../shared/routes.js';
+import type { Capability, StreamFilter, TopicSubscriber } from '../shared/routes.js';
 import { TABLE_SCHEMA } from '../shared/table.js';
 import type { DeploymentConfig } from './config.js';
 import { ForecourtFunction } from './constructs/forecourt-function.js';
@@ -38,6 +38,30 @@ export interface StatelessStackProps extends StackProps {
 
 /** Requests per 5 minutes per IP on the public routes before WAF blocks (its minimum window). */
 const PUBLIC_RATE_LIMIT_PER_5_MIN = 300;
+
+/** A route-table stream filter as Lambda event filter criteria: the new image's entity, or the old one's for REMOVE. */
+function streamFilterCriteria(filter: StreamFilter): Record<string, unknown>[] {
+  const upserts = filter.events.filter((event) => event !== 'REMOVE');
+  const entities = lambda.FilterRule.or(...filter.entities);
+  return [
+    ...(upserts.length > 0
+      ? [
+          lambda.FilterCriteria.filter({
+            eventName: lambda.FilterRule.or(...upserts),
+            dynamodb: { NewImage: { entity: { S: entities } } },
+          }),
+        ]
+      : []),
+    ...(filter.events.includes('REMOVE')
+      ? [
+          lambda.FilterCriteria.filter({
+            eventName: lambda.FilterRule.isEqual('REMOVE'),
+            dynamodb: { OldImage: { entity: { S: entities } } },
+          }),
+        ]
+      : []),
+  ];
+}
 
 /** The error shape of SPEC §3 for answers API Gateway gives itself. */
 const errorTemplate = (code: string, message: string) =>
@@ -272,12 +296,7 @@ export class StatelessStack extends Stack {
           maxRecordAge: Duration.hours(24),
           reportBatchItemFailures: true,
           onFailure: new eventSources.SqsDlq(outboxDeadLetters),
-          filters: [
-            lambda.FilterCriteria.filter({
-              eventName: lambda.FilterRule.isEqual('INSERT'),
-              dynamodb: { NewImage: { entity: { S: lambda.FilterRule.or(...consumer.insertedEntities) } } },
-            }),
-          ],
+          filters: streamFilterCriteria(consumer.filter),
         }),
       );
       grantCapabilities(fn, consumer.capabilities);

@@ -143,7 +143,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     for (const consumer of STREAM_CONSUMERS) {
       targets.push({
         name: consumer.name,
-        insertedEntities: consumer.insertedEntities,
+        filter: consumer.filter,
         handler: await loadHandler(consumer.entry),
       });
     }

@@ -6,12 +6,14 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBStreamsClient, _Record as StreamRecord } from '@aws-sdk/client-dynamodb-streams';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { passesStreamFilter } from '../shared/routes.js';
+import type { StreamFilter } from '../shared/routes.js';
 import { lambdaContext } from './lambda-context.js';
 
 /** A stream consumer as the runner invokes it: the same handler a DynamoDB stream invokes in AWS. */
 export interface StreamTarget {
   name: string;
-  insertedEntities: readonly string[];
+  filter: StreamFilter;
   handler: (event: DynamoDBStreamEvent, context: Context) => Promise<DynamoDBBatchResponse | void>;
 }
 
@@ -51,10 +53,13 @@ function toLambdaRecord(record: StreamRecord, streamArn: string): DynamoDBRecord
   };
 }
 
-/** The event filter of SPEC's outbox: inserts whose `entity` is one the target takes. */
+/** The target's event filter, as Lambda applies it before invoking. */
 function matches(target: StreamTarget, record: DynamoDBRecord): boolean {
-  const entity = record.dynamodb?.NewImage?.entity?.S;
-  return record.eventName === 'INSERT' && entity !== undefined && target.insertedEntities.includes(entity);
+  return passesStreamFilter(target.filter, {
+    ...(record.eventName ? { eventName: record.eventName } : {}),
+    ...(record.dynamodb?.NewImage?.entity?.S ? { newEntity: record.dynamodb.NewImage.entity.S } : {}),
+    ...(record.dynamodb?.OldImage?.entity?.S ? { oldEntity: record.dynamodb.OldImage.entity.S } : {}),
+  });
 }
 
 /**

@@ -44,13 +44,30 @@ export const HTTP_ROUTES: readonly HttpRoute[] = [
 /** What a non-HTTP function may do beyond reading and writing the table. */
 export type Capability = 'send_email' | 'send_sms' | 'read_sms_opt_outs';
 
+/** Which stream records a consumer takes: the entity is read from the new image, or the old one for REMOVE. */
+export interface StreamFilter {
+  events: readonly ('INSERT' | 'MODIFY' | 'REMOVE')[];
+  entities: readonly string[];
+}
+
+/** True when a stream record passes a consumer's filter; the local stream runner applies it as Lambda would. */
+export function passesStreamFilter(
+  filter: StreamFilter,
+  record: { eventName?: string; newEntity?: string; oldEntity?: string },
+): boolean {
+  const name = record.eventName as StreamFilter['events'][number] | undefined;
+  if (!name || !filter.events.includes(name)) return false;
+  const entity = name === 'REMOVE' ? record.oldEntity : record.newEntity;
+  return entity !== undefined && filter.entities.includes(entity);
+}
+
 /** A function fed by a DynamoDB stream rather than by HTTP. */
 export interface StreamConsumer {
   name: string;
   entry: string;
   capabilities: readonly Capability[];
-  /** The `entity` values of inserted records it receives (a Lambda event filter in AWS). */
-  insertedEntities: readonly string[];
+  /** The records it receives (a Lambda event filter in AWS): these stream events of these entities. */
+  filter: StreamFilter;
 }
 
 /** The stream consumers: the outbox. */
@@ -58,8 +75,14 @@ export const STREAM_CONSUMERS: readonly StreamConsumer[] = [
   {
     name: 'outbox',
     entry: 'functions/outbox/consume.ts',
-    insertedEntities: ['inquiry', 'outbox_message'],
+    filter: { events: ['INSERT'], entities: ['inquiry', 'outbox_message'] },
     capabilities: ['send_email', 'send_sms'],
+  },
+  {
+    name: 'audience',
+    entry: 'functions/audience/index-contacts.ts',
+    filter: { events: ['INSERT', 'MODIFY', 'REMOVE'], entities: ['contact'] },
+    capabilities: [],
   },
 ];
 

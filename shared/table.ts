@@ -6,8 +6,8 @@ export const TABLE_SCHEMA = {
   partitionKey: { name: 'pk', type: 'S' },
   sortKey: { name: 'sk', type: 'S' },
   timeToLiveAttribute: 'expiresAt',
-  /** Streams drive the outbox: the consumer needs the new image of each inserted record. */
-  streamView: 'NEW_IMAGE',
+  /** Streams drive the outbox (new images) and the audience index (old and new images, to diff). */
+  streamView: 'NEW_AND_OLD_IMAGES',
   globalSecondaryIndexes: [
     {
       /** Overloaded index: inquiries by day, audit entries by actor. */

@@ -22,6 +22,11 @@ export const keys = {
   policyPartition: 'POLICY',
   policyVersion: (effectiveAt: string, version: string) => ({ pk: 'POLICY', sk: `VERSION#${effectiveAt}#${version}` }),
   policyVersionName: (version: string) => ({ pk: 'POLICY', sk: `NAME#${version}` }),
+  audiencePartition: (audience: string, shard: number) => `AUDIENCE#${audience}#${shard}`,
+  audienceMember: (audience: string, shard: number, contactId: string) => ({
+    pk: `AUDIENCE#${audience}#${shard}`,
+    sk: contactId,
+  }),
   audit: (contactId: string, at: string, requestId: string) => ({ pk: `AUDIT#${contactId}`, sk: `${at}#${requestId}` }),
   auditByActor: (actor: string) => `AUDIT_ACTOR#${actor}`,
 } as const;
