@@ -25,6 +25,9 @@ export interface SendLedger {
   markSent(claim: SendClaim, providerMessageId: string, at: string): Promise<void>;
   /** Records a failed attempt and frees the claim, so that the retry may send. */
   markFailed(claim: SendClaim, reason: string, at: string): Promise<void>;
-  /** Records a decision not to send (opted out, suppressed, deferred) in the message log. */
-  markSkipped(claim: SendClaim, status: string, at: string): Promise<void>;
+  /**
+   * Records a decision not to send (opted out, suppressed, deferred) in the message log; true
+   * when this is news (no record, or one with another skip), so that progress counts it once.
+   */
+  markSkipped(claim: SendClaim, status: string, at: string): Promise<boolean>;
 }

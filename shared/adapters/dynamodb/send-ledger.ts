@@ -84,7 +84,7 @@ export class DynamoDbSendLedger implements SendLedger {
     );
   }
 
-  async markSkipped(claim: SendClaim, status: string, at: string): Promise<void> {
+  async markSkipped(claim: SendClaim, status: string, at: string): Promise<boolean> {
     try {
       await this.client.send(
         new PutItemCommand({
@@ -97,14 +97,16 @@ export class DynamoDbSendLedger implements SendLedger {
             createdAt: claim.at,
             updatedAt: at,
           }),
-          // A skip never overwrites a message that went out or is going out.
-          ConditionExpression: 'attribute_not_exists(pk) OR NOT (#status IN (:sent, :sending))',
+          // A skip never overwrites a message that went out or is going out, nor the same skip.
+          ConditionExpression: 'attribute_not_exists(pk) OR NOT (#status IN (:sent, :sending, :same))',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: marshall({ ':sent': 'sent', ':sending': 'sending' }),
+          ExpressionAttributeValues: marshall({ ':sent': 'sent', ':sending': 'sending', ':same': status }),
         }),
       );
+      return true;
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      return false;
     }
   }
 }

@@ -1,6 +1,6 @@
-import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { SESv2Client, SendBulkEmailCommand, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import type { OutgoingEmail, ProviderReceipt } from '../../domain/messages.js';
-import type { Mailer } from '../../ports/mailer.js';
+import type { BulkEntry, Mailer } from '../../ports/mailer.js';
 
 /** The one SES v2 client of a process; locally `AWS_ENDPOINT_URL_SESV2` points it at aws-ses-v2-local. */
 // Pure: a bundle whose code never sends email drops the client entirely.
@@ -33,5 +33,35 @@ export class SesMailer implements Mailer {
     );
     if (!result.MessageId) throw new Error('SES accepted the email without a MessageId');
     return { providerMessageId: result.MessageId };
+  }
+
+  async sendBulk(
+    template: { subject: string; text: string; html: string },
+    entries: readonly BulkEntry[],
+  ): Promise<(ProviderReceipt | { error: string })[]> {
+    const result = await this.client.send(
+      new SendBulkEmailCommand({
+        FromEmailAddress: this.fromAddress,
+        ...(this.configurationSet ? { ConfigurationSetName: this.configurationSet } : {}),
+        DefaultContent: {
+          Template: {
+            TemplateContent: { Subject: template.subject, Text: template.text, Html: template.html },
+            TemplateData: '{}',
+          },
+        },
+        BulkEmailEntries: entries.map((entry) => ({
+          Destination: { ToAddresses: [entry.to] },
+          ReplacementEmailContent: { ReplacementTemplate: { ReplacementTemplateData: JSON.stringify(entry.data) } },
+          ReplacementHeaders: entry.headers.map(({ name, value }) => ({ Name: name, Value: value })),
+        })),
+      }),
+    );
+    const statuses = result.BulkEmailEntryResults ?? [];
+    return entries.map((_, index) => {
+      const status = statuses[index];
+      return status?.Status === 'SUCCESS' && status.MessageId
+        ? { providerMessageId: status.MessageId }
+        : { error: status?.Status ?? 'MissingResult' };
+    });
   }
 }

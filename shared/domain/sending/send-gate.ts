@@ -5,10 +5,11 @@ import type { SecretsSource } from '../../ports/secrets.js';
 import type { SendClaim, SendLedger } from '../../ports/send-ledger.js';
 import type { SmsSender } from '../../ports/sms-sender.js';
 import type { Topic } from '../consent.js';
-import { listUnsubscribeHeaders, withEmailFooter, withSmsFooter } from '../footer.js';
 import type { Brand, Category, EmailBody, SendOutcome, SmsBody } from '../messages.js';
 import { issueShortPreferencesCode, issueToken } from '../tokens.js';
 import { decideEligibility } from './eligibility.js';
+import { renderEmail, renderSms } from './render.js';
+import type { RecipientLinks } from './render.js';
 
 /** An email to a contact. */
 export interface ContactEmail {
@@ -67,10 +68,35 @@ export interface SendGateDeps {
 /** How long a claim protects a send in progress before a retry may take it over. */
 const CLAIM_LEASE_SECONDS = 60;
 
+/** What happened to one message, and whether this call is the first to record it (for progress counts). */
+export interface SendResult {
+  outcome: SendOutcome;
+  firstTime: boolean;
+}
+
+/** The body of a campaign email, the same for every recipient but the links. */
+export interface EmailBatch {
+  category: Exclude<Category, 'transactional'>;
+  campaignId: string;
+  body: EmailBody;
+  recipients: { contactId: string; dedupeKey: string }[];
+}
+
 /** The one gate every message passes: consent, suppression, quiet hours, footer, dedupe, log. */
 export interface SendGate {
   send(message: GateMessage): Promise<SendOutcome>;
+  /** As `send`, telling also whether the outcome is new. */
+  sendTracked(message: ContactEmail | ContactSms): Promise<SendResult>;
+  /**
+   * Up to 50 campaign emails in one provider call (SES SendBulkEmail), each recipient checked,
+   * claimed and given their own links and one-click headers. A recipient whose send failed gets
+   * outcome `failed`; the caller retries those.
+   */
+  sendEmailBatch(batch: EmailBatch): Promise<Map<string, SendResult | { outcome: 'failed'; firstTime: boolean }>>;
 }
+
+/** The most recipients one bulk provider call takes (SES SendBulkEmail). */
+export const EMAIL_BATCH_LIMIT = 50;
 
 /** Builds the send gate over its ports. */
 export function createSendGate(deps: SendGateDeps): SendGate {
@@ -80,7 +106,7 @@ export function createSendGate(deps: SendGateDeps): SendGate {
     return category === 'transactional' || category === 'service_notice' ? 'all' : category;
   }
 
-  async function links(contactId: string, category: Category, channel: 'email' | 'sms') {
+  async function links(contactId: string, category: Category, channel: 'email' | 'sms'): Promise<RecipientLinks> {
     const { keyring } = await deps.secrets.getSecrets();
     const nowMs = clock.now().getTime();
     const base = brand.publicBaseUrl.replace(/\/$/, '');
@@ -98,9 +124,9 @@ export function createSendGate(deps: SendGateDeps): SendGate {
     };
   }
 
-  async function deliver(claim: SendClaim, provider: () => Promise<{ providerMessageId: string }>): Promise<SendOutcome> {
+  async function deliver(claim: SendClaim, provider: () => Promise<{ providerMessageId: string }>): Promise<SendResult> {
     const claimed = await ledger.claim(claim, CLAIM_LEASE_SECONDS);
-    if (claimed === 'already_sent') return 'already_sent';
+    if (claimed === 'already_sent') return { outcome: 'already_sent', firstTime: false };
     if (claimed === 'in_flight') throw new SendInFlightError(claim.dedupeKey);
     let receipt: { providerMessageId: string };
     try {
@@ -110,10 +136,10 @@ export function createSendGate(deps: SendGateDeps): SendGate {
       throw error;
     }
     await ledger.markSent(claim, receipt.providerMessageId, clock.now().toISOString());
-    return 'sent';
+    return { outcome: 'sent', firstTime: true };
   }
 
-  async function sendToStaff(message: StaffEmail): Promise<SendOutcome> {
+  async function sendToStaff(message: StaffEmail): Promise<SendResult> {
     const claim: SendClaim = {
       dedupeKey: message.dedupeKey,
       contactId: message.contactId,
@@ -125,7 +151,12 @@ export function createSendGate(deps: SendGateDeps): SendGate {
     return deliver(claim, () => deps.mailer.sendEmail({ to: message.to, ...message.body, headers: [] }));
   }
 
-  async function sendToContact(message: ContactEmail | ContactSms): Promise<SendOutcome> {
+  /** The checks every contact message passes before it may be claimed: address, suppression, consent, quiet hours. */
+  async function admit(
+    message: Pick<ContactEmail | ContactSms, 'contactId' | 'channel' | 'category' | 'dedupeKey' | 'campaignId'> & {
+      keywordReply?: unknown;
+    },
+  ): Promise<{ claim: SendClaim; address: string } | SendResult> {
     const now = clock.now();
     const claim: SendClaim = {
       dedupeKey: message.dedupeKey,
@@ -139,8 +170,10 @@ export function createSendGate(deps: SendGateDeps): SendGate {
     const recipient = await deps.directory.getRecipient(message.contactId);
     const address = message.channel === 'email' ? recipient?.email : recipient?.phone;
     if (!recipient || !address) {
-      await ledger.markSkipped(claim, 'skipped_no_address', now.toISOString());
-      return 'skipped_no_address';
+      return {
+        outcome: 'skipped_no_address',
+        firstTime: await ledger.markSkipped(claim, 'skipped_no_address', now.toISOString()),
+      };
     }
     const decision = decideEligibility({
       channel: message.channel,
@@ -150,28 +183,88 @@ export function createSendGate(deps: SendGateDeps): SendGate {
       keywordReply: message.channel === 'sms' && message.keywordReply !== undefined,
       at: now,
     });
-    if (decision !== 'send') {
-      await ledger.markSkipped(claim, decision, now.toISOString());
-      return decision;
-    }
+    if (decision !== 'send')
+      return { outcome: decision, firstTime: await ledger.markSkipped(claim, decision, now.toISOString()) };
+    return { claim, address };
+  }
 
-    const { preferencesUrl, unsubscribeUrl, shortPreferencesUrl } = await links(
-      message.contactId,
-      message.category,
-      message.channel,
-    );
+  async function sendToContact(message: ContactEmail | ContactSms): Promise<SendResult> {
+    const admitted = await admit(message);
+    if ('outcome' in admitted) return admitted;
+    const { claim, address } = admitted;
+    const recipientLinks = await links(message.contactId, message.category, message.channel);
     if (message.channel === 'sms') {
-      // The opt-out confirmation is the last text: no STOP wording, no link, nothing more to act on.
-      const body =
-        message.keywordReply === 'opt_out' ? message.body.text : withSmsFooter(message.body, brand, shortPreferencesUrl);
+      const body = renderSms(brand, message.body, recipientLinks, message.keywordReply);
       return deliver(claim, () => deps.smsSender.sendSms({ to: address, body }));
     }
-    const rendered = withEmailFooter(message.body, message.category, brand, { preferencesUrl, unsubscribeUrl });
-    const headers = message.category === 'transactional' ? [] : listUnsubscribeHeaders(unsubscribeUrl);
-    return deliver(claim, () => deps.mailer.sendEmail({ to: address, ...rendered, headers }));
+    const rendered = renderEmail(brand, message.category, message.body, recipientLinks);
+    return deliver(claim, () => deps.mailer.sendEmail({ to: address, ...rendered }));
+  }
+
+  async function sendEmailBatch(batch: EmailBatch) {
+    if (batch.recipients.length > EMAIL_BATCH_LIMIT) throw new Error(`A batch holds at most ${EMAIL_BATCH_LIMIT} recipients`);
+    const results = new Map<string, SendResult | { outcome: 'failed'; firstTime: boolean }>();
+    const claimed: { claim: SendClaim; address: string; links: RecipientLinks }[] = [];
+    await Promise.all(
+      batch.recipients.map(async ({ contactId, dedupeKey }) => {
+        const admitted = await admit({
+          contactId,
+          dedupeKey,
+          channel: 'email',
+          category: batch.category,
+          campaignId: batch.campaignId,
+        });
+        if ('outcome' in admitted) return results.set(contactId, admitted);
+        const state = await ledger.claim(admitted.claim, CLAIM_LEASE_SECONDS);
+        if (state === 'already_sent') return results.set(contactId, { outcome: 'already_sent', firstTime: false });
+        if (state === 'in_flight') return results.set(contactId, { outcome: 'failed', firstTime: false });
+        claimed.push({ ...admitted, links: await links(contactId, batch.category, 'email') });
+      }),
+    );
+    if (claimed.length === 0) return results;
+
+    // One template for the batch; each recipient's links and headers replace the placeholders.
+    // Triple braces: SES templates are Handlebars, which would HTML-escape the `=` of `?token=`.
+    const template = renderEmail(brand, batch.category, batch.body, {
+      preferencesUrl: '{{{preferencesUrl}}}',
+      unsubscribeUrl: '{{{unsubscribeUrl}}}',
+      shortPreferencesUrl: '{{{preferencesUrl}}}',
+    });
+    const entries = claimed.map(({ address, links: recipientLinks }) => ({
+      to: address,
+      data: { preferencesUrl: recipientLinks.preferencesUrl, unsubscribeUrl: recipientLinks.unsubscribeUrl },
+      headers: renderEmail(brand, batch.category, batch.body, recipientLinks).headers,
+    }));
+    let receipts: Awaited<ReturnType<Mailer['sendBulk']>>;
+    try {
+      receipts = await deps.mailer.sendBulk({ subject: template.subject, text: template.text, html: template.html }, entries);
+    } catch (error) {
+      const at = clock.now().toISOString();
+      await Promise.all(
+        claimed.map(({ claim }) => ledger.markFailed(claim, error instanceof Error ? error.name : 'UnknownError', at)),
+      );
+      throw error;
+    }
+    const at = clock.now().toISOString();
+    await Promise.all(
+      claimed.map(async ({ claim }, index) => {
+        const receipt = receipts[index];
+        if (receipt && 'providerMessageId' in receipt) {
+          await ledger.markSent(claim, receipt.providerMessageId, at);
+          results.set(claim.contactId, { outcome: 'sent', firstTime: true });
+        } else {
+          await ledger.markFailed(claim, receipt?.error ?? 'MissingResult', at);
+          results.set(claim.contactId, { outcome: 'failed', firstTime: false });
+        }
+      }),
+    );
+    return results;
   }
 
   return {
-    send: (message) => (message.audience === 'staff' ? sendToStaff(message) : sendToContact(message)),
+    send: async (message) =>
+      (message.audience === 'staff' ? sendToStaff(message) : sendToContact(message)).then((result) => result.outcome),
+    sendTracked: sendToContact,
+    sendEmailBatch,
   };
 }
