@@ -22,6 +22,8 @@ export function buildApp(app: App, configPath: string): { stateful: StatefulStac
     appSecret: stateful.appSecret,
     outboxDeadLetters: stateful.outboxDeadLetters,
     asyncDeadLetters: stateful.asyncDeadLetters,
+    campaignQueue: stateful.campaignQueue,
+    campaignDeadLetters: stateful.campaignDeadLetters,
     userPool: stateful.userPool,
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));

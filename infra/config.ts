@@ -77,7 +77,11 @@ export function loadDeploymentConfig(path: string = EXAMPLE_CONFIG_PATH): Deploy
 export interface FunctionResources {
   tableName: string;
   secretId: string;
+  campaignQueueUrl: string;
 }
+
+/** How many campaign senders run at once; each takes its share of the SES rate. */
+export const SENDER_CONCURRENCY = 2;
 
 /**
  * The environment every function gets (the contract of `shared/config.ts`). The CDK stack and the
@@ -100,6 +104,9 @@ export function functionEnvironment(config: DeploymentConfig, resources: Functio
     SMS_MESSAGES_PER_MONTH: String(config.sms.messagesPerMonth),
     ...(config.sms.originationNumber ? { SMS_ORIGINATION_NUMBER: config.sms.originationNumber } : {}),
     DEFAULT_TIME_ZONE: config.defaultTimeZone,
+    CAMPAIGN_QUEUE_URL: resources.campaignQueueUrl,
+    SES_RATE_PER_SECOND: String(config.sesRatePerSecond),
+    SENDER_CONCURRENCY: String(SENDER_CONCURRENCY),
     POLICY_VERSION: config.policy.version,
     POLICY_EFFECTIVE_AT: config.policy.effectiveAt,
     POLICY_SUMMARY: config.policy.summary,

@@ -20,6 +20,8 @@ export class StatefulStack extends Stack {
   readonly appSecret: secretsmanager.Secret;
   readonly outboxDeadLetters: sqs.Queue;
   readonly asyncDeadLetters: sqs.Queue;
+  readonly campaignQueue: sqs.Queue;
+  readonly campaignDeadLetters: sqs.Queue;
   readonly userPool: cognito.UserPool;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
@@ -98,6 +100,26 @@ export class StatefulStack extends Stack {
     Validations.of(this.asyncDeadLetters).acknowledge({
       id: 'AwsSolutions::AwsSolutions-SQS3',
       reason: 'This queue is itself the dead-letter destination of the SNS- and schedule-invoked functions.',
+    });
+
+    this.campaignDeadLetters = new sqs.Queue(this, 'CampaignDeadLetters', {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: this.key,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.campaignDeadLetters).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-SQS3',
+      reason: 'This queue is itself the dead-letter queue of the campaign work queue.',
+    });
+    this.campaignQueue = new sqs.Queue(this, 'CampaignQueue', {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: this.key,
+      enforceSSL: true,
+      // Six times the sender's timeout, as Lambda advises for SQS event sources.
+      visibilityTimeout: Duration.minutes(30),
+      retentionPeriod: Duration.days(4),
+      deadLetterQueue: { queue: this.campaignDeadLetters, maxReceiveCount: 5 },
     });
 
     this.userPool = new cognito.UserPool(this, 'StaffUserPool', {

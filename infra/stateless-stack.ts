@@ -19,9 +19,17 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import type { Construct } from 'constructs';
-import { HTTP_ROUTES, SCHEDULED_JOBS, STREAM_CONSUMERS, TOPIC_SUBSCRIBERS, functionName } from '../shared/routes.js';
+import {
+  HTTP_ROUTES,
+  QUEUE_CONSUMERS,
+  SCHEDULED_JOBS,
+  STREAM_CONSUMERS,
+  TOPIC_SUBSCRIBERS,
+  functionName,
+} from '../shared/routes.js';
 import type { Capability, StreamFilter, TopicSubscriber } from '../shared/routes.js';
 import { TABLE_SCHEMA } from '../shared/table.js';
+import { SENDER_CONCURRENCY } from './config.js';
 import type { DeploymentConfig } from './config.js';
 import { ForecourtFunction } from './constructs/forecourt-function.js';
 import type { ForecourtFunctionProps } from './constructs/forecourt-function.js';
@@ -33,6 +41,8 @@ export interface StatelessStackProps extends StackProps {
   appSecret: secretsmanager.ISecret;
   outboxDeadLetters: sqs.IQueue;
   asyncDeadLetters: sqs.IQueue;
+  campaignQueue: sqs.IQueue;
+  campaignDeadLetters: sqs.IQueue;
   userPool: cognito.IUserPool;
 }
 
@@ -92,12 +102,20 @@ export class StatelessStack extends Stack {
     const asyncDeadLetters = sqs.Queue.fromQueueAttributes(this, 'AsyncDeadLetters', {
       queueArn: props.asyncDeadLetters.queueArn,
     });
+    const campaignQueue = sqs.Queue.fromQueueAttributes(this, 'CampaignQueue', {
+      queueArn: props.campaignQueue.queueArn,
+      queueUrl: props.campaignQueue.queueUrl,
+    });
+    const campaignDeadLetters = sqs.Queue.fromQueueAttributes(this, 'CampaignDeadLetters', {
+      queueArn: props.campaignDeadLetters.queueArn,
+    });
     const data = {
       tableArn: props.table.tableArn,
       tableName: props.table.tableName,
       indexNames: TABLE_SCHEMA.globalSecondaryIndexes.map((index) => index.indexName),
       appSecretArn: props.appSecret.secretArn,
       keyArn: props.key.keyArn,
+      campaignQueueUrl: props.campaignQueue.queueUrl,
     };
 
     const alarmTopic = new sns.Topic(this, 'AlarmTopic', { masterKey: key, enforceSSL: true });
@@ -221,6 +239,9 @@ export class StatelessStack extends Stack {
       // SMS to a phone number has no resource ARN: SNS only accepts "*" for direct publishes.
       if (capabilities.includes('send_sms'))
         fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: ['*'] }));
+      if (capabilities.includes('queue_campaign_work')) {
+        fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [campaignQueue.queueArn] }));
+      }
       if (capabilities.includes('read_sms_opt_outs')) {
         fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['sns:ListPhoneNumbersOptedOut'], resources: ['*'] }));
       }
@@ -272,6 +293,26 @@ export class StatelessStack extends Stack {
       });
       grantCapabilities(fn, job.capabilities);
     }
+    for (const consumer of QUEUE_CONSUMERS) {
+      const fn = functionFor(consumer.entry, { timeout: Duration.minutes(5) }).function;
+      fn.addEventSource(
+        new eventSources.SqsEventSource(campaignQueue, {
+          batchSize: 10,
+          reportBatchItemFailures: true,
+          // With the pacing in each sender, this caps the account's SES rate (SPEC §4).
+          maxConcurrency: SENDER_CONCURRENCY,
+        }),
+      );
+      grantCapabilities(fn, consumer.capabilities);
+    }
+    new cloudwatch.Alarm(this, 'CampaignDeadLettersAlarm', {
+      alarmDescription: 'Campaign work that kept failing: some recipients of a run were not sent to.',
+      metric: campaignDeadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    }).addAlarmAction(alarmAction);
     new cloudwatch.Alarm(this, 'AsyncDeadLettersAlarm', {
       alarmDescription: 'Inbound SMS, SES events or scheduled jobs that kept failing: opt-outs or suppressions may be missing.',
       metric: asyncDeadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }),

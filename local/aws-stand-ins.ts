@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server } from 'node:http';
 
@@ -14,7 +14,8 @@ export interface LocalSms {
  * The local stand-ins for what has no official emulator here: SNS `Publish` to a phone number
  * (the SMS outbox, over SNS's query/XML protocol through `AWS_ENDPOINT_URL_SNS`) and the
  * Parameters and Secrets Lambda Extension's `/secretsmanager/get` (through
- * `PARAMETERS_SECRETS_EXTENSION_HTTP_PORT`), so the handlers' code runs unchanged.
+ * `PARAMETERS_SECRETS_EXTENSION_HTTP_PORT`), and SQS `SendMessage`/`SendMessageBatch` into the
+ * in-process queues (through `AWS_ENDPOINT_URL_SQS`), so the handlers' code runs unchanged.
  * SES v2 calls (`/v2/email/...`) pass through to aws-ses-v2-local, so that faults can be injected
  * in front of it.
  */
@@ -42,7 +43,12 @@ function readBody(request: IncomingMessage): Promise<string> {
 const xmlEscape = (value: string) => value.replace(/[<>&'"]/g, (char) => `&#${char.charCodeAt(0)};`);
 
 /** Starts the stand-ins on 127.0.0.1:`port`, serving `secretString` for every secret id and passing SES to `sesUpstream`. */
-export async function startAwsStandIns(port: number, secretString: string, sesUpstream: string): Promise<AwsStandIns> {
+export async function startAwsStandIns(
+  port: number,
+  secretString: string,
+  sesUpstream: string,
+  onQueueMessage: (queueName: string, body: string, delaySeconds: number) => string,
+): Promise<AwsStandIns> {
   const outbox: LocalSms[] = [];
   const optedOut = new Set<string>();
   let failuresToInject = 0;
@@ -67,6 +73,31 @@ export async function startAwsStandIns(port: number, secretString: string, sesUp
       });
       response.writeHead(upstream.status, { 'Content-Type': upstream.headers.get('content-type') ?? 'application/json' });
       response.end(await upstream.text());
+      return;
+    }
+    const target = request.headers['x-amz-target'];
+    if (target === 'AmazonSQS.SendMessageBatch' || target === 'AmazonSQS.SendMessage') {
+      // SQS's JSON protocol; the SDK checks the MD5 of each body it sent.
+      const input = JSON.parse(body) as {
+        QueueUrl: string;
+        MessageBody?: string;
+        DelaySeconds?: number;
+        Entries?: { Id: string; MessageBody: string; DelaySeconds?: number }[];
+      };
+      const queueName = input.QueueUrl.split('/').at(-1) ?? '';
+      const md5 = (text: string) => createHash('md5').update(text).digest('hex');
+      response.writeHead(200, { 'Content-Type': 'application/x-amz-json-1.0' });
+      if (target === 'AmazonSQS.SendMessage') {
+        const messageId = onQueueMessage(queueName, input.MessageBody ?? '', input.DelaySeconds ?? 0);
+        response.end(JSON.stringify({ MessageId: messageId, MD5OfMessageBody: md5(input.MessageBody ?? '') }));
+        return;
+      }
+      const successful = (input.Entries ?? []).map((entry) => ({
+        Id: entry.Id,
+        MessageId: onQueueMessage(queueName, entry.MessageBody, entry.DelaySeconds ?? 0),
+        MD5OfMessageBody: md5(entry.MessageBody),
+      }));
+      response.end(JSON.stringify({ Successful: successful, Failed: [] }));
       return;
     }
     if (request.url?.startsWith('/secretsmanager/get?')) {

@@ -6,7 +6,8 @@ import { pathToFileURL } from 'node:url';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { functionEnvironment, loadDeploymentConfig } from '../infra/config.js';
-import { HTTP_ROUTES, SCHEDULED_JOBS, STREAM_CONSUMERS, TOPIC_SUBSCRIBERS } from '../shared/routes.js';
+import { HTTP_ROUTES, QUEUE_CONSUMERS, SCHEDULED_JOBS, STREAM_CONSUMERS, TOPIC_SUBSCRIBERS } from '../shared/routes.js';
+import { LocalQueue } from './local-queue.js';
 import { OPT_IN_KEYWORDS, OPT_OUT_KEYWORDS } from '../shared/domain/sms/keywords.js';
 import type { Context } from 'aws-lambda';
 import { inboundSmsMessage, scheduledEvent, sesEventMessage, snsEvent } from './events.js';
@@ -24,6 +25,7 @@ import type { StreamTarget } from './stream-runner.js';
 export const REPO_ROOT = resolve(import.meta.dirname, '..');
 export const LOCAL_TABLE_NAME = 'forecourt';
 export const LOCAL_SECRET_ID = 'forecourt/app';
+export const LOCAL_CAMPAIGN_QUEUE = 'forecourt-campaign-work';
 
 export interface LocalStackOptions {
   /** Gateway port; `PORT` or 3000 by default. 0 picks a free one. */
@@ -111,7 +113,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     stops.push(dynamoDb.stop);
     const ses = await startSesLocal(sesPort);
     stops.push(ses.stop);
-    const standIns = await startAwsStandIns(standInsPort, secrets.appSecret, ses.endpoint);
+    const queues = new Map<string, LocalQueue>();
+    const standIns = await startAwsStandIns(standInsPort, secrets.appSecret, ses.endpoint, (queueName, body, delaySeconds) => {
+      const queue = queues.get(queueName);
+      if (!queue) throw new Error(`No local queue ${queueName}`);
+      return queue.send(body, delaySeconds);
+    });
     stops.push(standIns.stop);
 
     const apiUrl = `http://127.0.0.1:${gatewayPort}`;
@@ -122,13 +129,18 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       AWS_ENDPOINT_URL_DYNAMODB: dynamoDb.endpoint,
       AWS_ENDPOINT_URL_SESV2: standIns.endpoint,
       AWS_ENDPOINT_URL_SNS: standIns.endpoint,
+      AWS_ENDPOINT_URL_SQS: standIns.endpoint,
       PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: String(standInsPort),
       AWS_SESSION_TOKEN: 'local',
       POWERTOOLS_DEV: 'true',
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
       ...functionEnvironment(
         { ...config, publicBaseUrl: apiUrl, allowedOrigins: [...config.allowedOrigins, apiUrl] },
-        { tableName: LOCAL_TABLE_NAME, secretId: LOCAL_SECRET_ID },
+        {
+          tableName: LOCAL_TABLE_NAME,
+          secretId: LOCAL_SECRET_ID,
+          campaignQueueUrl: `${standIns.endpoint}/000000000000/${LOCAL_CAMPAIGN_QUEUE}`,
+        },
       ),
     });
 
@@ -181,6 +193,22 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         error: lastError instanceof Error ? `${lastError.name}: ${lastError.message}` : String(lastError),
       });
       return undefined;
+    };
+
+    for (const consumer of QUEUE_CONSUMERS) {
+      const queue = new LocalQueue(LOCAL_CAMPAIGN_QUEUE, await loadHandler(consumer.entry));
+      queues.set(LOCAL_CAMPAIGN_QUEUE, queue);
+      queue.start();
+      stops.push(async () => queue.stop());
+    }
+    /** Runs the stream and the queues until neither has anything left that is due now. */
+    const drainAll = async () => {
+      for (;;) {
+        await streamRunner.drain();
+        let ran = 0;
+        for (const queue of queues.values()) ran += await queue.drain();
+        if (ran === 0) return;
+      }
     };
 
     const routes: LoadedRoute[] = [];
@@ -236,10 +264,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           }
         }
         case 'POST /_local/outbox/drain':
-          await streamRunner.drain();
+          await drainAll();
           return { status: 200, body: { deadLetters: streamRunner.deadLetters } };
         case 'GET /_local/dead-letters':
-          return { status: 200, body: { stream: streamRunner.deadLetters, async: asyncFailures } };
+          return {
+            status: 200,
+            body: {
+              stream: streamRunner.deadLetters,
+              async: asyncFailures,
+              queue: [...queues.values()].flatMap((queue) => queue.deadLetters),
+            },
+          };
         case 'POST /_local/sms/inbound': {
           const body = parseJson(request);
           if (typeof body.from !== 'string' || typeof body.body !== 'string') {
@@ -285,7 +320,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           if (!job || !handler) return undefined;
           const result = await invokeAsync(job, handler, scheduledEvent(job));
           // The job's queue and stream work finishes before the answer, as SPEC §5 asks.
-          await streamRunner.drain();
+          await drainAll();
           return { status: 200, body: { job, result: result ?? null } };
         }
       }

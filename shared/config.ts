@@ -1,3 +1,4 @@
+import type { Brand } from './domain/messages.js';
 import * as z from 'zod/mini';
 
 /**
@@ -31,6 +32,9 @@ const runtimeSchema = z.object({
   SMS_MESSAGES_PER_MONTH: z.pipe(z.string(), z.transform(Number)),
   SMS_ORIGINATION_NUMBER: z.optional(z.string()),
   DEFAULT_TIME_ZONE: z.string().check(z.minLength(1)),
+  CAMPAIGN_QUEUE_URL: z.url(),
+  SES_RATE_PER_SECOND: z.pipe(z.string(), z.transform(Number)),
+  SENDER_CONCURRENCY: z.pipe(z.string(), z.transform(Number)),
   POLICY_VERSION: z.string().check(z.minLength(1)),
   POLICY_EFFECTIVE_AT: z.iso.datetime(),
   POLICY_SUMMARY: z.string().check(z.minLength(1)),
@@ -62,4 +66,15 @@ let cached: RuntimeConfig | undefined;
 export function runtimeConfig(): RuntimeConfig {
   cached ??= parseRuntimeConfig(process.env);
   return cached;
+}
+
+/** The brand facts every message needs, from config. */
+export function brandOf(config: RuntimeConfig): Brand {
+  return {
+    brandName: config.BRAND_NAME,
+    postalAddress: config.POSTAL_ADDRESS,
+    publicBaseUrl: config.PUBLIC_BASE_URL,
+    supportEmail: config.SUPPORT_EMAIL,
+    supportPhone: config.SUPPORT_PHONE,
+  };
 }

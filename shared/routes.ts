@@ -42,7 +42,7 @@ export const HTTP_ROUTES: readonly HttpRoute[] = [
 ];
 
 /** What a non-HTTP function may do beyond reading and writing the table. */
-export type Capability = 'send_email' | 'send_sms' | 'read_sms_opt_outs';
+export type Capability = 'send_email' | 'send_sms' | 'read_sms_opt_outs' | 'queue_campaign_work';
 
 /** Which stream records a consumer takes: the entity is read from the new image, or the old one for REMOVE. */
 export interface StreamFilter {
@@ -127,5 +127,21 @@ export const SCHEDULED_JOBS: readonly ScheduledJob[] = [
     entry: 'functions/sms/opt-out-sync.ts',
     schedule: 'rate(1 hour)',
     capabilities: ['read_sms_opt_outs'],
+  },
+];
+
+/** A function fed by an SQS queue. */
+export interface QueueConsumer {
+  name: string;
+  entry: string;
+  capabilities: readonly Capability[];
+}
+
+/** The campaign work queue's consumer: plans audiences and sends batches. */
+export const QUEUE_CONSUMERS: readonly QueueConsumer[] = [
+  {
+    name: 'campaign-work',
+    entry: 'functions/campaigns/work.ts',
+    capabilities: ['send_email', 'send_sms', 'queue_campaign_work'],
   },
 ];

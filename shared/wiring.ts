@@ -2,8 +2,8 @@ import { DynamoDbRecipientDirectory } from './adapters/dynamodb/recipient-direct
 import { DynamoDbSendLedger } from './adapters/dynamodb/send-ledger.js';
 import { SesMailer } from './adapters/ses/mailer.js';
 import { SnsSmsSender } from './adapters/sns/sms-sender.js';
+import { brandOf } from './config.js';
 import type { RuntimeConfig } from './config.js';
-import type { Brand } from './domain/messages.js';
 import { createSendGate } from './domain/sending/send-gate.js';
 import type { SendGate } from './domain/sending/send-gate.js';
 import { systemClock } from './ports/clock.js';
@@ -14,17 +14,6 @@ import { secretsSource } from './adapters/secrets-extension/secrets-source.js';
  * The composition root: the AWS adapters behind each port, built once per sandbox from config.
  * Functions import what they need from here; tests build the same use cases over in-memory ports.
  */
-
-/** The brand facts from config. */
-export function brandOf(config: RuntimeConfig): Brand {
-  return {
-    brandName: config.BRAND_NAME,
-    postalAddress: config.POSTAL_ADDRESS,
-    publicBaseUrl: config.PUBLIC_BASE_URL,
-    supportEmail: config.SUPPORT_EMAIL,
-    supportPhone: config.SUPPORT_PHONE,
-  };
-}
 
 /** The recipient directory over the table. */
 export function recipientDirectory(config: RuntimeConfig): RecipientDirectory {
@@ -43,3 +32,5 @@ export function sendGate(config: RuntimeConfig): SendGate {
     clock: systemClock,
   });
 }
+
+export { brandOf };

@@ -17,7 +17,14 @@ export interface ForecourtFunctionProps {
   entry: string;
   config: DeploymentConfig;
   /** The table, its indexes, the app secret and the key that encrypts both. */
-  data: { tableArn: string; tableName: string; indexNames: readonly string[]; appSecretArn: string; keyArn: string };
+  data: {
+    tableArn: string;
+    tableName: string;
+    indexNames: readonly string[];
+    appSecretArn: string;
+    keyArn: string;
+    campaignQueueUrl: string;
+  };
   timeout?: Duration;
   memorySize?: number;
   /** For functions invoked asynchronously (SNS, EventBridge): where failed invocations go. */
@@ -56,7 +63,11 @@ export class ForecourtFunction extends Construct {
       projectRoot: REPO_ROOT,
       depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
       environment: {
-        ...functionEnvironment(props.config, { tableName: props.data.tableName, secretId: props.data.appSecretArn }),
+        ...functionEnvironment(props.config, {
+          tableName: props.data.tableName,
+          secretId: props.data.appSecretArn,
+          campaignQueueUrl: props.data.campaignQueueUrl,
+        }),
         NODE_OPTIONS: '--enable-source-maps',
       },
       bundling: {

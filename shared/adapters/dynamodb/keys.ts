@@ -27,6 +27,13 @@ export const keys = {
     pk: `AUDIENCE#${audience}#${shard}`,
     sk: contactId,
   }),
+  campaign: (campaignId: string) => ({ pk: `CAMPAIGN#${campaignId}`, sk: 'CAMPAIGN' }),
+  campaignRun: (campaignId: string, runId: string) => ({ pk: `CAMPAIGN#${campaignId}`, sk: `RUN#${runId}` }),
+  campaignPlan: (campaignId: string, runId: string, channel: string, shard: number) => ({
+    pk: `CAMPAIGN#${campaignId}`,
+    sk: `RUN#${runId}#PLAN#${channel}#${shard}`,
+  }),
+  campaignsDue: 'CAMPAIGNS_DUE',
   audit: (contactId: string, at: string, requestId: string) => ({ pk: `AUDIT#${contactId}`, sk: `${at}#${requestId}` }),
   auditByActor: (actor: string) => `AUDIT_ACTOR#${actor}`,
 } as const;

@@ -1,0 +1,25 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { Context, ScheduledEvent } from 'aws-lambda';
+import { DynamoDbCampaignStore } from '../../shared/adapters/dynamodb/campaign-store.js';
+import { SqsWorkQueue } from '../../shared/adapters/sqs/work-queue.js';
+import { runtimeConfig } from '../../shared/config.js';
+import { dispatchDueCampaigns } from '../../shared/domain/campaigns/dispatch.js';
+import { logger } from '../../shared/logger.js';
+import { systemClock } from '../../shared/ports/clock.js';
+
+const config = runtimeConfig();
+const deps = {
+  campaigns: new DynamoDbCampaignStore(config.TABLE_NAME),
+  queue: new SqsWorkQueue(config.CAMPAIGN_QUEUE_URL),
+  clock: systemClock,
+};
+
+/** The campaign dispatcher, every minute (EventBridge in AWS; `POST /_local/jobs/campaign-dispatch` locally). */
+export const handler = middy<ScheduledEvent, { started: string[] }, Error, Context>()
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .handler(async () => {
+    const result = await dispatchDueCampaigns(deps);
+    if (result.started.length > 0) logger.info('Campaign runs started', result);
+    return result;
+  });

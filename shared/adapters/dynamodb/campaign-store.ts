@@ -1,0 +1,204 @@
+import {
+  ConditionalCheckFailedException,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  TransactWriteItemsCommand,
+  TransactionCanceledException,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient, TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import type { Campaign, CampaignRun, RunCounts } from '../../domain/campaigns/campaign.js';
+import type { Channel } from '../../domain/consent.js';
+import type { CampaignStore } from '../../ports/campaign-store.js';
+import { dynamoDbClient } from './client.js';
+import { keys } from './keys.js';
+
+const toItem = (value: Record<string, unknown>) => marshall(value, { removeUndefinedValues: true });
+
+const EMPTY_COUNTS: RunCounts = {
+  targeted: 0,
+  sent: 0,
+  skippedOptedOut: 0,
+  skippedSuppressed: 0,
+  skippedNoAddress: 0,
+  deferred: 0,
+  failed: 0,
+};
+
+/** The sparse "due" index entry of a campaign with a next run. */
+const dueKeys = (campaign: Pick<Campaign, 'campaignId' | 'nextRunAt'>) =>
+  campaign.nextRunAt ? { gsi1pk: keys.campaignsDue, gsi1sk: `${campaign.nextRunAt}#${campaign.campaignId}` } : {};
+
+function campaignOf(item: Record<string, unknown>): Campaign {
+  const { pk: _pk, sk: _sk, gsi1pk: _gsi1pk, gsi1sk: _gsi1sk, entity: _entity, ...campaign } = item;
+  return campaign as unknown as Campaign;
+}
+
+/** Campaigns in the table: the campaign item, a run item per run with its counters, plan markers per shard. */
+export class DynamoDbCampaignStore implements CampaignStore {
+  constructor(
+    private readonly tableName: string,
+    private readonly client: DynamoDBClient = dynamoDbClient,
+  ) {}
+
+  async create(campaign: Campaign): Promise<void> {
+    await this.client.send(
+      new PutItemCommand({
+        TableName: this.tableName,
+        Item: toItem({ ...keys.campaign(campaign.campaignId), entity: 'campaign', ...campaign, ...dueKeys(campaign) }),
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  }
+
+  async get(campaignId: string): Promise<Campaign | undefined> {
+    const result = await this.client.send(
+      new GetItemCommand({ TableName: this.tableName, Key: marshall(keys.campaign(campaignId)), ConsistentRead: true }),
+    );
+    return result.Item ? campaignOf(unmarshall(result.Item)) : undefined;
+  }
+
+  async cancel(campaignId: string, at: string): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: marshall(keys.campaign(campaignId)),
+          UpdateExpression: 'SET #status = :cancelled, cancelledAt = :at REMOVE gsi1pk, gsi1sk, nextRunAt',
+          ConditionExpression: 'attribute_exists(pk) AND #status <> :cancelled',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: marshall({ ':cancelled': 'cancelled', ':at': at }),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async due(now: Date): Promise<Campaign[]> {
+    const result = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :due AND gsi1sk <= :now',
+        ExpressionAttributeValues: marshall({ ':due': keys.campaignsDue, ':now': `${now.toISOString()}~` }),
+      }),
+    );
+    return (result.Items ?? []).map((item) => campaignOf(unmarshall(item)));
+  }
+
+  async startRun(campaign: Campaign, scheduledAt: string, next: string | undefined): Promise<'started' | 'exists'> {
+    const advance: TransactWriteItem = {
+      Update: {
+        TableName: this.tableName,
+        Key: marshall(keys.campaign(campaign.campaignId)),
+        UpdateExpression: next
+          ? 'SET nextRunAt = :next, gsi1pk = :due, gsi1sk = :dueSk'
+          : 'SET #status = :finished REMOVE nextRunAt, gsi1pk, gsi1sk',
+        // Only the dispatcher that saw this run due moves the campaign on; a cancel wins.
+        ConditionExpression: 'nextRunAt = :scheduledAt AND #status = :scheduled',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: toItem({
+          ':scheduledAt': scheduledAt,
+          ':scheduled': 'scheduled',
+          ...(next
+            ? { ':next': next, ':due': keys.campaignsDue, ':dueSk': `${next}#${campaign.campaignId}` }
+            : { ':finished': 'finished' }),
+        }),
+      },
+    };
+    try {
+      await this.client.send(
+        new TransactWriteItemsCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: toItem({
+                  ...keys.campaignRun(campaign.campaignId, scheduledAt),
+                  entity: 'campaign_run',
+                  runId: scheduledAt,
+                  scheduledAt,
+                  ...EMPTY_COUNTS,
+                }),
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            advance,
+          ],
+        }),
+      );
+      return 'started';
+    } catch (error) {
+      if (error instanceof TransactionCanceledException) return 'exists';
+      throw error;
+    }
+  }
+
+  async runs(campaignId: string): Promise<CampaignRun[]> {
+    const result = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :run)',
+        FilterExpression: 'entity = :entity',
+        ExpressionAttributeValues: marshall({ ':pk': keys.campaign(campaignId).pk, ':run': 'RUN#', ':entity': 'campaign_run' }),
+        ConsistentRead: true,
+      }),
+    );
+    return (result.Items ?? []).map((raw) => {
+      const item = unmarshall(raw);
+      const counts = Object.fromEntries(
+        Object.keys(EMPTY_COUNTS).map((name) => [name, Number(item[name] ?? 0)]),
+      ) as unknown as RunCounts;
+      return { runId: String(item.runId), scheduledAt: String(item.scheduledAt), counts };
+    });
+  }
+
+  async addCounts(campaignId: string, runId: string, counts: Partial<RunCounts>): Promise<void> {
+    const entries = Object.entries(counts).filter(([, value]) => value !== undefined && value !== 0);
+    if (entries.length === 0) return;
+    await this.client.send(
+      new UpdateItemCommand({
+        TableName: this.tableName,
+        Key: marshall(keys.campaignRun(campaignId, runId)),
+        UpdateExpression: `ADD ${entries.map(([name]) => `#${name} :${name}`).join(', ')}`,
+        ExpressionAttributeNames: Object.fromEntries(entries.map(([name]) => [`#${name}`, name])),
+        ExpressionAttributeValues: marshall(Object.fromEntries(entries.map(([name, value]) => [`:${name}`, value]))),
+      }),
+    );
+  }
+
+  async markPlanned(campaignId: string, runId: string, channel: Channel, shard: number, targeted: number): Promise<boolean> {
+    try {
+      await this.client.send(
+        new TransactWriteItemsCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: toItem({ ...keys.campaignPlan(campaignId, runId, channel, shard), entity: 'campaign_plan', targeted }),
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: marshall(keys.campaignRun(campaignId, runId)),
+                UpdateExpression: 'ADD targeted :targeted',
+                ExpressionAttributeValues: marshall({ ':targeted': targeted }),
+              },
+            },
+          ],
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof TransactionCanceledException) return false;
+      throw error;
+    }
+  }
+}

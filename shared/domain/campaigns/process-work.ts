@@ -1,0 +1,108 @@
+import type { AudienceIndex } from '../../ports/audience-index.js';
+import type { CampaignStore } from '../../ports/campaign-store.js';
+import type { CampaignWork, WorkQueue } from '../../ports/work-queue.js';
+import type { SendOutcome } from '../messages.js';
+import { EMAIL_BATCH_LIMIT } from '../sending/send-gate.js';
+import type { SendGate, SendResult } from '../sending/send-gate.js';
+import { audienceFor, emailBodyOf } from './campaign.js';
+import type { RunCounts } from './campaign.js';
+
+export interface ProcessWorkDeps {
+  campaigns: CampaignStore;
+  audiences: AudienceIndex;
+  queue: WorkQueue;
+  gate: SendGate;
+  /** Waits until `emails` more may go out under the configured SES rate. */
+  pace: (emails: number) => Promise<void>;
+}
+
+/** How long a text held back by quiet hours waits before it is tried again (SQS's longest delay). */
+export const QUIET_HOURS_RETRY_SECONDS = 900;
+
+/** Some recipients of a batch failed; the message is retried and the others are not sent twice. */
+export class CampaignBatchFailedError extends Error {
+  constructor(failed: number) {
+    super(`${failed} recipient(s) failed; the batch will be retried`);
+    this.name = 'CampaignBatchFailedError';
+  }
+}
+
+const COUNTED: Partial<Record<SendOutcome | 'failed', keyof RunCounts>> = {
+  sent: 'sent',
+  skipped_opted_out: 'skippedOptedOut',
+  skipped_suppressed: 'skippedSuppressed',
+  skipped_no_address: 'skippedNoAddress',
+  deferred_quiet_hours: 'deferred',
+  failed: 'failed',
+};
+
+function tally(results: Iterable<SendResult | { outcome: 'failed'; firstTime: boolean }>): Partial<RunCounts> {
+  const counts: Partial<RunCounts> = {};
+  for (const { outcome, firstTime } of results) {
+    const counter = COUNTED[outcome];
+    // Each outcome counts once per recipient; failed attempts count each time.
+    if (counter && (firstTime || outcome === 'failed')) counts[counter] = (counts[counter] ?? 0) + 1;
+  }
+  return counts;
+}
+
+/**
+ * One unit of campaign work. Planning reads one shard of the audience and queues batches of at
+ * most 50; sending checks every recipient at the last moment through the send gate, one SES call
+ * per email batch, and keys each message by run and recipient, so that a recipient gets exactly one
+ * message per run however often the work is delivered.
+ */
+export async function processCampaignWork(deps: ProcessWorkDeps, work: CampaignWork): Promise<void> {
+  const campaign = await deps.campaigns.get(work.campaignId);
+  if (!campaign || campaign.status === 'cancelled') return;
+
+  if (work.kind === 'plan') {
+    let targeted = 0;
+    const batches: CampaignWork[] = [];
+    for await (const page of deps.audiences.members(audienceFor(campaign.category, work.channel), work.shard)) {
+      targeted += page.length;
+      for (let start = 0; start < page.length; start += EMAIL_BATCH_LIMIT) {
+        batches.push({ ...work, kind: 'send', contactIds: page.slice(start, start + EMAIL_BATCH_LIMIT) });
+      }
+    }
+    // Queued before it is marked planned: a retry may queue a batch twice, never lose one.
+    await deps.queue.enqueue(batches);
+    await deps.campaigns.markPlanned(work.campaignId, work.runId, work.channel, work.shard, targeted);
+    return;
+  }
+
+  const dedupeKey = (contactId: string) => `campaign#${work.campaignId}#${work.runId}#${work.channel}#${contactId}`;
+  let results: (SendResult | { outcome: 'failed'; firstTime: boolean })[];
+  if (work.channel === 'email') {
+    await deps.pace(work.contactIds.length);
+    const byContact = await deps.gate.sendEmailBatch({
+      category: campaign.category,
+      campaignId: campaign.campaignId,
+      body: emailBodyOf(campaign),
+      recipients: work.contactIds.map((contactId) => ({ contactId, dedupeKey: dedupeKey(contactId) })),
+    });
+    results = [...byContact.values()];
+  } else {
+    results = await Promise.all(
+      work.contactIds.map((contactId) =>
+        deps.gate
+          .sendTracked({
+            audience: 'contact',
+            channel: 'sms',
+            category: campaign.category,
+            contactId,
+            dedupeKey: dedupeKey(contactId),
+            campaignId: campaign.campaignId,
+            body: { text: campaign.sms ?? campaign.text },
+          })
+          .catch((): { outcome: 'failed'; firstTime: boolean } => ({ outcome: 'failed', firstTime: false })),
+      ),
+    );
+    // Texts held back by quiet hours are deferred, never dropped: they come round again later.
+    const deferred = work.contactIds.filter((_, index) => results[index]?.outcome === 'deferred_quiet_hours');
+    if (deferred.length > 0) await deps.queue.enqueue([{ ...work, contactIds: deferred }], QUIET_HOURS_RETRY_SECONDS);
+  }
+  await deps.campaigns.addCounts(work.campaignId, work.runId, tally(results));
+  const failed = results.filter((result) => result.outcome === 'failed').length;
+  if (failed > 0) throw new CampaignBatchFailedError(failed);
+}
