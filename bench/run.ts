@@ -38,7 +38,7 @@ const kb = (bytes: number) => `${(bytes / 1000).toFixed(1)} KB`;
 const secrets = parseAppSecret(JSON.stringify({ seed: 'b'.repeat(48), current: 'k1' }));
 const workDir = mkdtempSync(join(tmpdir(), 'forecourt-bench-'));
 const functionEnv = {
-  ...functionEnvironment(loadDeploymentConfig(), { tableName: 'forecourt-bench', secretId: 'forecourt/bench', campaignQueueUrl: 'https://sqs.us-east-1.amazonaws.com/000000000000/forecourt-bench' }),
+  ...functionEnvironment(loadDeploymentConfig(), { tableName: 'forecourt-bench', secretId: 'forecourt/bench', campaignQueueUrls: { plan: 'https://sqs.us-east-1.amazonaws.com/000000000000/forecourt-bench-plan', email: 'https://sqs.us-east-1.amazonaws.com/000000000000/forecourt-bench-email', sms: 'https://sqs.us-east-1.amazonaws.com/000000000000/forecourt-bench-sms' } }),
   AWS_REGION: 'us-east-1',
   AWS_ACCESS_KEY_ID: 'bench',
   AWS_SECRET_ACCESS_KEY: 'bench',

@@ -22,7 +22,7 @@ export function buildApp(app: App, configPath: string): { stateful: StatefulStac
     appSecret: stateful.appSecret,
     outboxDeadLetters: stateful.outboxDeadLetters,
     asyncDeadLetters: stateful.asyncDeadLetters,
-    campaignQueue: stateful.campaignQueue,
+    campaignQueues: stateful.campaignQueues,
     campaignDeadLetters: stateful.campaignDeadLetters,
     userPool: stateful.userPool,
   });

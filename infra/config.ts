@@ -77,7 +77,7 @@ export function loadDeploymentConfig(path: string = EXAMPLE_CONFIG_PATH): Deploy
 export interface FunctionResources {
   tableName: string;
   secretId: string;
-  campaignQueueUrl: string;
+  campaignQueueUrls: { plan: string; email: string; sms: string };
 }
 
 /** How many campaign senders run at once; each takes its share of the SES rate. */
@@ -104,7 +104,9 @@ export function functionEnvironment(config: DeploymentConfig, resources: Functio
     SMS_MESSAGES_PER_MONTH: String(config.sms.messagesPerMonth),
     ...(config.sms.originationNumber ? { SMS_ORIGINATION_NUMBER: config.sms.originationNumber } : {}),
     DEFAULT_TIME_ZONE: config.defaultTimeZone,
-    CAMPAIGN_QUEUE_URL: resources.campaignQueueUrl,
+    CAMPAIGN_PLAN_QUEUE_URL: resources.campaignQueueUrls.plan,
+    CAMPAIGN_EMAIL_QUEUE_URL: resources.campaignQueueUrls.email,
+    CAMPAIGN_SMS_QUEUE_URL: resources.campaignQueueUrls.sms,
     SES_RATE_PER_SECOND: String(config.sesRatePerSecond),
     SENDER_CONCURRENCY: String(SENDER_CONCURRENCY),
     POLICY_VERSION: config.policy.version,

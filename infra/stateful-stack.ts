@@ -20,7 +20,7 @@ export class StatefulStack extends Stack {
   readonly appSecret: secretsmanager.Secret;
   readonly outboxDeadLetters: sqs.Queue;
   readonly asyncDeadLetters: sqs.Queue;
-  readonly campaignQueue: sqs.Queue;
+  readonly campaignQueues: Record<'plan' | 'email' | 'sms', sqs.Queue>;
   readonly campaignDeadLetters: sqs.Queue;
   readonly userPool: cognito.UserPool;
 
@@ -112,15 +112,21 @@ export class StatefulStack extends Stack {
       id: 'AwsSolutions::AwsSolutions-SQS3',
       reason: 'This queue is itself the dead-letter queue of the campaign work queue.',
     });
-    this.campaignQueue = new sqs.Queue(this, 'CampaignQueue', {
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: this.key,
-      enforceSSL: true,
-      // Six times the sender's timeout, as Lambda advises for SQS event sources.
-      visibilityTimeout: Duration.minutes(30),
-      retentionPeriod: Duration.days(4),
-      deadLetterQueue: { queue: this.campaignDeadLetters, maxReceiveCount: 5 },
-    });
+    const campaignQueue = (id: string) =>
+      new sqs.Queue(this, id, {
+        encryption: sqs.QueueEncryption.KMS,
+        encryptionMasterKey: this.key,
+        enforceSSL: true,
+        // Six times the consumer's timeout, as Lambda advises for SQS event sources.
+        visibilityTimeout: Duration.minutes(30),
+        retentionPeriod: Duration.days(4),
+        deadLetterQueue: { queue: this.campaignDeadLetters, maxReceiveCount: 5 },
+      });
+    this.campaignQueues = {
+      plan: campaignQueue('CampaignPlanQueue'),
+      email: campaignQueue('CampaignEmailQueue'),
+      sms: campaignQueue('CampaignSmsQueue'),
+    };
 
     this.userPool = new cognito.UserPool(this, 'StaffUserPool', {
       selfSignUpEnabled: false,

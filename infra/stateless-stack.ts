@@ -41,7 +41,7 @@ export interface StatelessStackProps extends StackProps {
   appSecret: secretsmanager.ISecret;
   outboxDeadLetters: sqs.IQueue;
   asyncDeadLetters: sqs.IQueue;
-  campaignQueue: sqs.IQueue;
+  campaignQueues: Record<'plan' | 'email' | 'sms', sqs.IQueue>;
   campaignDeadLetters: sqs.IQueue;
   userPool: cognito.IUserPool;
 }
@@ -102,10 +102,20 @@ export class StatelessStack extends Stack {
     const asyncDeadLetters = sqs.Queue.fromQueueAttributes(this, 'AsyncDeadLetters', {
       queueArn: props.asyncDeadLetters.queueArn,
     });
-    const campaignQueue = sqs.Queue.fromQueueAttributes(this, 'CampaignQueue', {
-      queueArn: props.campaignQueue.queueArn,
-      queueUrl: props.campaignQueue.queueUrl,
-    });
+    const campaignQueues = {
+      plan: sqs.Queue.fromQueueAttributes(this, 'CampaignPlanQueue', {
+        queueArn: props.campaignQueues.plan.queueArn,
+        queueUrl: props.campaignQueues.plan.queueUrl,
+      }),
+      email: sqs.Queue.fromQueueAttributes(this, 'CampaignEmailQueue', {
+        queueArn: props.campaignQueues.email.queueArn,
+        queueUrl: props.campaignQueues.email.queueUrl,
+      }),
+      sms: sqs.Queue.fromQueueAttributes(this, 'CampaignSmsQueue', {
+        queueArn: props.campaignQueues.sms.queueArn,
+        queueUrl: props.campaignQueues.sms.queueUrl,
+      }),
+    };
     const campaignDeadLetters = sqs.Queue.fromQueueAttributes(this, 'CampaignDeadLetters', {
       queueArn: props.campaignDeadLetters.queueArn,
     });
@@ -115,7 +125,11 @@ export class StatelessStack extends Stack {
       indexNames: TABLE_SCHEMA.globalSecondaryIndexes.map((index) => index.indexName),
       appSecretArn: props.appSecret.secretArn,
       keyArn: props.key.keyArn,
-      campaignQueueUrl: props.campaignQueue.queueUrl,
+      campaignQueueUrls: {
+        plan: props.campaignQueues.plan.queueUrl,
+        email: props.campaignQueues.email.queueUrl,
+        sms: props.campaignQueues.sms.queueUrl,
+      },
     };
 
     const alarmTopic = new sns.Topic(this, 'AlarmTopic', { masterKey: key, enforceSSL: true });
@@ -240,7 +254,12 @@ export class StatelessStack extends Stack {
       if (capabilities.includes('send_sms'))
         fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: ['*'] }));
       if (capabilities.includes('queue_campaign_work')) {
-        fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [campaignQueue.queueArn] }));
+        fn.addToRolePolicy(
+          new iam.PolicyStatement({
+            actions: ['sqs:SendMessage'],
+            resources: Object.values(campaignQueues).map((queue) => queue.queueArn),
+          }),
+        );
       }
       if (capabilities.includes('read_sms_opt_outs')) {
         fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['sns:ListPhoneNumbersOptedOut'], resources: ['*'] }));
@@ -296,7 +315,7 @@ export class StatelessStack extends Stack {
     for (const consumer of QUEUE_CONSUMERS) {
       const fn = functionFor(consumer.entry, { timeout: Duration.minutes(5) }).function;
       fn.addEventSource(
-        new eventSources.SqsEventSource(campaignQueue, {
+        new eventSources.SqsEventSource(campaignQueues[consumer.queue], {
           batchSize: 10,
           reportBatchItemFailures: true,
           // With the pacing in each sender, this caps the account's SES rate (SPEC §4).

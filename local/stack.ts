@@ -25,7 +25,8 @@ import type { StreamTarget } from './stream-runner.js';
 export const REPO_ROOT = resolve(import.meta.dirname, '..');
 export const LOCAL_TABLE_NAME = 'forecourt';
 export const LOCAL_SECRET_ID = 'forecourt/app';
-export const LOCAL_CAMPAIGN_QUEUE = 'forecourt-campaign-work';
+/** The local campaign queues' names, as in their URLs. */
+const localQueueName = (queue: string) => `forecourt-campaign-${queue}`;
 
 export interface LocalStackOptions {
   /** Gateway port; `PORT` or 3000 by default. 0 picks a free one. */
@@ -139,7 +140,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         {
           tableName: LOCAL_TABLE_NAME,
           secretId: LOCAL_SECRET_ID,
-          campaignQueueUrl: `${standIns.endpoint}/000000000000/${LOCAL_CAMPAIGN_QUEUE}`,
+          campaignQueueUrls: {
+            plan: `${standIns.endpoint}/000000000000/${localQueueName('plan')}`,
+            email: `${standIns.endpoint}/000000000000/${localQueueName('email')}`,
+            sms: `${standIns.endpoint}/000000000000/${localQueueName('sms')}`,
+          },
         },
       ),
     });
@@ -196,8 +201,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     };
 
     for (const consumer of QUEUE_CONSUMERS) {
-      const queue = new LocalQueue(LOCAL_CAMPAIGN_QUEUE, await loadHandler(consumer.entry));
-      queues.set(LOCAL_CAMPAIGN_QUEUE, queue);
+      const queue = new LocalQueue(localQueueName(consumer.queue), await loadHandler(consumer.entry));
+      queues.set(localQueueName(consumer.queue), queue);
       queue.start();
       stops.push(async () => queue.stop());
     }

@@ -32,7 +32,9 @@ const runtimeSchema = z.object({
   SMS_MESSAGES_PER_MONTH: z.pipe(z.string(), z.transform(Number)),
   SMS_ORIGINATION_NUMBER: z.optional(z.string()),
   DEFAULT_TIME_ZONE: z.string().check(z.minLength(1)),
-  CAMPAIGN_QUEUE_URL: z.url(),
+  CAMPAIGN_PLAN_QUEUE_URL: z.url(),
+  CAMPAIGN_EMAIL_QUEUE_URL: z.url(),
+  CAMPAIGN_SMS_QUEUE_URL: z.url(),
   SES_RATE_PER_SECOND: z.pipe(z.string(), z.transform(Number)),
   SENDER_CONCURRENCY: z.pipe(z.string(), z.transform(Number)),
   POLICY_VERSION: z.string().check(z.minLength(1)),
@@ -77,4 +79,9 @@ export function brandOf(config: RuntimeConfig): Brand {
     supportEmail: config.SUPPORT_EMAIL,
     supportPhone: config.SUPPORT_PHONE,
   };
+}
+
+/** The campaign queues from config. */
+export function campaignQueueUrls(config: RuntimeConfig) {
+  return { plan: config.CAMPAIGN_PLAN_QUEUE_URL, email: config.CAMPAIGN_EMAIL_QUEUE_URL, sms: config.CAMPAIGN_SMS_QUEUE_URL };
 }

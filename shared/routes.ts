@@ -130,18 +130,27 @@ export const SCHEDULED_JOBS: readonly ScheduledJob[] = [
   },
 ];
 
-/** A function fed by an SQS queue. */
+/** A function fed by one of the campaign queues. */
 export interface QueueConsumer {
   name: string;
   entry: string;
+  queue: 'plan' | 'email' | 'sms';
   capabilities: readonly Capability[];
 }
 
-/** The campaign work queue's consumer: plans audiences and sends batches. */
+/** The campaign queues' consumers: the planner and the two senders. */
 export const QUEUE_CONSUMERS: readonly QueueConsumer[] = [
+  { name: 'campaign-plan', entry: 'functions/campaigns/plan.ts', queue: 'plan', capabilities: ['queue_campaign_work'] },
   {
-    name: 'campaign-work',
-    entry: 'functions/campaigns/work.ts',
-    capabilities: ['send_email', 'send_sms', 'queue_campaign_work'],
+    name: 'campaign-email',
+    entry: 'functions/campaigns/send-email.ts',
+    queue: 'email',
+    capabilities: ['send_email', 'queue_campaign_work'],
+  },
+  {
+    name: 'campaign-sms',
+    entry: 'functions/campaigns/send-sms.ts',
+    queue: 'sms',
+    capabilities: ['send_sms', 'queue_campaign_work'],
   },
 ];

@@ -7,7 +7,9 @@ import type { RuntimeConfig } from './config.js';
 import { createSendGate } from './domain/sending/send-gate.js';
 import type { SendGate } from './domain/sending/send-gate.js';
 import { systemClock } from './ports/clock.js';
+import type { Mailer } from './ports/mailer.js';
 import type { RecipientDirectory } from './ports/recipient-directory.js';
+import type { SmsSender } from './ports/sms-sender.js';
 import { secretsSource } from './adapters/secrets-extension/secrets-source.js';
 
 /**
@@ -20,17 +22,44 @@ export function recipientDirectory(config: RuntimeConfig): RecipientDirectory {
   return new DynamoDbRecipientDirectory(config.TABLE_NAME, secretsSource(config));
 }
 
-/** The one send gate, over SES, SNS and the table. */
-export function sendGate(config: RuntimeConfig): SendGate {
+/** Stands in for a provider a function does not use, so that its SDK client stays out of the bundle. */
+const notThisFunction = (channel: string) => () => Promise.reject(new Error(`This function does not send ${channel}`));
+
+function gateOver(config: RuntimeConfig, mailer: Mailer, smsSender: SmsSender): SendGate {
   return createSendGate({
     brand: brandOf(config),
     secrets: secretsSource(config),
     directory: recipientDirectory(config),
     ledger: new DynamoDbSendLedger(config.TABLE_NAME),
-    mailer: new SesMailer(config.SENDER_ADDRESS, config.SES_CONFIGURATION_SET),
-    smsSender: new SnsSmsSender(config.SMS_ORIGINATION_NUMBER),
+    mailer,
+    smsSender,
     clock: systemClock,
   });
+}
+
+/** The one send gate, over SES, SNS and the table. */
+export function sendGate(config: RuntimeConfig): SendGate {
+  return gateOver(
+    config,
+    new SesMailer(config.SENDER_ADDRESS, config.SES_CONFIGURATION_SET),
+    new SnsSmsSender(config.SMS_ORIGINATION_NUMBER),
+  );
+}
+
+/** The send gate of a function that only emails: SNS stays out of its bundle. */
+export function emailGate(config: RuntimeConfig): SendGate {
+  return gateOver(config, new SesMailer(config.SENDER_ADDRESS, config.SES_CONFIGURATION_SET), {
+    sendSms: notThisFunction('SMS'),
+  });
+}
+
+/** The send gate of a function that only texts: SES stays out of its bundle. */
+export function smsGate(config: RuntimeConfig): SendGate {
+  return gateOver(
+    config,
+    { sendEmail: notThisFunction('email'), sendBulk: notThisFunction('email') },
+    new SnsSmsSender(config.SMS_ORIGINATION_NUMBER),
+  );
 }
 
 export { brandOf };

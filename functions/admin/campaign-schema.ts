@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
-import { CAMPAIGN_CATEGORIES, isValidCron } from '../../shared/domain/campaigns/campaign.js';
+import { CAMPAIGN_CATEGORIES } from '../../shared/domain/campaigns/campaign.js';
+import { isValidCron } from '../../shared/domain/campaigns/schedule.js';
 import { CHANNELS } from '../../shared/domain/consent.js';
 import { isKnownTimeZone } from '../../shared/domain/quiet-hours.js';
 

@@ -3,7 +3,7 @@ import middy from '@middy/core';
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { DynamoDbCampaignStore } from '../../shared/adapters/dynamodb/campaign-store.js';
 import { SqsWorkQueue } from '../../shared/adapters/sqs/work-queue.js';
-import { runtimeConfig } from '../../shared/config.js';
+import { campaignQueueUrls, runtimeConfig } from '../../shared/config.js';
 import { dispatchDueCampaigns } from '../../shared/domain/campaigns/dispatch.js';
 import { logger } from '../../shared/logger.js';
 import { systemClock } from '../../shared/ports/clock.js';
@@ -11,7 +11,7 @@ import { systemClock } from '../../shared/ports/clock.js';
 const config = runtimeConfig();
 const deps = {
   campaigns: new DynamoDbCampaignStore(config.TABLE_NAME),
-  queue: new SqsWorkQueue(config.CAMPAIGN_QUEUE_URL),
+  queue: new SqsWorkQueue(campaignQueueUrls(config)),
   clock: systemClock,
 };
 

@@ -10,14 +10,14 @@ import { runtimeConfig } from '../../shared/config.js';
 import { handleInboundSms } from '../../shared/domain/sms/handle-inbound-sms.js';
 import { logger } from '../../shared/logger.js';
 import { systemClock } from '../../shared/ports/clock.js';
-import { brandOf, recipientDirectory, sendGate } from '../../shared/wiring.js';
+import { brandOf, recipientDirectory, smsGate } from '../../shared/wiring.js';
 
 const config = runtimeConfig();
 const deps = {
   identities: new DynamoDbInquiryStore(config.TABLE_NAME),
   directory: recipientDirectory(config),
   consent: new DynamoDbConsentStore(config.TABLE_NAME),
-  gate: sendGate(config),
+  gate: smsGate(config),
   secrets: secretsSource(config),
   clock: systemClock,
   brand: brandOf(config),

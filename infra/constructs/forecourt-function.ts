@@ -23,7 +23,7 @@ export interface ForecourtFunctionProps {
     indexNames: readonly string[];
     appSecretArn: string;
     keyArn: string;
-    campaignQueueUrl: string;
+    campaignQueueUrls: { plan: string; email: string; sms: string };
   };
   timeout?: Duration;
   memorySize?: number;
@@ -66,7 +66,7 @@ export class ForecourtFunction extends Construct {
         ...functionEnvironment(props.config, {
           tableName: props.data.tableName,
           secretId: props.data.appSecretArn,
-          campaignQueueUrl: props.data.campaignQueueUrl,
+          campaignQueueUrls: props.data.campaignQueueUrls,
         }),
         NODE_OPTIONS: '--enable-source-maps',
       },

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/build-app.js';
 import { EXAMPLE_CONFIG_PATH, loadDeploymentConfig } from '../../infra/config.js';
-import { HTTP_ROUTES, SCHEDULED_JOBS, STREAM_CONSUMERS, TOPIC_SUBSCRIBERS } from '../../shared/routes.js';
+import { HTTP_ROUTES, QUEUE_CONSUMERS, SCHEDULED_JOBS, STREAM_CONSUMERS, TOPIC_SUBSCRIBERS } from '../../shared/routes.js';
 
 let app: App;
 let stateful: Template;
@@ -83,7 +83,9 @@ describe('stateless stack', () => {
     const functions = Object.values(stateless.findResources('AWS::Lambda::Function')).filter(
       (fn) => fn.Properties.Environment?.Variables?.TABLE_NAME !== undefined,
     );
-    const entries = [...HTTP_ROUTES, ...STREAM_CONSUMERS, ...TOPIC_SUBSCRIBERS, ...SCHEDULED_JOBS].map((fn) => fn.entry);
+    const entries = [...HTTP_ROUTES, ...STREAM_CONSUMERS, ...TOPIC_SUBSCRIBERS, ...SCHEDULED_JOBS, ...QUEUE_CONSUMERS].map(
+      (fn) => fn.entry,
+    );
     expect(functions.length).toBe(new Set(entries).size);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({
@@ -141,11 +143,11 @@ describe('stateless stack', () => {
     });
   });
 
-  it('lets only the outbox consumer send email, from the configured identity', () => {
+  it('lets only the outbox consumer and the campaign email sender send email, from the configured identity', () => {
     const senders = Object.values(stateless.findResources('AWS::IAM::Policy')).filter((policy) =>
       JSON.stringify(policy.Properties.PolicyDocument).includes('ses:SendEmail'),
     );
-    expect(senders).toHaveLength(1);
+    expect(senders).toHaveLength(2);
     expect(JSON.stringify(senders[0])).toContain('identity/hello@forecourt.example');
   });
 
@@ -206,7 +208,8 @@ describe('stateless stack', () => {
     const publishers = Object.values(stateless.findResources('AWS::IAM::Policy')).filter((policy) =>
       JSON.stringify(policy.Properties.PolicyDocument).includes('"sns:Publish"'),
     );
-    expect(publishers).toHaveLength(2);
+    // The outbox, the keyword replies and the campaign SMS sender.
+    expect(publishers).toHaveLength(3);
   });
 
   it('alarms on the dead-letter queue of the asynchronous functions', () => {

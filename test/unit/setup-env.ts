@@ -5,5 +5,13 @@ Object.assign(process.env, {
   AWS_REGION: 'us-east-1',
   AWS_ACCESS_KEY_ID: 'test',
   AWS_SECRET_ACCESS_KEY: 'test',
-  ...functionEnvironment(loadDeploymentConfig(), { tableName: 'forecourt-test', secretId: 'forecourt/test', campaignQueueUrl: 'https://sqs.us-east-1.amazonaws.com/000000000000/forecourt-test' }),
+  ...functionEnvironment(loadDeploymentConfig(), {
+    tableName: 'forecourt-test',
+    secretId: 'forecourt/test',
+    campaignQueueUrls: {
+      plan: 'https://sqs.us-east-1.amazonaws.com/000000000000/forecourt-test-plan',
+      email: 'https://sqs.us-east-1.amazonaws.com/000000000000/forecourt-test-email',
+      sms: 'https://sqs.us-east-1.amazonaws.com/000000000000/forecourt-test-sms',
+    },
+  }),
 });

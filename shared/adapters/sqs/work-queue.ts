@@ -7,14 +7,33 @@ export const sqsClient = /* @__PURE__ */ new SQSClient({});
 /** SQS's limit per SendMessageBatch call. */
 const SQS_BATCH_LIMIT = 10;
 
-/** Campaign work as SQS messages, ten per call. */
+/** The three campaign queues: planning, email batches, SMS batches (one function each, one job each). */
+export interface CampaignQueueUrls {
+  plan: string;
+  email: string;
+  sms: string;
+}
+
+/** Which queue a unit of work belongs on. */
+export function queueOf(work: CampaignWork): keyof CampaignQueueUrls {
+  return work.kind === 'plan' ? 'plan' : work.channel;
+}
+
+/** Campaign work as SQS messages, ten per call, each on its own queue. */
 export class SqsWorkQueue implements WorkQueue {
   constructor(
-    private readonly queueUrl: string,
+    private readonly urls: CampaignQueueUrls,
     private readonly client: SQSClient = sqsClient,
   ) {}
 
   async enqueue(work: readonly CampaignWork[], delaySeconds = 0): Promise<void> {
+    for (const queue of ['plan', 'email', 'sms'] as const) {
+      const items = work.filter((item) => queueOf(item) === queue);
+      if (items.length > 0) await this.send(this.urls[queue], items, delaySeconds);
+    }
+  }
+
+  private async send(queueUrl: string, work: readonly CampaignWork[], delaySeconds: number): Promise<void> {
     for (let start = 0; start < work.length; start += SQS_BATCH_LIMIT) {
       let entries = work.slice(start, start + SQS_BATCH_LIMIT).map((item, index) => ({
         Id: String(index),
@@ -24,7 +43,7 @@ export class SqsWorkQueue implements WorkQueue {
       for (let attempt = 0; entries.length > 0; attempt += 1) {
         if (attempt > 5) throw new Error('Campaign work stayed unsent to the queue');
         if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 2 ** attempt * 50));
-        const result = await this.client.send(new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: entries }));
+        const result = await this.client.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }));
         const failed = new Set((result.Failed ?? []).map((failure) => failure.Id));
         entries = entries.filter((entry) => failed.has(entry.Id));
       }

@@ -1,4 +1,3 @@
-import { CronExpressionParser } from 'cron-parser';
 import type { Channel } from '../consent.js';
 import type { ErrorDetail } from '../errors.js';
 import { smsSegments } from '../footer.js';
@@ -55,26 +54,6 @@ export interface CampaignRun {
 
 /** The most SMS segments a campaign text may take with its footer. */
 export const MAX_SMS_SEGMENTS = 3;
-
-/** The next run strictly after `after`, or undefined when the schedule has none left. */
-export function nextRunAt(schedule: CampaignSchedule, after: Date): Date | undefined {
-  if ('at' in schedule) {
-    const at = new Date(schedule.at);
-    return at.getTime() > after.getTime() ? at : undefined;
-  }
-  return CronExpressionParser.parse(schedule.cron, { currentDate: after, tz: schedule.timezone }).next().toDate();
-}
-
-/** True when the cron expression parses (five fields, standard syntax). */
-export function isValidCron(expression: string, timezone: string): boolean {
-  try {
-    if (expression.trim().split(/\s+/).length !== 5) return false;
-    CronExpressionParser.parse(expression, { tz: timezone });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** The audience a campaign reads on one channel. */
 export function audienceFor(category: CampaignCategory, channel: Channel): AudienceKey {

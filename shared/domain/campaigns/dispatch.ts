@@ -2,7 +2,7 @@ import type { CampaignStore } from '../../ports/campaign-store.js';
 import type { Clock } from '../../ports/clock.js';
 import type { CampaignWork, WorkQueue } from '../../ports/work-queue.js';
 import { AUDIENCE_SHARDS } from './audience.js';
-import { nextRunAt } from './campaign.js';
+import { nextRunAt } from './schedule.js';
 
 export interface DispatchDeps {
   campaigns: CampaignStore;

@@ -3,7 +3,8 @@ import type { Clock } from '../../ports/clock.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import type { Brand } from '../messages.js';
 import type { StaffIdentity } from '../staff.js';
-import { complianceProblems, nextRunAt } from './campaign.js';
+import { complianceProblems } from './campaign.js';
+import { nextRunAt } from './schedule.js';
 import type { Campaign, CampaignInput, CampaignRun } from './campaign.js';
 
 export interface ManageCampaignsDeps {

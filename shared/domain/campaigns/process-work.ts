@@ -7,11 +7,16 @@ import type { SendGate, SendResult } from '../sending/send-gate.js';
 import { audienceFor, emailBodyOf } from './campaign.js';
 import type { RunCounts } from './campaign.js';
 
-export interface ProcessWorkDeps {
+export interface PlanDeps {
   campaigns: CampaignStore;
   audiences: AudienceIndex;
   queue: WorkQueue;
-  gate: SendGate;
+}
+
+export interface SendDeps {
+  campaigns: CampaignStore;
+  queue: WorkQueue;
+  gate: Pick<SendGate, 'sendEmailBatch' | 'sendTracked'>;
   /** Waits until `emails` more may go out under the configured SES rate. */
   pace: (emails: number) => Promise<void>;
 }
@@ -47,30 +52,40 @@ function tally(results: Iterable<SendResult | { outcome: 'failed'; firstTime: bo
 }
 
 /**
- * One unit of campaign work. Planning reads one shard of the audience and queues batches of at
- * most 50; sending checks every recipient at the last moment through the send gate, one SES call
- * per email batch, and keys each message by run and recipient, so that a recipient gets exactly one
- * message per run however often the work is delivered.
+ * Plans one shard of a run's audience: reads its members (never the whole table) and queues
+ * batches of at most 50. Batches are queued before the shard is marked planned, so a retry may
+ * queue a batch twice (the sends are keyed, so nobody gets two) but never loses one.
  */
-export async function processCampaignWork(deps: ProcessWorkDeps, work: CampaignWork): Promise<void> {
+export async function planShard(deps: PlanDeps, work: Extract<CampaignWork, { kind: 'plan' }>): Promise<void> {
   const campaign = await deps.campaigns.get(work.campaignId);
   if (!campaign || campaign.status === 'cancelled') return;
-
-  if (work.kind === 'plan') {
-    let targeted = 0;
-    const batches: CampaignWork[] = [];
-    for await (const page of deps.audiences.members(audienceFor(campaign.category, work.channel), work.shard)) {
-      targeted += page.length;
-      for (let start = 0; start < page.length; start += EMAIL_BATCH_LIMIT) {
-        batches.push({ ...work, kind: 'send', contactIds: page.slice(start, start + EMAIL_BATCH_LIMIT) });
-      }
+  let targeted = 0;
+  const batches: CampaignWork[] = [];
+  for await (const page of deps.audiences.members(audienceFor(campaign.category, work.channel), work.shard)) {
+    targeted += page.length;
+    for (let start = 0; start < page.length; start += EMAIL_BATCH_LIMIT) {
+      batches.push({
+        kind: 'send',
+        campaignId: work.campaignId,
+        runId: work.runId,
+        channel: work.channel,
+        contactIds: page.slice(start, start + EMAIL_BATCH_LIMIT),
+      });
     }
-    // Queued before it is marked planned: a retry may queue a batch twice, never lose one.
-    await deps.queue.enqueue(batches);
-    await deps.campaigns.markPlanned(work.campaignId, work.runId, work.channel, work.shard, targeted);
-    return;
   }
+  await deps.queue.enqueue(batches);
+  await deps.campaigns.markPlanned(work.campaignId, work.runId, work.channel, work.shard, targeted);
+}
 
+/**
+ * Sends one batch: every recipient is checked at the last moment through the send gate (consent,
+ * suppression, quiet hours), one SES call per email batch, and each message is keyed by run and
+ * recipient, so that a recipient gets exactly one message per run however often the batch comes.
+ * A cancelled campaign sends nothing more.
+ */
+export async function sendBatch(deps: SendDeps, work: Extract<CampaignWork, { kind: 'send' }>): Promise<void> {
+  const campaign = await deps.campaigns.get(work.campaignId);
+  if (!campaign || campaign.status === 'cancelled') return;
   const dedupeKey = (contactId: string) => `campaign#${work.campaignId}#${work.runId}#${work.channel}#${contactId}`;
   let results: (SendResult | { outcome: 'failed'; firstTime: boolean })[];
   if (work.channel === 'email') {

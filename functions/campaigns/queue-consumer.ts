@@ -1,0 +1,32 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { loggableError } from '../../shared/domain/masking.js';
+import { logger } from '../../shared/logger.js';
+import type { CampaignWork } from '../../shared/ports/work-queue.js';
+
+/**
+ * The shape every campaign queue consumer shares: one message is one unit of work; a failed one
+ * is reported on its own (partial batch response) and SQS redelivers it, then dead-letters it.
+ */
+export function campaignQueueConsumer<W extends CampaignWork>(process: (work: W) => Promise<void>) {
+  const processor = new BatchProcessor(EventType.SQS);
+  const processRecord = async (record: SQSRecord) => {
+    const work = JSON.parse(record.body) as W;
+    try {
+      await process(work);
+    } catch (error) {
+      logger.warn('Campaign work failed; SQS will redeliver it', {
+        kind: work.kind,
+        campaignId: work.campaignId,
+        runId: work.runId,
+        error: loggableError(error),
+      });
+      throw error;
+    }
+  };
+  return middy<SQSEvent, SQSBatchResponse, Error, Context>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .handler((event, context) => processPartialResponse(event, processRecord, processor, { context }));
+}
