@@ -89,10 +89,9 @@ export function complianceProblems(brand: Brand, campaign: CampaignInput): Error
       ['text', email.text],
       ['html', email.html],
     ] as const) {
-      if (!content.includes(brand.brandName) && !content.includes(escapeHtml(brand.brandName)))
-        problems.push({ path: part, message: 'the email lacks the brand name' });
-      if (!content.includes(escapeHtml(brand.postalAddress)) && !content.includes(brand.postalAddress))
-        problems.push({ path: part, message: 'the email lacks the postal address' });
+      const carries = (value: string) => value.trim() !== '' && (content.includes(value) || content.includes(escapeHtml(value)));
+      if (!carries(brand.brandName)) problems.push({ path: part, message: 'the email lacks the brand name' });
+      if (!carries(brand.postalAddress)) problems.push({ path: part, message: 'the email lacks the postal address' });
       if (!content.includes('/preferences?token='))
         problems.push({ path: part, message: 'the email lacks the preferences link' });
       if (!content.includes('/unsubscribe?token='))
@@ -107,7 +106,8 @@ export function complianceProblems(brand: Brand, campaign: CampaignInput): Error
       problems.push({ path: 'sms', message: 'is required when the campaign is sent by SMS' });
     } else {
       const text = renderSms(brand, { text: campaign.sms }, sample);
-      if (!text.startsWith(brand.brandName)) problems.push({ path: 'sms', message: 'the text lacks the brand name' });
+      if (brand.brandName.trim() === '' || !text.startsWith(brand.brandName))
+        problems.push({ path: 'sms', message: 'the text lacks the brand name' });
       if (!/\bSTOP\b/.test(text)) problems.push({ path: 'sms', message: 'the text lacks the STOP wording' });
       const segments = smsSegments(text);
       if (segments > MAX_SMS_SEGMENTS) {

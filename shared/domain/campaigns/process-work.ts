@@ -90,12 +90,18 @@ export async function sendBatch(deps: SendDeps, work: Extract<CampaignWork, { ki
   let results: (SendResult | { outcome: 'failed'; firstTime: boolean })[];
   if (work.channel === 'email') {
     await deps.pace(work.contactIds.length);
-    const byContact = await deps.gate.sendEmailBatch({
-      category: campaign.category,
-      campaignId: campaign.campaignId,
-      body: emailBodyOf(campaign),
-      recipients: work.contactIds.map((contactId) => ({ contactId, dedupeKey: dedupeKey(contactId) })),
-    });
+    const byContact = await deps.gate
+      .sendEmailBatch({
+        category: campaign.category,
+        campaignId: campaign.campaignId,
+        body: emailBodyOf(campaign),
+        recipients: work.contactIds.map((contactId) => ({ contactId, dedupeKey: dedupeKey(contactId) })),
+      })
+      .catch(async (error: unknown) => {
+        // The whole call failed (throttled, say): every recipient of it is a failed attempt.
+        await deps.campaigns.addCounts(work.campaignId, work.runId, { failed: work.contactIds.length });
+        throw error;
+      });
     results = [...byContact.values()];
   } else {
     results = await Promise.all(
