@@ -67,14 +67,14 @@ export function sesEventMessage(type: 'bounce' | 'complaint', email: string, bou
 }
 
 /** An EventBridge scheduled event. */
-export function scheduledEvent(ruleName: string): ScheduledEvent {
+export function scheduledEvent(ruleName: string, time: Date = new Date()): ScheduledEvent {
   return {
     version: '0',
     id: randomUUID(),
     'detail-type': 'Scheduled Event',
     source: 'aws.events',
     account: '000000000000',
-    time: new Date().toISOString(),
+    time: time.toISOString(),
     region: 'us-east-1',
     resources: [`arn:aws:events:us-east-1:000000000000:rule/${ruleName}`],
     detail: {},

@@ -323,7 +323,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           const job = /^POST \/_local\/jobs\/([a-z0-9-]+)$/.exec(route)?.[1];
           const handler = job ? jobs.get(job) : undefined;
           if (!job || !handler) return undefined;
-          const result = await invokeAsync(job, handler, scheduledEvent(job));
+          // `{"time": ISO}` plays the scheduler's tick at that time, so that a monthly run can be seen today.
+          const time = parseJson(request).time;
+          const tick = typeof time === 'string' && !Number.isNaN(Date.parse(time)) ? new Date(time) : new Date();
+          const result = await invokeAsync(job, handler, scheduledEvent(job, tick));
           // The job's queue and stream work finishes before the answer, as SPEC §5 asks.
           await drainAll();
           return { status: 200, body: { job, result: result ?? null } };

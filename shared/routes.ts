@@ -34,6 +34,27 @@ export const HTTP_ROUTES: readonly HttpRoute[] = [
   },
   {
     method: 'POST',
+    path: '/admin/campaigns',
+    entry: 'functions/admin/campaigns.ts',
+    access: 'staff',
+    roles: ['marketing', 'admin'],
+  },
+  {
+    method: 'GET',
+    path: '/admin/campaigns/{id}',
+    entry: 'functions/admin/campaigns.ts',
+    access: 'staff',
+    roles: ['marketing', 'admin'],
+  },
+  {
+    method: 'POST',
+    path: '/admin/campaigns/{id}/cancel',
+    entry: 'functions/admin/campaigns.ts',
+    access: 'staff',
+    roles: ['marketing', 'admin'],
+  },
+  {
+    method: 'POST',
     path: '/admin/policy-versions',
     entry: 'functions/admin/policy-versions.ts',
     access: 'staff',
@@ -127,6 +148,12 @@ export const SCHEDULED_JOBS: readonly ScheduledJob[] = [
     entry: 'functions/sms/opt-out-sync.ts',
     schedule: 'rate(1 hour)',
     capabilities: ['read_sms_opt_outs'],
+  },
+  {
+    name: 'campaign-dispatch',
+    entry: 'functions/campaigns/dispatch.ts',
+    schedule: 'rate(1 minute)',
+    capabilities: ['queue_campaign_work'],
   },
 ];
 

@@ -9,17 +9,16 @@ import { logger } from '../../shared/logger.js';
 import { systemClock } from '../../shared/ports/clock.js';
 
 const config = runtimeConfig();
-const deps = {
-  campaigns: new DynamoDbCampaignStore(config.TABLE_NAME),
-  queue: new SqsWorkQueue(campaignQueueUrls(config)),
-  clock: systemClock,
-};
+const campaigns = new DynamoDbCampaignStore(config.TABLE_NAME);
+const queue = new SqsWorkQueue(campaignQueueUrls(config));
 
 /** The campaign dispatcher, every minute (EventBridge in AWS; `POST /_local/jobs/campaign-dispatch` locally). */
 export const handler = middy<ScheduledEvent, { started: string[] }, Error, Context>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
-  .handler(async () => {
-    const result = await dispatchDueCampaigns(deps);
+  .handler(async (event) => {
+    // Due means due at the scheduled tick, which EventBridge stamps on the event.
+    const tick = event.time ? new Date(event.time) : systemClock.now();
+    const result = await dispatchDueCampaigns({ campaigns, queue, clock: { now: () => tick } });
     if (result.started.length > 0) logger.info('Campaign runs started', result);
     return result;
   });
