@@ -1,6 +1,10 @@
 import * as z from 'zod/mini';
 import { policyVersions } from '../../shared/adapters/dynamodb/policy-versions.js';
-import { runtimeConfig } from '../../shared/config.js';
+import { ulid } from 'ulid';
+import { DynamoDbCampaignStore } from '../../shared/adapters/dynamodb/campaign-store.js';
+import { brandOf, runtimeConfig } from '../../shared/config.js';
+import { announcePolicyChange } from '../../shared/domain/policy/announce-policy.js';
+import { systemClock } from '../../shared/ports/clock.js';
 import { ConflictError } from '../../shared/domain/errors.js';
 import { httpHandler } from '../../shared/http/handler.js';
 import { json } from '../../shared/http/responses.js';
@@ -9,6 +13,12 @@ import { validate } from '../../shared/http/validate.js';
 
 const config = runtimeConfig();
 const policy = policyVersions(config);
+const campaignDeps = {
+  campaigns: new DynamoDbCampaignStore(config.TABLE_NAME),
+  clock: systemClock,
+  brand: brandOf(config),
+  newId: ulid,
+};
 
 /** `POST /admin/policy-versions` (SPEC §4). */
 const policyVersionSchema = z.strictObject({
@@ -27,7 +37,8 @@ const policyVersionSchema = z.strictObject({
 
 /**
  * Stores a new privacy-policy version (admin only). From its effective time it is what
- * `GET /policy` returns and what every new consent record names.
+ * `GET /policy` returns and what every new consent record names. A significant change also
+ * schedules the service notice that tells every reachable contact.
  */
 export const handler = httpHandler(
   async (event) => {
@@ -36,7 +47,8 @@ export const handler = httpHandler(
     const version = { ...input, effectiveAt: new Date(input.effectiveAt).toISOString() };
     const added = await policy.add({ ...version, createdBy: staff.sub, createdAt: new Date().toISOString() });
     if (!added) throw new ConflictError(`Policy version ${input.version} exists already.`);
-    return json(201, version);
+    const notice = input.significant ? await announcePolicyChange(campaignDeps, staff, version) : undefined;
+    return json(201, { ...version, ...(notice ? { noticeCampaignId: notice.campaignId, noticeAt: notice.nextRunAt } : {}) });
   },
   { roles: ['admin'], body: ['json'] },
 );

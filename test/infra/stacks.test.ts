@@ -219,6 +219,36 @@ describe('stateless stack', () => {
     });
   });
 
+  it('dispatches campaigns every minute and feeds three encrypted queues with a shared dead-letter queue', () => {
+    stateless.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 minute)' });
+    const queues = Object.values(stateful.findResources('AWS::SQS::Queue')).filter((queue) => queue.Properties.RedrivePolicy);
+    expect(queues).toHaveLength(3);
+    for (const queue of queues) {
+      expect(queue.Properties).toMatchObject({
+        KmsMasterKeyId: expect.anything(),
+        VisibilityTimeout: 1800,
+        RedrivePolicy: { maxReceiveCount: 5 },
+      });
+    }
+  });
+
+  it('consumes the campaign queues with partial batch responses and a capped concurrency', () => {
+    const mappings = Object.values(stateless.findResources('AWS::Lambda::EventSourceMapping')).filter((mapping) =>
+      JSON.stringify(mapping.Properties.EventSourceArn).includes('Campaign'),
+    );
+    expect(mappings).toHaveLength(3);
+    for (const mapping of mappings) {
+      expect(mapping.Properties).toMatchObject({
+        BatchSize: 10,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        ScalingConfig: { MaximumConcurrency: 2 },
+      });
+    }
+    stateless.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmDescription: Match.stringLikeRegexp('Campaign work that kept failing'),
+    });
+  });
+
   it('throttles the stage, writes access logs and never logs request bodies', () => {
     stateless.hasResourceProperties('AWS::ApiGateway::Stage', {
       StageName: 'v1',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { apiUrl, drainOutbox, policyInForce, postJson, staffToken, tableItems, uniqueEmail } from './local-stack.js';
+import { apiUrl, drainOutbox, mail, policyInForce, postJson, staffToken, tableItems, uniqueEmail } from './local-stack.js';
 
 const addVersion = async (body: unknown, groups = ['admin']) =>
   fetch(`${apiUrl()}/admin/policy-versions`, {
@@ -67,6 +67,13 @@ describe('privacy-policy versions', () => {
     // Assert
     expect(added.status).toBe(201);
     expect(again.status).toBe(409);
+    // A significant change schedules the service notice to every reachable contact.
+    const { noticeCampaignId, noticeAt } = (await added.json()) as { noticeCampaignId: string; noticeAt: string };
+    await fetch(`${apiUrl()}/_local/jobs/campaign-dispatch`, { method: 'POST', body: JSON.stringify({ time: noticeAt }) });
+    const notices = (await mail()).filter((message) => message.destination.to.includes(email) && message.subject.includes(name));
+    expect(noticeCampaignId).toBeTruthy();
+    expect(notices).toHaveLength(1);
+    expect(notices[0]?.body.text).toContain('https://forecourt.example/privacy-policy/v2');
     expect(await policyInForce()).toBe(name);
     const consent = (await tableItems()).find((item) => item.entity === 'consent' && item.contactId === contactId);
     expect(consent?.policyVersion).toBe(name);
