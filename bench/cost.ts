@@ -12,6 +12,7 @@ export const PRICES = {
   sesPerThousandEmails: 0.1,
   /** US SMS base price per message part; carrier fees are extra and vary by route. */
   snsUsSmsPerMessage: 0.00581,
+  sqsPerMillionRequests: 0.4,
 } as const;
 
 export interface InquiryCostInputs {
@@ -41,6 +42,26 @@ export function costPerThousandInquiries(inputs: InquiryCostInputs): Record<stri
     dynamoDbReads: ((n * inputs.readUnitsPerInquiry) / 1e6) * PRICES.dynamoDbPerMillionReadUnits,
     ses: ((n * inputs.emailsPerInquiry) / 1000) * PRICES.sesPerThousandEmails,
     sms: n * inputs.smsShare * PRICES.snsUsSmsPerMessage,
+  };
+  return { ...items, total: Object.values(items).reduce((sum, value) => sum + value, 0) };
+}
+
+/**
+ * The cost of 1 000 000 campaign emails, itemised: SES, the send record per email (claim and mark
+ * sent: 2 write units; recipient and suppression reads: 2 read units), SQS (send, receive, delete
+ * per batch of 50) and the sender's Lambda time.
+ */
+export function costPerMillionCampaignEmails(senderMsPerBatch: number, memoryGb: number): Record<string, number> {
+  const emails = 1_000_000;
+  const batches = Math.ceil(emails / 50);
+  const items = {
+    ses: (emails / 1000) * PRICES.sesPerThousandEmails,
+    dynamoDbWrites: ((emails * 2) / 1e6) * PRICES.dynamoDbPerMillionWriteUnits,
+    dynamoDbReads: ((emails * 2) / 1e6) * PRICES.dynamoDbPerMillionReadUnits,
+    sqs: ((batches * 3) / 1e6) * PRICES.sqsPerMillionRequests,
+    lambda:
+      (batches / 1e6) * PRICES.lambdaPerMillionRequests +
+      batches * (senderMsPerBatch / 1000) * memoryGb * PRICES.lambdaArmPerGbSecond,
   };
   return { ...items, total: Object.values(items).reduce((sum, value) => sum + value, 0) };
 }

@@ -94,10 +94,16 @@ export interface StreamConsumer {
 /** The stream consumers: the outbox. */
 export const STREAM_CONSUMERS: readonly StreamConsumer[] = [
   {
-    name: 'outbox',
-    entry: 'functions/outbox/consume.ts',
+    name: 'outbox-email',
+    entry: 'functions/outbox/email.ts',
     filter: { events: ['INSERT'], entities: ['inquiry', 'outbox_message'] },
-    capabilities: ['send_email', 'send_sms'],
+    capabilities: ['send_email'],
+  },
+  {
+    name: 'outbox-sms',
+    entry: 'functions/outbox/sms.ts',
+    filter: { events: ['INSERT'], entities: ['inquiry'] },
+    capabilities: ['send_sms'],
   },
   {
     name: 'audience',
@@ -172,7 +178,7 @@ export const QUEUE_CONSUMERS: readonly QueueConsumer[] = [
     name: 'campaign-email',
     entry: 'functions/campaigns/send-email.ts',
     queue: 'email',
-    capabilities: ['send_email', 'queue_campaign_work'],
+    capabilities: ['send_email'],
   },
   {
     name: 'campaign-sms',

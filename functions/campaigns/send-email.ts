@@ -1,6 +1,5 @@
 import { DynamoDbCampaignStore } from '../../shared/adapters/dynamodb/campaign-store.js';
-import { SqsWorkQueue } from '../../shared/adapters/sqs/work-queue.js';
-import { campaignQueueUrls, runtimeConfig } from '../../shared/config.js';
+import { runtimeConfig } from '../../shared/config.js';
 import { createPacer } from '../../shared/domain/campaigns/pacer.js';
 import { sendBatch } from '../../shared/domain/campaigns/process-work.js';
 import { emailGate } from '../../shared/wiring.js';
@@ -9,7 +8,6 @@ import { campaignQueueConsumer } from './queue-consumer.js';
 const config = runtimeConfig();
 const deps = {
   campaigns: new DynamoDbCampaignStore(config.TABLE_NAME),
-  queue: new SqsWorkQueue(campaignQueueUrls(config)),
   gate: emailGate(config),
   // Each of the concurrent senders takes its share of the account's SES rate.
   pace: createPacer(config.SES_RATE_PER_SECOND / config.SENDER_CONCURRENCY),

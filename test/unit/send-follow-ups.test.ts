@@ -30,7 +30,14 @@ describe('sendInquiryFollowUps', () => {
       preferences: { 'sms:newsletter': true },
     });
     const { gate } = built;
-    deps = { gate, directory, brand: TEST_BRAND, salesAddress: 'sales@acme.test', smsMessagesPerMonth: 4 };
+    deps = {
+      channels: ['email', 'sms'],
+      gate,
+      directory,
+      brand: TEST_BRAND,
+      salesAddress: 'sales@acme.test',
+      smsMessagesPerMonth: 4,
+    };
   });
 
   it('sends the acknowledgement, the SMS opt-in confirmation and the new-lead email', async () => {

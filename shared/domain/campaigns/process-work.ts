@@ -15,7 +15,8 @@ export interface PlanDeps {
 
 export interface SendDeps {
   campaigns: CampaignStore;
-  queue: WorkQueue;
+  /** Where texts deferred by quiet hours go back to; the email sender has no use for it. */
+  queue?: WorkQueue;
   gate: Pick<SendGate, 'sendEmailBatch' | 'sendTracked'>;
   /** Waits until `emails` more may go out under the configured SES rate. */
   pace: (emails: number) => Promise<void>;
@@ -61,18 +62,20 @@ export async function planShard(deps: PlanDeps, work: Extract<CampaignWork, { ki
   if (!campaign || campaign.status === 'cancelled') return;
   let targeted = 0;
   const batches: CampaignWork[] = [];
+  let pending: string[] = [];
+  const flush = () => {
+    batches.push({ kind: 'send', campaignId: work.campaignId, runId: work.runId, channel: work.channel, contactIds: pending });
+    pending = [];
+  };
+  // Full batches across page boundaries: one partial batch per shard at most.
   for await (const page of deps.audiences.members(audienceFor(campaign.category, work.channel), work.shard)) {
     targeted += page.length;
-    for (let start = 0; start < page.length; start += EMAIL_BATCH_LIMIT) {
-      batches.push({
-        kind: 'send',
-        campaignId: work.campaignId,
-        runId: work.runId,
-        channel: work.channel,
-        contactIds: page.slice(start, start + EMAIL_BATCH_LIMIT),
-      });
+    for (const contactId of page) {
+      pending.push(contactId);
+      if (pending.length === EMAIL_BATCH_LIMIT) flush();
     }
   }
+  if (pending.length > 0) flush();
   await deps.queue.enqueue(batches);
   await deps.campaigns.markPlanned(work.campaignId, work.runId, work.channel, work.shard, targeted);
 }
@@ -121,7 +124,10 @@ export async function sendBatch(deps: SendDeps, work: Extract<CampaignWork, { ki
     );
     // Texts held back by quiet hours are deferred, never dropped: they come round again later.
     const deferred = work.contactIds.filter((_, index) => results[index]?.outcome === 'deferred_quiet_hours');
-    if (deferred.length > 0) await deps.queue.enqueue([{ ...work, contactIds: deferred }], QUIET_HOURS_RETRY_SECONDS);
+    if (deferred.length > 0) {
+      if (!deps.queue) throw new Error('Deferring texts needs the campaign work queue');
+      await deps.queue.enqueue([{ ...work, contactIds: deferred }], QUIET_HOURS_RETRY_SECONDS);
+    }
   }
   await deps.campaigns.addCounts(work.campaignId, work.runId, tally(results));
   const failed = results.filter((result) => result.outcome === 'failed').length;

@@ -1,4 +1,5 @@
 import type { RecipientDirectory } from '../../ports/recipient-directory.js';
+import type { Channel } from '../consent.js';
 import type { Brand, SendOutcome } from '../messages.js';
 import type { GateMessage, SendGate } from '../sending/send-gate.js';
 import { acknowledgementEmail, salesNotificationEmail, smsOptInConfirmation } from './follow-up-messages.js';
@@ -11,7 +12,16 @@ export interface OutboxInquiry extends LeadDetails {
   followUps: FollowUp[];
 }
 
+/** The channel each follow-up goes out on; each outbox consumer sends one channel's. */
+export const FOLLOW_UP_CHANNEL: Record<FollowUp, Channel> = {
+  acknowledgement: 'email',
+  sales_notification: 'email',
+  sms_opt_in_confirmation: 'sms',
+};
+
 export interface SendFollowUpsDeps {
+  /** The channels this consumer sends; the other channel's follow-ups are another consumer's. */
+  channels: readonly Channel[];
   gate: SendGate;
   directory: RecipientDirectory;
   brand: Brand;
@@ -67,12 +77,13 @@ export async function sendInquiryFollowUps(
     }
   };
 
-  const settled = await Promise.allSettled(inquiry.followUps.map((followUp) => deps.gate.send(messageFor(followUp))));
+  const owed = inquiry.followUps.filter((followUp) => deps.channels.includes(FOLLOW_UP_CHANNEL[followUp]));
+  const settled = await Promise.allSettled(owed.map((followUp) => deps.gate.send(messageFor(followUp))));
   const outcomes: Partial<Record<FollowUp, SendOutcome>> = {};
   const failed: FollowUp[] = [];
   const errors: unknown[] = [];
   settled.forEach((result, index) => {
-    const followUp = inquiry.followUps[index];
+    const followUp = owed[index];
     if (!followUp) return;
     if (result.status === 'fulfilled') outcomes[followUp] = result.value;
     else {

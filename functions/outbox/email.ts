@@ -1,25 +1,24 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import middy from '@middy/core';
 import type { Context, DynamoDBRecord, DynamoDBStreamEvent, DynamoDBBatchResponse } from 'aws-lambda';
 import { DynamoDbSubscriptionStore } from '../../shared/adapters/dynamodb/subscription-store.js';
 import { secretsSource } from '../../shared/adapters/secrets-extension/secrets-source.js';
 import { runtimeConfig } from '../../shared/config.js';
 import { sendInquiryFollowUps } from '../../shared/domain/inquiries/send-follow-ups.js';
-import type { OutboxInquiry } from '../../shared/domain/inquiries/send-follow-ups.js';
 import { sendSubscriptionConfirmation } from '../../shared/domain/subscriptions/confirmation.js';
 import { loggableError } from '../../shared/domain/masking.js';
 import { logger } from '../../shared/logger.js';
 import { systemClock } from '../../shared/ports/clock.js';
 import { INQUIRY_ENTITY, OUTBOX_MESSAGE_ENTITY } from '../../shared/table.js';
-import { brandOf, recipientDirectory, sendGate } from '../../shared/wiring.js';
+import { brandOf, emailGate, recipientDirectory } from '../../shared/wiring.js';
+import { insertedItem, outboxInquiryOf } from './records.js';
 
 const config = runtimeConfig();
-const gate = sendGate(config);
+const gate = emailGate(config);
 const brand = brandOf(config);
 const followUpDeps = {
+  channels: ['email'] as const,
   gate,
   directory: recipientDirectory(config),
   brand,
@@ -34,30 +33,6 @@ const confirmationDeps = {
   clock: systemClock,
 };
 const processor = new BatchProcessor(EventType.DynamoDBStreams);
-
-/** The inserted item of a stream record, or undefined for anything else. */
-function insertedItem(record: DynamoDBRecord): Record<string, unknown> | undefined {
-  const image = record.dynamodb?.NewImage;
-  if (record.eventName !== 'INSERT' || !image) return undefined;
-  return unmarshall(image as Record<string, AttributeValue>);
-}
-
-/** Reads the outbox fields of an inserted inquiry. */
-function outboxInquiryOf(item: Record<string, unknown>): OutboxInquiry {
-  const text = (name: string) => (typeof item[name] === 'string' ? (item[name] as string) : undefined);
-  const visit = item.visit as { receivedAt?: string } | undefined;
-  return {
-    inquiryId: String(item.inquiryId),
-    contactId: String(item.contactId),
-    followUps: (item.followUps as OutboxInquiry['followUps'] | undefined) ?? [],
-    topic: item.topic as OutboxInquiry['topic'],
-    ...(text('message') ? { message: text('message') } : {}),
-    ...(text('pageUrl') ? { pageUrl: text('pageUrl') } : {}),
-    ...(text('companyName') ? { companyName: text('companyName') } : {}),
-    ...(text('dealershipType') ? { dealershipType: text('dealershipType') } : {}),
-    receivedAt: visit?.receivedAt ?? '',
-  };
-}
 
 async function sendRecord(record: DynamoDBRecord): Promise<void> {
   const item = insertedItem(record);
@@ -82,9 +57,9 @@ async function sendRecord(record: DynamoDBRecord): Promise<void> {
 }
 
 /**
- * The outbox consumer: a DynamoDB stream of inserted inquiries and queued messages. A failed
- * record is reported back so that Lambda retries from it (bisecting the batch), and what keeps
- * failing goes to the DLQ.
+ * The email outbox consumer: the acknowledgement and new-lead email of each inserted inquiry, and
+ * queued messages (subscription confirmations). A failed record is reported back so that Lambda
+ * retries from it (bisecting the batch), and what keeps failing goes to the DLQ.
  */
 export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse, Error, Context>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
