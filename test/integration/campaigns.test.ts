@@ -127,6 +127,20 @@ describe('campaigns through the local stack', () => {
     expect(await received(suppressed.email, subject)).toEqual([]);
   }, 120_000);
 
+  it('retries a run whose SES bulk call is throttled, and still sends each recipient one email', async () => {
+    // Arrange
+    const subscriber = await contact('throttled', true);
+    const subject = `Throttled ${Date.now()}`;
+    const at = new Date(Date.now() + 60_000).toISOString();
+    await admin('POST', '/admin/campaigns', { ...NEWSLETTER, subject, schedule: { at } });
+    // Act: SES refuses more calls than the SDK retries by itself; the queue redelivers the batch
+    await fetch(`${apiUrl()}/_local/faults`, { method: 'POST', body: JSON.stringify({ email: 4 }) });
+    await dispatchAt(at);
+    await fetch(`${apiUrl()}/_local/faults`, { method: 'POST', body: JSON.stringify({}) });
+    // Assert
+    expect(await received(subscriber.email, subject)).toHaveLength(1);
+  }, 120_000);
+
   it('sends nothing for a cancelled campaign', async () => {
     const subscriber = await contact('cancel', true);
     const subject = `Cancelled ${Date.now()}`;
