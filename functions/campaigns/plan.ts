@@ -3,6 +3,7 @@ import { DynamoDbCampaignStore } from '../../shared/adapters/dynamodb/campaign-s
 import { SqsWorkQueue } from '../../shared/adapters/sqs/work-queue.js';
 import { campaignQueueUrls, runtimeConfig } from '../../shared/config.js';
 import { planShard } from '../../shared/domain/campaigns/process-work.js';
+import { systemClock } from '../../shared/ports/clock.js';
 import { campaignQueueConsumer } from './queue-consumer.js';
 
 const config = runtimeConfig();
@@ -10,6 +11,7 @@ const deps = {
   campaigns: new DynamoDbCampaignStore(config.TABLE_NAME),
   audiences: new DynamoDbAudienceIndex(config.TABLE_NAME),
   queue: new SqsWorkQueue(campaignQueueUrls(config)),
+  now: () => systemClock.now(),
 };
 
 /** The campaign planner: one audience shard per message, into batches of at most 50 recipients. */

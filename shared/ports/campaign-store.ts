@@ -16,6 +16,25 @@ export interface CampaignStore {
   startRun(campaign: Campaign, scheduledAt: string, next: string | undefined): Promise<'started' | 'exists'>;
   runs(campaignId: string): Promise<CampaignRun[]>;
   addCounts(campaignId: string, runId: string, counts: Partial<RunCounts>): Promise<void>;
-  /** Records that one shard of one channel was planned; true the first time, so targeted is counted once. */
-  markPlanned(campaignId: string, runId: string, channel: Channel, shard: number, targeted: number): Promise<boolean>;
+  /**
+   * Records that one shard of one channel was planned, with the members left over after its full
+   * batches (targeted is counted once, the first time); returns how many shards of the channel
+   * are planned now.
+   */
+  markPlanned(
+    campaignId: string,
+    runId: string,
+    channel: Channel,
+    shard: number,
+    targeted: number,
+    leftover: readonly string[],
+  ): Promise<number>;
+  /** The members every planned shard of the channel left over, to be sent in full batches. */
+  leftovers(campaignId: string, runId: string, channel: Channel): Promise<string[]>;
+  /**
+   * Claims the batching of the channel's leftovers, so that of planners finishing together one
+   * does it; a claim not marked done within `leaseSeconds` may be taken over (after a crash).
+   */
+  claimLeftovers(campaignId: string, runId: string, channel: Channel, at: string, leaseSeconds: number): Promise<boolean>;
+  leftoversDone(campaignId: string, runId: string, channel: Channel): Promise<void>;
 }

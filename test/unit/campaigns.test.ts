@@ -131,7 +131,7 @@ describe('campaign dispatch and sending', () => {
       queue.queued.splice(0, queue.queued.length, ...queue.queued.filter((entry) => entry.delaySeconds > 0));
       if (work.length === 0) return;
       for (const item of work) {
-        if (item.kind === 'plan') await planShard({ campaigns, audiences, queue }, item);
+        if (item.kind === 'plan') await planShard({ campaigns, audiences, queue, now: () => new Date() }, item);
         else await sendBatch(sendDeps, item);
       }
     }
@@ -153,7 +153,8 @@ describe('campaign dispatch and sending', () => {
     await dispatchDueCampaigns({ campaigns, queue, clock });
     const plans = queue.take();
     // Act: every plan message twice, then every send message twice
-    for (const work of [...plans, ...plans]) if (work.kind === 'plan') await planShard({ campaigns, audiences, queue }, work);
+    for (const work of [...plans, ...plans])
+      if (work.kind === 'plan') await planShard({ campaigns, audiences, queue, now: () => new Date() }, work);
     const sends = queue.take();
     for (const work of [...sends, ...sends])
       if (work.kind === 'send') await sendBatch({ campaigns, queue, gate: built.gate, pace: async () => undefined }, work);
@@ -188,7 +189,8 @@ describe('campaign dispatch and sending', () => {
     // Arrange: the run is planned into batches
     await campaigns.create(campaign());
     await dispatchDueCampaigns({ campaigns, queue, clock });
-    for (const work of queue.take()) if (work.kind === 'plan') await planShard({ campaigns, audiences, queue }, work);
+    for (const work of queue.take())
+      if (work.kind === 'plan') await planShard({ campaigns, audiences, queue, now: () => new Date() }, work);
     const sends = queue.take().filter((work): work is Extract<CampaignWork, { kind: 'send' }> => work.kind === 'send');
     const deps = { campaigns, queue, gate: built.gate, pace: async () => undefined };
     const [first] = sends;
@@ -238,7 +240,8 @@ describe('campaign dispatch and sending', () => {
   it('sends nothing more after a cancel, even from batches already queued', async () => {
     await campaigns.create(campaign());
     await dispatchDueCampaigns({ campaigns, queue, clock });
-    for (const work of queue.take()) if (work.kind === 'plan') await planShard({ campaigns, audiences, queue }, work);
+    for (const work of queue.take())
+      if (work.kind === 'plan') await planShard({ campaigns, audiences, queue, now: () => new Date() }, work);
     await campaigns.cancel('c-1');
     await runAll();
     expect(built.mailer.sent).toHaveLength(0);

@@ -172,7 +172,15 @@ export class DynamoDbCampaignStore implements CampaignStore {
     );
   }
 
-  async markPlanned(campaignId: string, runId: string, channel: Channel, shard: number, targeted: number): Promise<boolean> {
+  async markPlanned(
+    campaignId: string,
+    runId: string,
+    channel: Channel,
+    shard: number,
+    targeted: number,
+    leftover: readonly string[],
+  ): Promise<number> {
+    const plannedCounter = `planned_${channel}`;
     try {
       await this.client.send(
         new TransactWriteItemsCommand({
@@ -180,7 +188,12 @@ export class DynamoDbCampaignStore implements CampaignStore {
             {
               Put: {
                 TableName: this.tableName,
-                Item: toItem({ ...keys.campaignPlan(campaignId, runId, channel, shard), entity: 'campaign_plan', targeted }),
+                Item: toItem({
+                  ...keys.campaignPlan(campaignId, runId, channel, shard),
+                  entity: 'campaign_plan',
+                  targeted,
+                  leftover: [...leftover],
+                }),
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
             },
@@ -188,17 +201,69 @@ export class DynamoDbCampaignStore implements CampaignStore {
               Update: {
                 TableName: this.tableName,
                 Key: marshall(keys.campaignRun(campaignId, runId)),
-                UpdateExpression: 'ADD targeted :targeted',
-                ExpressionAttributeValues: marshall({ ':targeted': targeted }),
+                UpdateExpression: 'ADD targeted :targeted, #planned :one',
+                ExpressionAttributeNames: { '#planned': plannedCounter },
+                ExpressionAttributeValues: marshall({ ':targeted': targeted, ':one': 1 }),
               },
             },
           ],
         }),
       );
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+    }
+    const run = await this.client.send(
+      new GetItemCommand({ TableName: this.tableName, Key: marshall(keys.campaignRun(campaignId, runId)), ConsistentRead: true }),
+    );
+    return Number(unmarshall(run.Item ?? {})[plannedCounter] ?? 0);
+  }
+
+  async leftovers(campaignId: string, runId: string, channel: Channel): Promise<string[]> {
+    const result = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :plans)',
+        ExpressionAttributeValues: marshall({ ':pk': keys.campaign(campaignId).pk, ':plans': `RUN#${runId}#PLAN#${channel}#` }),
+        ConsistentRead: true,
+      }),
+    );
+    return (result.Items ?? []).flatMap((item) => (unmarshall(item).leftover as string[] | undefined) ?? []);
+  }
+
+  async claimLeftovers(campaignId: string, runId: string, channel: Channel, at: string, leaseSeconds: number): Promise<boolean> {
+    const nowSeconds = Math.floor(Date.parse(at) / 1000);
+    try {
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: marshall(keys.campaignLeftovers(campaignId, runId, channel)),
+          UpdateExpression: 'SET entity = :entity, #state = :claimed, leaseUntil = :leaseUntil',
+          ConditionExpression: 'attribute_not_exists(pk) OR (#state = :claimed AND leaseUntil < :now)',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: marshall({
+            ':entity': 'campaign_leftovers',
+            ':claimed': 'claimed',
+            ':leaseUntil': nowSeconds + leaseSeconds,
+            ':now': nowSeconds,
+          }),
+        }),
+      );
       return true;
     } catch (error) {
-      if (error instanceof TransactionCanceledException) return false;
+      if (error instanceof ConditionalCheckFailedException) return false;
       throw error;
     }
+  }
+
+  async leftoversDone(campaignId: string, runId: string, channel: Channel): Promise<void> {
+    await this.client.send(
+      new UpdateItemCommand({
+        TableName: this.tableName,
+        Key: marshall(keys.campaignLeftovers(campaignId, runId, channel)),
+        UpdateExpression: 'SET #state = :done REMOVE leaseUntil',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: marshall({ ':done': 'done' }),
+      }),
+    );
   }
 }

@@ -33,6 +33,10 @@ export const keys = {
     pk: `CAMPAIGN#${campaignId}`,
     sk: `RUN#${runId}#PLAN#${channel}#${shard}`,
   }),
+  campaignLeftovers: (campaignId: string, runId: string, channel: string) => ({
+    pk: `CAMPAIGN#${campaignId}`,
+    sk: `RUN#${runId}#LEFTOVERS#${channel}`,
+  }),
   campaignsDue: 'CAMPAIGNS_DUE',
   audit: (contactId: string, at: string, requestId: string) => ({ pk: `AUDIT#${contactId}`, sk: `${at}#${requestId}` }),
   auditByActor: (actor: string) => `AUDIT_ACTOR#${actor}`,

@@ -4,6 +4,7 @@ import type { CampaignWork, WorkQueue } from '../../ports/work-queue.js';
 import type { SendOutcome } from '../messages.js';
 import { EMAIL_BATCH_LIMIT } from '../sending/send-gate.js';
 import type { SendGate, SendResult } from '../sending/send-gate.js';
+import { AUDIENCE_SHARDS } from './audience.js';
 import { audienceFor, emailBodyOf } from './campaign.js';
 import type { RunCounts } from './campaign.js';
 
@@ -11,7 +12,11 @@ export interface PlanDeps {
   campaigns: CampaignStore;
   audiences: AudienceIndex;
   queue: WorkQueue;
+  now: () => Date;
 }
+
+/** How long a planner may take to batch the leftovers before another may take it over. */
+const LEFTOVER_LEASE_SECONDS = 300;
 
 export interface SendDeps {
   campaigns: CampaignStore;
@@ -53,9 +58,10 @@ function tally(results: Iterable<SendResult | { outcome: 'failed'; firstTime: bo
 }
 
 /**
- * Plans one shard of a run's audience: reads its members (never the whole table) and queues
- * batches of at most 50. Batches are queued before the shard is marked planned, so a retry may
- * queue a batch twice (the sends are keyed, so nobody gets two) but never loses one.
+ * Plans one shard of a run's audience: reads its members (never the whole table) and queues full
+ * batches of 50; the last shard to finish batches everyone's leftovers. Batches are queued before
+ * the shard is marked planned, so a retry may queue a batch twice (the sends are keyed, so nobody
+ * gets two) but never loses one.
  */
 export async function planShard(deps: PlanDeps, work: Extract<CampaignWork, { kind: 'plan' }>): Promise<void> {
   const campaign = await deps.campaigns.get(work.campaignId);
@@ -67,7 +73,7 @@ export async function planShard(deps: PlanDeps, work: Extract<CampaignWork, { ki
     batches.push({ kind: 'send', campaignId: work.campaignId, runId: work.runId, channel: work.channel, contactIds: pending });
     pending = [];
   };
-  // Full batches across page boundaries: one partial batch per shard at most.
+  // Only full batches here; what is left over is batched across shards once all are planned.
   for await (const page of deps.audiences.members(audienceFor(campaign.category, work.channel), work.shard)) {
     targeted += page.length;
     for (const contactId of page) {
@@ -75,9 +81,29 @@ export async function planShard(deps: PlanDeps, work: Extract<CampaignWork, { ki
       if (pending.length === EMAIL_BATCH_LIMIT) flush();
     }
   }
+  await deps.queue.enqueue(batches);
+  const planned = await deps.campaigns.markPlanned(work.campaignId, work.runId, work.channel, work.shard, targeted, pending);
+  if (planned < AUDIENCE_SHARDS) return;
+  // The last shard planned batches the leftovers of all, so a run makes ceil(N/50) provider calls.
+  if (
+    !(await deps.campaigns.claimLeftovers(
+      work.campaignId,
+      work.runId,
+      work.channel,
+      deps.now().toISOString(),
+      LEFTOVER_LEASE_SECONDS,
+    ))
+  )
+    return;
+  pending = [];
+  batches.length = 0;
+  for (const contactId of await deps.campaigns.leftovers(work.campaignId, work.runId, work.channel)) {
+    pending.push(contactId);
+    if (pending.length === EMAIL_BATCH_LIMIT) flush();
+  }
   if (pending.length > 0) flush();
   await deps.queue.enqueue(batches);
-  await deps.campaigns.markPlanned(work.campaignId, work.runId, work.channel, work.shard, targeted);
+  await deps.campaigns.leftoversDone(work.campaignId, work.runId, work.channel);
 }
 
 /**
