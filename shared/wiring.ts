@@ -1,4 +1,7 @@
+import { DynamoDbConsentStore } from './adapters/dynamodb/consent-store.js';
+import { policyVersions } from './adapters/dynamodb/policy-versions.js';
 import { DynamoDbRecipientDirectory } from './adapters/dynamodb/recipient-directory.js';
+import type { PreferenceDeps } from './domain/preferences/preference-center.js';
 import { DynamoDbSendLedger } from './adapters/dynamodb/send-ledger.js';
 import { SesMailer } from './adapters/ses/mailer.js';
 import { SnsSmsSender } from './adapters/sns/sms-sender.js';
@@ -60,6 +63,18 @@ export function smsGate(config: RuntimeConfig): SendGate {
     { sendEmail: notThisFunction('email'), sendBulk: notThisFunction('email') },
     new SnsSmsSender(config.SMS_ORIGINATION_NUMBER),
   );
+}
+
+/** What the preference center, unsubscribe and confirmation pages need. */
+export function preferenceDeps(config: RuntimeConfig): PreferenceDeps {
+  return {
+    secrets: secretsSource(config),
+    directory: recipientDirectory(config),
+    consent: new DynamoDbConsentStore(config.TABLE_NAME),
+    clock: systemClock,
+    policy: policyVersions(config),
+    brandName: config.BRAND_NAME,
+  };
 }
 
 export { brandOf };

@@ -1,29 +1,18 @@
-import { policyVersions } from '../../shared/adapters/dynamodb/policy-versions.js';
-import { DynamoDbConsentStore } from '../../shared/adapters/dynamodb/consent-store.js';
-import { secretsSource } from '../../shared/adapters/secrets-extension/secrets-source.js';
 import { runtimeConfig } from '../../shared/config.js';
 import { readPreferences, updatePreferences } from '../../shared/domain/preferences/preference-center.js';
-import type { PreferenceDeps, PreferenceView } from '../../shared/domain/preferences/preference-center.js';
+import type { PreferenceView } from '../../shared/domain/preferences/preference-center.js';
 import { httpHandler } from '../../shared/http/handler.js';
-import { header, prefersHtml } from '../../shared/http/headers.js';
+import { consentRequestContext, header, prefersHtml } from '../../shared/http/headers.js';
 import { htmlPage } from '../../shared/http/html-page.js';
 import { json } from '../../shared/http/responses.js';
 import type { HttpEvent, HttpResult } from '../../shared/http/types.js';
 import { validate } from '../../shared/http/validate.js';
-import { systemClock } from '../../shared/ports/clock.js';
-import { recipientDirectory } from '../../shared/wiring.js';
+import { preferenceDeps } from '../../shared/wiring.js';
 import { preferencesForm } from './page-html.js';
 import { fromForm, fromJson, preferencesFormSchema, preferencesJsonSchema } from './schema.js';
 
 const config = runtimeConfig();
-const deps: PreferenceDeps = {
-  secrets: secretsSource(config),
-  directory: recipientDirectory(config),
-  consent: new DynamoDbConsentStore(config.TABLE_NAME),
-  clock: systemClock,
-  policy: policyVersions(config),
-  brandName: config.BRAND_NAME,
-};
+const deps = preferenceDeps(config);
 
 function respond(event: HttpEvent, view: PreferenceView, token: string, saved: boolean): HttpResult {
   const wantsPage = event.bodyType === 'form' || (event.httpMethod === 'GET' && prefersHtml(header(event, 'accept')));
@@ -48,11 +37,12 @@ export const handler = httpHandler(
       event.bodyType === 'form'
         ? fromForm(validate(preferencesFormSchema, event.parsedBody ?? {}) as Record<string, string | undefined>)
         : fromJson(validate(preferencesJsonSchema, event.parsedBody ?? {}));
-    const view = await updatePreferences(deps, token, update, {
-      ...(event.requestContext.identity.sourceIp ? { ip: event.requestContext.identity.sourceIp } : {}),
-      ...(header(event, 'user-agent') ? { userAgent: header(event, 'user-agent')?.slice(0, 512) } : {}),
-      pageUrl: `${config.PUBLIC_BASE_URL.replace(/\/$/, '')}/preferences`,
-    });
+    const view = await updatePreferences(
+      deps,
+      token,
+      update,
+      consentRequestContext(event, `${config.PUBLIC_BASE_URL.replace(/\/$/, '')}/preferences`),
+    );
     return respond(event, view, token, true);
   },
   { body: ['form', 'json'], pages: true },

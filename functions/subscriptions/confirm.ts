@@ -1,27 +1,15 @@
-import { policyVersions } from '../../shared/adapters/dynamodb/policy-versions.js';
-import { DynamoDbConsentStore } from '../../shared/adapters/dynamodb/consent-store.js';
 import { DynamoDbSubscriptionStore } from '../../shared/adapters/dynamodb/subscription-store.js';
-import { secretsSource } from '../../shared/adapters/secrets-extension/secrets-source.js';
 import { runtimeConfig } from '../../shared/config.js';
 import { escapeHtml } from '../../shared/domain/html.js';
 import { confirmSubscription, previewConfirmation } from '../../shared/domain/subscriptions/confirm-subscription.js';
 import { httpHandler } from '../../shared/http/handler.js';
-import { header, prefersHtml } from '../../shared/http/headers.js';
+import { consentRequestContext, header, prefersHtml } from '../../shared/http/headers.js';
 import { htmlPage } from '../../shared/http/html-page.js';
 import { json } from '../../shared/http/responses.js';
-import { systemClock } from '../../shared/ports/clock.js';
-import { recipientDirectory } from '../../shared/wiring.js';
+import { preferenceDeps } from '../../shared/wiring.js';
 
 const config = runtimeConfig();
-const deps = {
-  secrets: secretsSource(config),
-  directory: recipientDirectory(config),
-  consent: new DynamoDbConsentStore(config.TABLE_NAME),
-  subscriptions: new DynamoDbSubscriptionStore(config.TABLE_NAME),
-  clock: systemClock,
-  policy: policyVersions(config),
-  brandName: config.BRAND_NAME,
-};
+const deps = { ...preferenceDeps(config), subscriptions: new DynamoDbSubscriptionStore(config.TABLE_NAME) };
 
 const page = (title: string, body: string) =>
   htmlPage(200, { title, brandName: config.BRAND_NAME, postalAddress: config.POSTAL_ADDRESS, body });
@@ -43,11 +31,11 @@ export const handler = httpHandler(
           `<form method="post" action="?token=${escapeHtml(encodeURIComponent(token))}"><button type="submit">Confirm</button></form>`,
       );
     }
-    const { description } = await confirmSubscription(deps, token, {
-      ...(event.requestContext.identity.sourceIp ? { ip: event.requestContext.identity.sourceIp } : {}),
-      ...(header(event, 'user-agent') ? { userAgent: header(event, 'user-agent')?.slice(0, 512) } : {}),
-      pageUrl: `${config.PUBLIC_BASE_URL.replace(/\/$/, '')}/subscriptions/confirm`,
-    });
+    const { description } = await confirmSubscription(
+      deps,
+      token,
+      consentRequestContext(event, `${config.PUBLIC_BASE_URL.replace(/\/$/, '')}/subscriptions/confirm`),
+    );
     if (!wantsPage) return json(200, { status: 'confirmed' });
     return page(
       'You are subscribed',

@@ -1,28 +1,16 @@
-import { policyVersions } from '../../shared/adapters/dynamodb/policy-versions.js';
 import * as z from 'zod/mini';
-import { DynamoDbConsentStore } from '../../shared/adapters/dynamodb/consent-store.js';
-import { secretsSource } from '../../shared/adapters/secrets-extension/secrets-source.js';
 import { runtimeConfig } from '../../shared/config.js';
 import { escapeHtml } from '../../shared/domain/html.js';
-import type { PreferenceDeps } from '../../shared/domain/preferences/preference-center.js';
 import { previewUnsubscribe, unsubscribe } from '../../shared/domain/preferences/unsubscribe.js';
 import { httpHandler } from '../../shared/http/handler.js';
-import { header, prefersHtml } from '../../shared/http/headers.js';
+import { consentRequestContext, header, prefersHtml } from '../../shared/http/headers.js';
 import { htmlPage } from '../../shared/http/html-page.js';
 import { json } from '../../shared/http/responses.js';
 import { validate } from '../../shared/http/validate.js';
-import { systemClock } from '../../shared/ports/clock.js';
-import { recipientDirectory } from '../../shared/wiring.js';
+import { preferenceDeps } from '../../shared/wiring.js';
 
 const config = runtimeConfig();
-const deps: PreferenceDeps = {
-  secrets: secretsSource(config),
-  directory: recipientDirectory(config),
-  consent: new DynamoDbConsentStore(config.TABLE_NAME),
-  clock: systemClock,
-  policy: policyVersions(config),
-  brandName: config.BRAND_NAME,
-};
+const deps = preferenceDeps(config);
 
 /** The RFC 8058 one-click body, or nothing; anything else is a 400. */
 const oneClickSchema = z.strictObject({ 'List-Unsubscribe': z.optional(z.literal('One-Click')) });
@@ -50,11 +38,11 @@ export const handler = httpHandler(
       );
     }
     if (event.parsedBody !== undefined && event.bodyType !== 'text') validate(oneClickSchema, event.parsedBody);
-    const { scope } = await unsubscribe(deps, token, {
-      ...(event.requestContext.identity.sourceIp ? { ip: event.requestContext.identity.sourceIp } : {}),
-      ...(header(event, 'user-agent') ? { userAgent: header(event, 'user-agent')?.slice(0, 512) } : {}),
-      pageUrl: `${config.PUBLIC_BASE_URL.replace(/\/$/, '')}/unsubscribe`,
-    });
+    const { scope } = await unsubscribe(
+      deps,
+      token,
+      consentRequestContext(event, `${config.PUBLIC_BASE_URL.replace(/\/$/, '')}/unsubscribe`),
+    );
     if (!wantsPage) return json(200, { status: 'unsubscribed', scope });
     const preferencesHint = '<p>You can change what you receive at any time from the preferences link in our messages.</p>';
     return page(

@@ -25,3 +25,13 @@ export function prefersHtml(accept: string | undefined): boolean {
   const rank = (type: string) => Math.max(0, ...ranks.filter((r) => r.type === type).map((r) => r.q));
   return rank('text/html') > 0 && rank('text/html') > rank('application/json');
 }
+
+/** Who made a consent change and on which page, as the ledger records it (IP, user agent, page). */
+export function consentRequestContext(
+  event: Pick<APIGatewayProxyEvent, 'headers' | 'requestContext'>,
+  pageUrl: string,
+): { ip?: string; userAgent?: string; pageUrl: string } {
+  const ip = event.requestContext.identity.sourceIp;
+  const userAgent = header(event, 'user-agent')?.slice(0, 512);
+  return { ...(ip ? { ip } : {}), ...(userAgent ? { userAgent } : {}), pageUrl };
+}
