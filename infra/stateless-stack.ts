@@ -324,22 +324,30 @@ export class StatelessStack extends Stack {
       );
       grantCapabilities(fn, consumer.capabilities);
     }
-    new cloudwatch.Alarm(this, 'CampaignDeadLettersAlarm', {
-      alarmDescription: 'Campaign work that kept failing: some recipients of a run were not sent to.',
-      metric: campaignDeadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }),
-      threshold: 0,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    }).addAlarmAction(alarmAction);
-    new cloudwatch.Alarm(this, 'AsyncDeadLettersAlarm', {
-      alarmDescription: 'Inbound SMS, SES events or scheduled jobs that kept failing: opt-outs or suppressions may be missing.',
-      metric: asyncDeadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }),
-      threshold: 0,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    }).addAlarmAction(alarmAction);
+    // One alarm per dead-letter queue: anything in it is work that kept failing.
+    const deadLetterAlarms: [string, sqs.IQueue, string][] = [
+      ['OutboxDeadLettersAlarm', outboxDeadLetters, 'Outbox records that kept failing: messages owed to people were not sent.'],
+      [
+        'CampaignDeadLettersAlarm',
+        campaignDeadLetters,
+        'Campaign work that kept failing: some recipients of a run were not sent to.',
+      ],
+      [
+        'AsyncDeadLettersAlarm',
+        asyncDeadLetters,
+        'Inbound SMS, SES events or scheduled jobs that kept failing: opt-outs or suppressions may be missing.',
+      ],
+    ];
+    for (const [id, queue, alarmDescription] of deadLetterAlarms) {
+      new cloudwatch.Alarm(this, id, {
+        alarmDescription,
+        metric: queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }),
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }).addAlarmAction(alarmAction);
+    }
     new CfnOutput(this, 'SmsInboundTopicArn', {
       description: 'Set this as the two-way SMS destination of the origination number (AWS End User Messaging)',
       value: topics.sms_inbound.topicArn,
@@ -361,14 +369,6 @@ export class StatelessStack extends Stack {
       );
       grantCapabilities(fn, consumer.capabilities);
 
-      new cloudwatch.Alarm(this, `${functionName(consumer.entry)}DeadLettersAlarm`, {
-        alarmDescription: `Outbox records that kept failing (${consumer.name}): messages owed to people were not sent.`,
-        metric: outboxDeadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }),
-        threshold: 0,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      }).addAlarmAction(alarmAction);
       new cloudwatch.Alarm(this, `${functionName(consumer.entry)}IteratorAgeAlarm`, {
         alarmDescription: `The ${consumer.name} stream consumer is falling behind.`,
         metric: fn.metric('IteratorAge', { statistic: 'Maximum', period: Duration.minutes(1) }),
