@@ -6,6 +6,7 @@ import * as z from 'zod/mini';
 import { DynamoDbConsentStore } from '../../shared/adapters/dynamodb/consent-store.js';
 import { DynamoDbInquiryStore } from '../../shared/adapters/dynamodb/inquiry-store.js';
 import { DynamoDbSuppressionStore } from '../../shared/adapters/dynamodb/suppression-store.js';
+import { snsMessage } from '../../shared/adapters/sns/notification.js';
 import { secretsSource } from '../../shared/adapters/secrets-extension/secrets-source.js';
 import { runtimeConfig } from '../../shared/config.js';
 import { handleEmailEvent } from '../../shared/domain/email-events/handle-email-event.js';
@@ -60,14 +61,6 @@ function emailEventOf(message: z.output<typeof sesEventSchema>): EmailEvent | un
   return undefined;
 }
 
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * SES bounce and complaint events from the configuration set's SNS topic (locally,
  * `POST /_local/ses/events`). A failure throws so that Lambda retries, then dead-letters.
@@ -76,12 +69,12 @@ export const handler = middy<SNSEvent, void, Error, Context>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .handler(async (event) => {
     for (const record of event.Records) {
-      const parsed = sesEventSchema.safeParse(parseJson(record.Sns.Message));
-      const emailEvent = parsed.success ? emailEventOf(parsed.data) : undefined;
+      const message = snsMessage(record, sesEventSchema);
+      const emailEvent = message ? emailEventOf(message) : undefined;
       if (!emailEvent) {
         logger.info('SES event ignored', {
           snsMessageId: record.Sns.MessageId,
-          eventType: parsed.success ? parsed.data.eventType : 'unreadable',
+          eventType: message?.eventType ?? 'unreadable',
         });
         continue;
       }

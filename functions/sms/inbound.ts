@@ -5,6 +5,7 @@ import type { Context, SNSEvent } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { DynamoDbConsentStore } from '../../shared/adapters/dynamodb/consent-store.js';
 import { DynamoDbInquiryStore } from '../../shared/adapters/dynamodb/inquiry-store.js';
+import { snsMessage } from '../../shared/adapters/sns/notification.js';
 import { secretsSource } from '../../shared/adapters/secrets-extension/secrets-source.js';
 import { runtimeConfig } from '../../shared/config.js';
 import { handleInboundSms } from '../../shared/domain/sms/handle-inbound-sms.js';
@@ -32,14 +33,6 @@ const inboundSmsSchema = z.looseObject({
   inboundMessageId: z.string().check(z.minLength(1)),
 });
 
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * Inbound SMS from the SNS topic of the two-way SMS channel (locally, `POST /_local/sms/inbound`).
  * A failure throws, so that Lambda retries the delivery and then sends it to the DLQ.
@@ -48,12 +41,12 @@ export const handler = middy<SNSEvent, void, Error, Context>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .handler(async (event) => {
     for (const record of event.Records) {
-      const message = inboundSmsSchema.safeParse(parseJson(record.Sns.Message));
-      if (!message.success) {
+      const message = snsMessage(record, inboundSmsSchema);
+      if (!message) {
         logger.warn('Inbound SMS event not understood; dropped', { snsMessageId: record.Sns.MessageId });
         continue;
       }
-      const { originationNumber, messageBody, inboundMessageId } = message.data;
+      const { originationNumber, messageBody, inboundMessageId } = message;
       const outcome = await handleInboundSms(deps, { from: originationNumber, body: messageBody, messageId: inboundMessageId });
       // The text itself and the number stay out of the log.
       logger.info('Inbound SMS handled', { inboundMessageId, outcome });
