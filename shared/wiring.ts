@@ -40,15 +40,6 @@ function gateOver(config: RuntimeConfig, mailer: Mailer, smsSender: SmsSender): 
   });
 }
 
-/** The one send gate, over SES, SNS and the table. */
-export function sendGate(config: RuntimeConfig): SendGate {
-  return gateOver(
-    config,
-    new SesMailer(config.SENDER_ADDRESS, config.SES_CONFIGURATION_SET),
-    new SnsSmsSender(config.SMS_ORIGINATION_NUMBER),
-  );
-}
-
 /** The send gate of a function that only emails: SNS stays out of its bundle. */
 export function emailGate(config: RuntimeConfig): SendGate {
   return gateOver(config, new SesMailer(config.SENDER_ADDRESS, config.SES_CONFIGURATION_SET), {

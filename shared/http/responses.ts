@@ -13,8 +13,3 @@ export function json(statusCode: number, body: unknown, headers: Record<string, 
 export function seeOther(location: string): HttpResult {
   return { statusCode: 303, headers: { Location: location }, body: '' };
 }
-
-/** An empty response. */
-export function noContent(headers: Record<string, string> = {}): HttpResult {
-  return { statusCode: 204, headers, body: '' };
-}
