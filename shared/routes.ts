@@ -91,7 +91,7 @@ export interface StreamConsumer {
   filter: StreamFilter;
 }
 
-/** The stream consumers: the outbox. */
+/** The stream consumers: the outbox, one per channel, and the campaign audience index. */
 export const STREAM_CONSUMERS: readonly StreamConsumer[] = [
   {
     name: 'outbox-email',
