@@ -1,3 +1,4 @@
+import { fixedPolicy } from '../test/fixtures/in-memory.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -142,14 +143,7 @@ try {
       clock: { now: () => new Date() },
       newId: () => `id-${(ids += 1)}`,
       brandName: 'Bench',
-      policy: {
-        inForce: async () => ({
-          version: 'bench',
-          effectiveAt: '2026-01-01T00:00:00.000Z',
-          summary: 'bench',
-          url: 'https://example.com/privacy',
-        }),
-      },
+      policy: fixedPolicy('bench'),
     },
     'https://example.com/thanks',
   );

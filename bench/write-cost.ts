@@ -1,3 +1,4 @@
+import { fixedPolicy } from '../test/fixtures/in-memory.js';
 import { ulid } from 'ulid';
 import { DynamoDbInquiryStore } from '../shared/adapters/dynamodb/inquiry-store.js';
 import type { InquiryInput } from '../shared/domain/inquiries/inquiry.js';
@@ -25,14 +26,7 @@ export async function measureWriteUnits(
     clock: systemClock,
     newId: ulid,
     brandName: 'Bench',
-    policy: {
-      inForce: async () => ({
-        version: 'bench',
-        effectiveAt: '2026-01-01T00:00:00.000Z',
-        summary: 'bench',
-        url: 'https://example.com/privacy',
-      }),
-    },
+    policy: fixedPolicy('bench'),
   };
   const visit = {
     ip: '203.0.113.1',

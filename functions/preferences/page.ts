@@ -3,7 +3,7 @@ import { readPreferences, updatePreferences } from '../../shared/domain/preferen
 import type { PreferenceView } from '../../shared/domain/preferences/preference-center.js';
 import { httpHandler } from '../../shared/http/handler.js';
 import { consentRequestContext, header, prefersHtml } from '../../shared/http/headers.js';
-import { htmlPage } from '../../shared/http/html-page.js';
+import { brandedPage } from '../../shared/http/html-page.js';
 import { json } from '../../shared/http/responses.js';
 import type { HttpEvent, HttpResult } from '../../shared/http/types.js';
 import { validate } from '../../shared/http/validate.js';
@@ -13,16 +13,12 @@ import { fromForm, fromJson, preferencesFormSchema, preferencesJsonSchema } from
 
 const config = runtimeConfig();
 const deps = preferenceDeps(config);
+const page = brandedPage(config);
 
 function respond(event: HttpEvent, view: PreferenceView, token: string, saved: boolean): HttpResult {
   const wantsPage = event.bodyType === 'form' || (event.httpMethod === 'GET' && prefersHtml(header(event, 'accept')));
   if (!wantsPage) return json(200, view, { 'Cache-Control': 'no-store' });
-  return htmlPage(200, {
-    title: 'Your communication preferences',
-    brandName: config.BRAND_NAME,
-    postalAddress: config.POSTAL_ADDRESS,
-    body: preferencesForm(view, token, saved),
-  });
+  return page('Your communication preferences', preferencesForm(view, token, saved));
 }
 
 /**

@@ -4,15 +4,14 @@ import { escapeHtml } from '../../shared/domain/html.js';
 import { confirmSubscription, previewConfirmation } from '../../shared/domain/subscriptions/confirm-subscription.js';
 import { httpHandler } from '../../shared/http/handler.js';
 import { consentRequestContext, header, prefersHtml } from '../../shared/http/headers.js';
-import { htmlPage } from '../../shared/http/html-page.js';
+import { brandedPage } from '../../shared/http/html-page.js';
 import { json } from '../../shared/http/responses.js';
 import { preferenceDeps } from '../../shared/wiring.js';
 
 const config = runtimeConfig();
 const deps = { ...preferenceDeps(config), subscriptions: new DynamoDbSubscriptionStore(config.TABLE_NAME) };
 
-const page = (title: string, body: string) =>
-  htmlPage(200, { title, brandName: config.BRAND_NAME, postalAddress: config.POSTAL_ADDRESS, body });
+const page = brandedPage(config);
 
 /**
  * `GET /subscriptions/confirm?token=`: a page with a Confirm button; a GET alone never changes

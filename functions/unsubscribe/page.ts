@@ -4,7 +4,7 @@ import { escapeHtml } from '../../shared/domain/html.js';
 import { previewUnsubscribe, unsubscribe } from '../../shared/domain/preferences/unsubscribe.js';
 import { httpHandler } from '../../shared/http/handler.js';
 import { consentRequestContext, header, prefersHtml } from '../../shared/http/headers.js';
-import { htmlPage } from '../../shared/http/html-page.js';
+import { brandedPage } from '../../shared/http/html-page.js';
 import { json } from '../../shared/http/responses.js';
 import { validate } from '../../shared/http/validate.js';
 import { preferenceDeps } from '../../shared/wiring.js';
@@ -15,8 +15,7 @@ const deps = preferenceDeps(config);
 /** The RFC 8058 one-click body, or nothing; anything else is a 400. */
 const oneClickSchema = z.strictObject({ 'List-Unsubscribe': z.optional(z.literal('One-Click')) });
 
-const page = (title: string, body: string) =>
-  htmlPage(200, { title, brandName: config.BRAND_NAME, postalAddress: config.POSTAL_ADDRESS, body });
+const page = brandedPage(config);
 
 /**
  * `GET /unsubscribe?token=`: a page with one button; it changes nothing, because link scanners

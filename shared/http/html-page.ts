@@ -31,3 +31,9 @@ export function htmlPage(
   ].join('');
   return { statusCode: status, headers: { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' }, body: html };
 }
+
+/** A 200 page of the brand (name and postal address in its footer), for the pages a link opens. */
+export function brandedPage(brand: { BRAND_NAME: string; POSTAL_ADDRESS: string }) {
+  return (title: string, body: string): HttpResult =>
+    htmlPage(200, { title, brandName: brand.BRAND_NAME, postalAddress: brand.POSTAL_ADDRESS, body });
+}

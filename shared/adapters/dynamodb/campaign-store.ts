@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBClient, TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { EMPTY_RUN_COUNTS } from '../../domain/campaigns/campaign.js';
 import type { Campaign, CampaignRun, RunCounts } from '../../domain/campaigns/campaign.js';
 import type { Channel } from '../../domain/consent.js';
 import type { CampaignStore } from '../../ports/campaign-store.js';
@@ -16,16 +17,6 @@ import { dynamoDbClient } from './client.js';
 import { keys } from './keys.js';
 
 const toItem = (value: Record<string, unknown>) => marshall(value, { removeUndefinedValues: true });
-
-const EMPTY_COUNTS: RunCounts = {
-  targeted: 0,
-  sent: 0,
-  skippedOptedOut: 0,
-  skippedSuppressed: 0,
-  skippedNoAddress: 0,
-  deferred: 0,
-  failed: 0,
-};
 
 /** The sparse "due" index entry of a campaign with a next run. */
 const dueKeys = (campaign: Pick<Campaign, 'campaignId' | 'nextRunAt'>) =>
@@ -123,7 +114,7 @@ export class DynamoDbCampaignStore implements CampaignStore {
                   entity: 'campaign_run',
                   runId: scheduledAt,
                   scheduledAt,
-                  ...EMPTY_COUNTS,
+                  ...EMPTY_RUN_COUNTS,
                 }),
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
@@ -152,7 +143,7 @@ export class DynamoDbCampaignStore implements CampaignStore {
     return (result.Items ?? []).map((raw) => {
       const item = unmarshall(raw);
       const counts = Object.fromEntries(
-        Object.keys(EMPTY_COUNTS).map((name) => [name, Number(item[name] ?? 0)]),
+        Object.keys(EMPTY_RUN_COUNTS).map((name) => [name, Number(item[name] ?? 0)]),
       ) as unknown as RunCounts;
       return { runId: String(item.runId), scheduledAt: String(item.scheduledAt), counts };
     });

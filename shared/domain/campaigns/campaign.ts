@@ -46,6 +46,17 @@ export interface RunCounts {
   failed: number;
 }
 
+/** The counts of a run that has not started sending. */
+export const EMPTY_RUN_COUNTS: Readonly<RunCounts> = {
+  targeted: 0,
+  sent: 0,
+  skippedOptedOut: 0,
+  skippedSuppressed: 0,
+  skippedNoAddress: 0,
+  deferred: 0,
+  failed: 0,
+};
+
 export interface CampaignRun {
   runId: string;
   scheduledAt: string;
