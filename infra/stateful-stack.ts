@@ -80,38 +80,25 @@ export class StatefulStack extends Stack {
         'Token keys rotate by setting "current" to a new id, which needs no rotation Lambda.',
     });
 
-    this.outboxDeadLetters = new sqs.Queue(this, 'OutboxDeadLetters', {
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: this.key,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.outboxDeadLetters).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-SQS3',
-      reason: 'This queue is itself the dead-letter destination of the outbox stream consumer.',
-    });
+    /** An encrypted dead-letter queue; cdk-nag's "no DLQ of its own" finding is acknowledged with `whose`. */
+    const deadLetterQueue = (id: string, whose: string) => {
+      const queue = new sqs.Queue(this, id, {
+        encryption: sqs.QueueEncryption.KMS,
+        encryptionMasterKey: this.key,
+        enforceSSL: true,
+        retentionPeriod: Duration.days(14),
+      });
+      Validations.of(queue).acknowledge({
+        id: 'AwsSolutions::AwsSolutions-SQS3',
+        reason: `This queue is itself the dead-letter queue ${whose}.`,
+      });
+      return queue;
+    };
+    this.outboxDeadLetters = deadLetterQueue('OutboxDeadLetters', 'of the outbox stream consumers');
 
-    this.asyncDeadLetters = new sqs.Queue(this, 'AsyncDeadLetters', {
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: this.key,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.asyncDeadLetters).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-SQS3',
-      reason: 'This queue is itself the dead-letter destination of the SNS- and schedule-invoked functions.',
-    });
+    this.asyncDeadLetters = deadLetterQueue('AsyncDeadLetters', 'of the SNS- and schedule-invoked functions');
 
-    this.campaignDeadLetters = new sqs.Queue(this, 'CampaignDeadLetters', {
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: this.key,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.campaignDeadLetters).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-SQS3',
-      reason: 'This queue is itself the dead-letter queue of the campaign work queue.',
-    });
+    this.campaignDeadLetters = deadLetterQueue('CampaignDeadLetters', 'of the campaign work queues');
     const campaignQueue = (id: string) =>
       new sqs.Queue(this, id, {
         encryption: sqs.QueueEncryption.KMS,
