@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { apiUrl, drainOutbox, mail, postJson, uniqueEmail } from '../integration/local-stack.js';
 
 /** Debian's Chromium, as .ci/run installs it; `CHROMIUM_PATH` points elsewhere. */

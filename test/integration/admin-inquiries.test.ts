@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { apiUrl, postJson, staffToken, tableItems, uniqueEmail } from './local-stack.js';
 
 const listInquiries = (token?: string, query = '', headers: Record<string, string> = {}) =>

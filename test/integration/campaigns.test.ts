@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { apiUrl, drainOutbox, mail, postJson, staffToken, uniqueEmail } from './local-stack.js';
 
 interface CampaignResponse {

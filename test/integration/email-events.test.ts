@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { apiUrl, drainOutbox, mail, postJson, tableItems, uniqueEmail } from './local-stack.js';
 
 const sesEvent = (body: { type: 'bounce' | 'complaint'; email: string; bounceType?: string }) =>

@@ -2,13 +2,16 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import type { TestProject } from 'vitest/node';
 
-declare module 'vitest' {
-  export interface ProvidedContext {
-    apiUrl: string;
-    dynamoDbEndpoint: string;
-  }
+/** The environment variables through which the global setup tells the test files where the stack runs. */
+export const LOCAL_STACK_ENV = {
+  apiUrl: 'FORECOURT_TEST_API_URL',
+  dynamoDbEndpoint: 'FORECOURT_TEST_DYNAMODB_ENDPOINT',
+} as const;
+
+declare global {
+  /** The running stack, for the global teardown (jest runs both in its main process). */
+  var forecourtLocalStack: ChildProcess | undefined;
 }
 
 function freePort(): Promise<number> {
@@ -37,8 +40,11 @@ async function waitForHealth(url: string, child: ChildProcess, output: () => str
   throw new Error(`The local stack did not become healthy:\n${output()}`);
 }
 
-/** Starts `npm start`'s stack as a user would (in memory, on free ports) and stops it after the suite. */
-export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+/**
+ * Starts `npm start`'s stack as a user would (in memory, on free ports). The test files find it
+ * through the environment, which the test process inherits; the global teardown stops it.
+ */
+export default async function setup(): Promise<void> {
   const [port, dynamoDbPort, sesPort, standInsPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
   const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '../../local/start.ts')], {
     env: {
@@ -62,14 +68,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     child.kill('SIGKILL');
     throw error;
   }
-  project.provide('apiUrl', apiUrl);
-  project.provide('dynamoDbEndpoint', `http://127.0.0.1:${dynamoDbPort}`);
-
-  return async () => {
-    if (child.exitCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
-    if (child.exitCode === null) child.kill('SIGKILL');
-  };
+  process.env[LOCAL_STACK_ENV.apiUrl] = apiUrl;
+  process.env[LOCAL_STACK_ENV.dynamoDbEndpoint] = `http://127.0.0.1:${dynamoDbPort}`;
+  globalThis.forecourtLocalStack = child;
 }

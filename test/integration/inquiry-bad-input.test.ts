@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { footprint, post, postJson, uniqueEmail } from './local-stack.js';
 
 interface ErrorBody {

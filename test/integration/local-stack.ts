@@ -1,16 +1,23 @@
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { inject } from 'vitest';
 import { localDynamoDbClient } from '../../local/dynamodb-local.js';
 import type { LocalEmail } from '../../local/ses-local.js';
 import type { LocalSms } from '../../local/aws-stand-ins.js';
 import { LOCAL_TABLE_NAME } from '../../local/stack.js';
+import { LOCAL_STACK_ENV } from './global-setup.js';
+
+/** Where the global setup started the stack; throws when the suite runs without it. */
+function localStackEnv(name: keyof typeof LOCAL_STACK_ENV): string {
+  const value = process.env[LOCAL_STACK_ENV[name]];
+  if (!value) throw new Error(`${LOCAL_STACK_ENV[name]} is not set: run this suite through jest's integration project`);
+  return value;
+}
 
 /** Helpers that talk to the running local stack the way a user or another tool would: over HTTP. */
 
-export const apiUrl = () => inject('apiUrl');
+export const apiUrl = () => localStackEnv('apiUrl');
 
-export const dynamoDb = () => localDynamoDbClient(inject('dynamoDbEndpoint'));
+export const dynamoDb = () => localDynamoDbClient(localStackEnv('dynamoDbEndpoint'));
 
 export async function post(path: string, body: string, headers: Record<string, string> = {}): Promise<Response> {
   return fetch(`${apiUrl()}${path}`, {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { apiUrl, drainOutbox, mail, policyInForce, postJson, staffToken, tableItems, uniqueEmail } from './local-stack.js';
 
 const addVersion = async (body: unknown, groups = ['admin']) =>

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { apiUrl, drainOutbox, mail, postJson, tableItems, uniqueEmail, uniquePhone } from './local-stack.js';
 
 interface View {
@@ -165,7 +165,7 @@ describe('link tokens on the preference and unsubscribe routes', () => {
           method: 'POST',
           headers: { accept: 'application/json' },
         });
-        expect(response.status, `${path} ${token}`).toBe(401);
+        expect({ path, token, status: response.status }).toEqual({ path, token, status: 401 });
       }
     }
     // A token for one purpose never passes as another.

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { toE164 } from '../../shared/domain/contact.js';
 import { apiUrl, drainOutbox, footprint, postJson, sms, tableItems, uniqueEmail, uniquePhone } from './local-stack.js';
 

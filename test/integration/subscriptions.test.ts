@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { apiUrl, drainOutbox, footprint, mail, postJson, tableItems, uniqueEmail, policyInForce } from './local-stack.js';
 
 const confirmationsTo = async (email: string) =>

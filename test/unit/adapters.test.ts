@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from '@jest/globals';
 import { ExtensionSecretsSource } from '../../shared/adapters/secrets-extension/secrets-source.js';
 import { SesMailer } from '../../shared/adapters/ses/mailer.js';
 import { SnsSmsSender } from '../../shared/adapters/sns/sms-sender.js';

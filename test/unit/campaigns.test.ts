@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from '@jest/globals';
 import { complianceProblems } from '../../shared/domain/campaigns/campaign.js';
 import type { Campaign, CampaignInput } from '../../shared/domain/campaigns/campaign.js';
 import { dispatchDueCampaigns } from '../../shared/domain/campaigns/dispatch.js';

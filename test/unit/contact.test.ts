@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { normaliseEmail, toE164 } from '../../shared/domain/contact.js';
 import { maskEmail, maskPhone } from '../../shared/domain/masking.js';
 import { nanpMetadata } from '../../shared/domain/phone-metadata-subset.js';

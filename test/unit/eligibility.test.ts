@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import type { Channel } from '../../shared/domain/consent.js';
 import type { Category } from '../../shared/domain/messages.js';
 import { decideEligibility } from '../../shared/domain/sending/eligibility.js';

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { listUnsubscribeHeaders, reasonFor, smsSegments, withEmailFooter, withSmsFooter } from '../../shared/domain/footer.js';
 import { TEST_BRAND } from '../fixtures/in-memory.js';
 

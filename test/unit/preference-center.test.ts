@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from '@jest/globals';
 import { LinkNotValidError, NotFoundError } from '../../shared/domain/errors.js';
 import { readPreferences, updatePreferences } from '../../shared/domain/preferences/preference-center.js';
 import type { PreferenceDeps } from '../../shared/domain/preferences/preference-center.js';

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { isWithinSendingHours } from '../../shared/domain/quiet-hours.js';
 
 describe('isWithinSendingHours', () => {

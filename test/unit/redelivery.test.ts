@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from '@jest/globals';
 import { addressKey } from '../../shared/domain/address-key.js';
 import { handleEmailEvent } from '../../shared/domain/email-events/handle-email-event.js';
 import { handleInboundSms } from '../../shared/domain/sms/handle-inbound-sms.js';

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { fromSubmittedFields } from '../../functions/inquiries/schema.js';
 import { rolesFromGroupsClaim } from '../../shared/domain/staff.js';
 import { primaryLanguage, visitMetadata } from '../../shared/domain/visit.js';

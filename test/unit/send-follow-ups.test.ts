@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from '@jest/globals';
 import { sendInquiryFollowUps } from '../../shared/domain/inquiries/send-follow-ups.js';
 import type { OutboxInquiry } from '../../shared/domain/inquiries/send-follow-ups.js';
 import { InMemoryDirectory, RecordingMailer, RecordingSmsSender, TEST_BRAND, inMemoryGate } from '../fixtures/in-memory.js';

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { addressKey } from '../../shared/domain/address-key.js';
 import { CHANNELS, TOPICS, planConsentChange } from '../../shared/domain/consent.js';
 import type { Channel, Topic } from '../../shared/domain/consent.js';
@@ -136,9 +136,8 @@ describe('send gate (property)', () => {
                 : await gate.send({ ...base, channel: 'sms', body: { text: 'T' } });
             const delivered = mailer.sent.length + smsSender.sent.length - before;
             // Assert: sent exactly when the rules allow it
-            expect(outcome === 'sent', `${JSON.stringify(step)} after ${JSON.stringify(operations.slice(0, index))}`).toBe(
-              model.mayReceive(step.channel, step.category),
-            );
+            // fast-check prints the whole operation sequence that led here when this fails.
+            expect({ step, sent: outcome === 'sent' }).toEqual({ step, sent: model.mayReceive(step.channel, step.category) });
             expect(delivered).toBe(outcome === 'sent' ? 1 : 0);
             sends += delivered;
           }

@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from '@jest/globals';
 import type { ContactEmail, SendGate, StaffEmail } from '../../shared/domain/sending/send-gate.js';
 import { verifyToken } from '../../shared/domain/tokens.js';
 import {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { classifyInboundSms } from '../../shared/domain/sms/keywords.js';
 
 describe('classifyInboundSms', () => {

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from '@jest/globals';
 import { createSubmitInquiryHandler } from '../../functions/inquiries/submit.js';
 import { buildProxyEvent } from '../../local/api-event.js';
 import { lambdaContext } from '../../local/lambda-context.js';

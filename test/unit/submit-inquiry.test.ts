@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from '@jest/globals';
 import { IdempotencyConflictError } from '../../shared/domain/errors.js';
 import type { InquiryInput } from '../../shared/domain/inquiries/inquiry.js';
 import { submitInquiry } from '../../shared/domain/inquiries/submit-inquiry.js';
