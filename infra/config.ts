@@ -25,7 +25,20 @@ export const deploymentConfigSchema = z.strictObject({
       .regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number')
       .optional(),
     messagesPerMonth: z.number().int().min(1).max(31),
+    /** ISO 3166 countries whose numbers may be texted; a form's SMS consent for any other is refused. */
+    allowedCountries: z
+      .array(z.string().regex(/^[A-Z]{2}$/, 'must be ISO 3166-1 alpha-2 codes such as US'))
+      .min(1)
+      .default(['US']),
+    /** SMS opt-in confirmations one client IP may cause per hour (SMS pumping). */
+    maxConfirmationsPerIpPerHour: z.number().int().min(1).default(5),
+    /** SMS opt-in confirmations the whole deployment sends per UTC day; an alarm fires when it is spent. */
+    dailyBudget: z.number().int().min(1).default(200),
   }),
+  /** How a form's consent box becomes consent: `double` (the address confirms) or `single`. */
+  optIn: z
+    .strictObject({ email: z.enum(['double', 'single']).default('double'), sms: z.enum(['double', 'single']).default('double') })
+    .default({ email: 'double', sms: 'double' }),
   defaultTimeZone: z.string().refine((zone) => {
     try {
       new Intl.DateTimeFormat('en-US', { timeZone: zone });
@@ -102,6 +115,11 @@ export function functionEnvironment(config: DeploymentConfig, resources: Functio
     SALES_NOTIFICATION_ADDRESS: config.salesNotificationAddress,
     ALLOWED_ORIGINS: config.allowedOrigins.join(','),
     SMS_MESSAGES_PER_MONTH: String(config.sms.messagesPerMonth),
+    SMS_ALLOWED_COUNTRIES: config.sms.allowedCountries.join(','),
+    SMS_MAX_CONFIRMATIONS_PER_IP_PER_HOUR: String(config.sms.maxConfirmationsPerIpPerHour),
+    SMS_DAILY_BUDGET: String(config.sms.dailyBudget),
+    OPT_IN_EMAIL: config.optIn.email,
+    OPT_IN_SMS: config.optIn.sms,
     ...(config.sms.originationNumber ? { SMS_ORIGINATION_NUMBER: config.sms.originationNumber } : {}),
     DEFAULT_TIME_ZONE: config.defaultTimeZone,
     CAMPAIGN_PLAN_QUEUE_URL: resources.campaignQueueUrls.plan,
