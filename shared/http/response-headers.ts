@@ -1,19 +1,74 @@
-import type { MiddlewareObj } from '@middy/core';
-import type { Request } from '@middy/core';
+import type { MiddlewareObj, Request } from '@middy/core';
+import httpSecurityHeaders from '@middy/http-security-headers';
 import { header } from './headers.js';
 import { PAGE_STYLE_HASH } from './html-page.js';
 import type { HttpEvent, HttpResult } from './types.js';
 
-const SECURITY_HEADERS: Record<string, string> = {
-  'X-Content-Type-Options': 'nosniff',
-  // Keeps the tokens in our URLs out of Referer headers sent to other sites.
-  'Referrer-Policy': 'no-referrer',
-  'Strict-Transport-Security': 'max-age=31536000; includeSubDomains',
-};
+/**
+ * The CSP of the HTML pages: no scripts, only the one known stylesheet, forms post only to us.
+ * Listed in the order @middy/http-security-headers writes them (its own directives first, new
+ * ones after), so that HTML_CSP is byte for byte the header sent.
+ */
+const HTML_CSP_DIRECTIVES = {
+  'default-src': "'none'",
+  'base-uri': "'none'",
+  'form-action': "'self'",
+  'frame-ancestors': "'none'",
+  'style-src': PAGE_STYLE_HASH,
+} as const;
 
-/** A strict CSP for the HTML pages: no scripts, only the one known stylesheet, forms post only to us. */
-export const HTML_CSP = `default-src 'none'; style-src ${PAGE_STYLE_HASH}; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`;
+/** The Content-Security-Policy header every HTML response carries, and no other response. */
+export const HTML_CSP = Object.entries(HTML_CSP_DIRECTIVES)
+  .map(([directive, value]) => `${directive} ${value}`)
+  .join('; ');
 
+/**
+ * @middy/http-security-headers configured to send exactly SPEC §3's headers: nosniff,
+ * no-referrer (keeps the tokens in our URLs out of Referer headers sent to other sites) and HSTS
+ * on every response, HTML_CSP on text/html only. Everything else it sends by default is off:
+ * helmet's CSP (form-action 'none' and sandbox would stop the preference forms), an empty
+ * Reporting-Endpoints and Report-To, Permissions-Policy, COEP/COOP/CORP, X-Frame-Options,
+ * X-XSS-Protection and the legacy X-* headers. `false` means "leave out" in its source
+ * (node_modules/@middy/http-security-headers/index.js); its index.d.ts has no
+ * `reportingEndpoints` and types CSP directives as strings only, hence the one cast below.
+ */
+const SECURITY_HEADER_OPTIONS = {
+  contentTypeOptions: { action: 'nosniff' },
+  referrerPolicy: { policy: 'no-referrer' },
+  strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true, preload: false },
+  contentSecurityPolicy: {
+    ...HTML_CSP_DIRECTIVES,
+    sandbox: false,
+    'navigate-to': false,
+    'report-to': false,
+    'require-trusted-types-for': false,
+    'trusted-types': false,
+    'upgrade-insecure-requests': false,
+  },
+  contentSecurityPolicyReportOnly: false,
+  crossOriginEmbedderPolicy: false,
+  crossOriginOpenerPolicy: false,
+  crossOriginResourcePolicy: false,
+  dnsPrefetchControl: false,
+  downloadOptions: false,
+  frameOptions: false,
+  originAgentCluster: false,
+  permissionsPolicy: false,
+  permittedCrossDomainPolicies: false,
+  poweredBy: false,
+  reportingEndpoints: false,
+  reportTo: false,
+  xssProtection: false,
+} satisfies Record<string, Record<string, string | number | boolean> | false>;
+
+/**
+ * CORS for the configured origins only. Hand-written rather than @middy/http-cors because that
+ * middleware sends Allow-Credentials and Expose-Headers (and, when configured, Allow-Methods,
+ * Allow-Headers and Max-Age) on every response, a disallowed origin's included; adds
+ * `Vary: Origin` for one origin only through an undocumented option; reads only `Origin` and
+ * `origin`; and answers preflight with an early return that skips every `after` middleware, so
+ * the 204 would lack X-Request-Id and the security headers.
+ */
 function corsHeaders(event: HttpEvent, allowedOrigins: readonly string[]): Record<string, string> {
   const origin = header(event, 'origin');
   if (!origin || !allowedOrigins.includes(origin)) return { Vary: 'Origin' };
@@ -26,25 +81,25 @@ function corsHeaders(event: HttpEvent, allowedOrigins: readonly string[]): Recor
 }
 
 /**
- * Adds the headers every response carries: X-Request-Id, the security headers, the CSP on HTML,
- * and CORS for the configured origins only. Answers CORS preflight requests itself.
+ * The headers every response carries, as two middlewares to `use` before the error handler so
+ * that their `onError` runs after it: X-Request-Id and CORS for the configured origins (ours),
+ * then the security headers and the HTML CSP (@middy/http-security-headers). Answers CORS
+ * preflight requests itself, before role checks and body parsing.
  */
-export function responseHeaders(options: { allowedOrigins: () => readonly string[] }): MiddlewareObj<HttpEvent, HttpResult> {
+export function responseHeaders(options: { allowedOrigins: () => readonly string[] }): MiddlewareObj<HttpEvent, HttpResult>[] {
+  const securityHeaders = httpSecurityHeaders(SECURITY_HEADER_OPTIONS as unknown as Parameters<typeof httpSecurityHeaders>[0]);
   const decorate = (request: Request<HttpEvent, HttpResult>) => {
     const { event } = request;
     const response = request.response;
     if (!response) return;
-    const contentType = Object.entries(response.headers ?? {}).find(([key]) => key.toLowerCase() === 'content-type')?.[1];
     response.headers = {
       ...response.headers,
-      ...SECURITY_HEADERS,
-      ...(String(contentType ?? '').startsWith('text/html') ? { 'Content-Security-Policy': HTML_CSP } : {}),
       ...corsHeaders(event, options.allowedOrigins()),
       'X-Request-Id': event.requestContext.requestId,
     };
   };
-  return {
-    before: (request) => {
+  const corsAndRequestId: MiddlewareObj<HttpEvent, HttpResult> = {
+    before: async (request) => {
       if (request.event.httpMethod !== 'OPTIONS') return;
       const allowed = corsHeaders(request.event, options.allowedOrigins());
       request.response = {
@@ -61,10 +116,13 @@ export function responseHeaders(options: { allowedOrigins: () => readonly string
         },
         body: '',
       };
+      // Returning early skips every `after` middleware, so this response gets its headers here.
+      await securityHeaders.after?.(request);
       decorate(request);
       return request.response;
     },
     after: decorate,
     onError: decorate,
   };
+  return [corsAndRequestId, securityHeaders];
 }
