@@ -1,9 +1,9 @@
 import * as z from 'zod/mini';
-import { DEALERSHIP_TYPES, toE164 } from '../../shared/domain/contact.js';
+import { runtimeConfig } from '../../shared/config.js';
+import { DEALERSHIP_TYPES, smsReachability, toE164 } from '../../shared/domain/contact.js';
 import { INQUIRY_TOPICS } from '../../shared/domain/inquiries/inquiry.js';
 import { isKnownTimeZone } from '../../shared/domain/quiet-hours.js';
-
-const NO_CONTROL_CHARACTERS = /^[^\u0000-\u001f\u007f]*$/;
+import { followsTextRules, MESSAGE_TEXT, NAME_TEXT, ONE_LINE_TEXT } from '../../shared/domain/text.js';
 
 const maxChars = (max: number) => z.maxLength(max, `must be at most ${max} characters`);
 
@@ -17,32 +17,57 @@ const phone = z.pipe(
   }),
 );
 
-/** `POST /inquiries` (SPEC §3). Strict: an unknown field is a 400 that names it. */
-export const inquirySchema = z
-  .strictObject({
-    name: z
-      .string()
-      .check(z.minLength(1, 'is required'), maxChars(120), z.regex(NO_CONTROL_CHARACTERS, 'must not contain control characters')),
-    email: z.optional(z.email('must be a valid email address').check(maxChars(254))),
-    phone: z.optional(phone),
-    companyName: z.optional(z.string().check(maxChars(160))),
-    dealershipType: z.optional(z.enum(DEALERSHIP_TYPES)),
-    topic: z._default(z.enum(INQUIRY_TOPICS), 'general'),
-    message: z.optional(z.string().check(maxChars(5000))),
-    consent: z._default(z.strictObject({ email: z._default(z.boolean(), false), sms: z._default(z.boolean(), false) }), {
-      email: false,
-      sms: false,
-    }),
-    timezone: z.optional(z.string().check(z.refine(isKnownTimeZone, 'must be an IANA time zone name'))),
-    pageUrl: z.optional(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).check(maxChars(2048))),
-    website: z.optional(z.string()),
-  })
-  .check(
-    z.refine((inquiry) => inquiry.email !== undefined || inquiry.phone !== undefined, {
-      message: 'email or phone is required',
-      path: ['email'],
-    }),
-  );
+/** Why a number with SMS consent is refused, in the words of the error details. */
+function smsRefusal(e164: string, allowedCountries: readonly string[]): string | undefined {
+  const reachability = smsReachability(e164, allowedCountries);
+  if (reachability.reachable) return undefined;
+  if (reachability.reason === 'number_type') {
+    return 'must be a mobile number to receive texts, not a toll-free, premium-rate or other service number';
+  }
+  return `must be a number in ${allowedCountries.join(', ') || 'a country this service texts'} to receive texts`;
+}
+
+/**
+ * `POST /inquiries` (SPEC §3) for a deployment that texts `smsAllowedCountries` (config
+ * `SMS_ALLOWED_COUNTRIES`). Strict: an unknown field is a 400 that names it. With `consent.sms`
+ * the phone must be one the deployment may text; without it any valid phone is only stored.
+ */
+export function inquirySchemaFor(smsAllowedCountries: readonly string[]) {
+  return z
+    .strictObject({
+      name: z.string().check(z.minLength(1, 'is required'), maxChars(120), followsTextRules(NAME_TEXT)),
+      email: z.optional(z.email('must be a valid email address').check(maxChars(254))),
+      phone: z.optional(phone),
+      companyName: z.optional(z.string().check(maxChars(160), followsTextRules(NAME_TEXT))),
+      dealershipType: z.optional(z.enum(DEALERSHIP_TYPES)),
+      topic: z._default(z.enum(INQUIRY_TOPICS), 'general'),
+      message: z.optional(z.string().check(maxChars(5000), followsTextRules(MESSAGE_TEXT))),
+      consent: z._default(z.strictObject({ email: z._default(z.boolean(), false), sms: z._default(z.boolean(), false) }), {
+        email: false,
+        sms: false,
+      }),
+      timezone: z.optional(z.string().check(z.refine(isKnownTimeZone, 'must be an IANA time zone name'))),
+      pageUrl: z.optional(
+        z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).check(maxChars(2048), followsTextRules(ONE_LINE_TEXT)),
+      ),
+      website: z.optional(z.string()),
+    })
+    .check(
+      z.refine((inquiry) => inquiry.email !== undefined || inquiry.phone !== undefined, {
+        message: 'email or phone is required',
+        path: ['email'],
+      }),
+      z.check((context) => {
+        const { phone: e164, consent } = context.value;
+        if (!consent.sms || e164 === undefined) return;
+        const refusal = smsRefusal(e164, smsAllowedCountries);
+        if (refusal) context.issues.push({ code: 'custom', input: e164, path: ['phone'], message: refusal });
+      }),
+    );
+}
+
+/** `POST /inquiries` for this deployment's configuration, built once at cold start. */
+export const inquirySchema = inquirySchemaFor(runtimeConfig().SMS_ALLOWED_COUNTRIES);
 
 export type InquiryBody = z.output<typeof inquirySchema>;
 

@@ -1,17 +1,12 @@
 import * as z from 'zod/mini';
 import { TOPICS } from '../../shared/domain/consent.js';
+import { followsTextRules, NAME_TEXT } from '../../shared/domain/text.js';
 
 /** `POST /subscriptions` (SPEC §3): strict, with topics defaulting to the newsletter. */
 export const subscriptionSchema = z.strictObject({
   email: z.email('must be a valid email address').check(z.maxLength(254, 'must be at most 254 characters')),
   name: z.optional(
-    z
-      .string()
-      .check(
-        z.minLength(1),
-        z.maxLength(120, 'must be at most 120 characters'),
-        z.regex(/^[^\u0000-\u001f\u007f]*$/, 'must not contain control characters'),
-      ),
+    z.string().check(z.minLength(1), z.maxLength(120, 'must be at most 120 characters'), followsTextRules(NAME_TEXT)),
   ),
   topics: z._default(
     z.array(z.enum(TOPICS)).check(

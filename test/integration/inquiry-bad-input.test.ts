@@ -33,6 +33,52 @@ const VALIDATION_ROWS: [string, Record<string, unknown>, string][] = [
   ['a string instead of an object', 'just a string' as unknown as Record<string, unknown>, '(body)'],
 ];
 
+const withEmail = (fields: Record<string, unknown>) => ({ name: 'Jane Doe', email: 'x@example.com', ...fields });
+const smsConsent = { email: false, sms: true };
+
+/** SPEC §3 character rules: free text that reaches a message carries no control, invisible or bidi character. */
+const CHARACTER_ROWS: [string, Record<string, unknown>, string][] = [
+  ['a name with NEL (U+0085)', withEmail({ name: 'Jane\u0085Doe' }), 'name'],
+  ['a name with a DEL', withEmail({ name: 'Jane\u007fDoe' }), 'name'],
+  ['a name with a right-to-left override (U+202E)', withEmail({ name: 'Jane\u202eeoD' }), 'name'],
+  ['a name with a bidi isolate (U+2066)', withEmail({ name: 'Jane\u2066Doe' }), 'name'],
+  ['a name with a zero-width space (U+200B)', withEmail({ name: 'Jane\u200bDoe' }), 'name'],
+  ['a name with a soft hyphen (U+00AD)', withEmail({ name: 'Jane\u00adDoe' }), 'name'],
+  ['a name with a byte order mark inside (U+FEFF)', withEmail({ name: 'Jane\ufeffDoe' }), 'name'],
+  ['a name with a line separator (U+2028)', withEmail({ name: 'Jane\u2028Doe' }), 'name'],
+  ['a name with a tab', withEmail({ name: 'Jane\tDoe' }), 'name'],
+  [
+    'a company name with CR/LF (a Subject header break)',
+    withEmail({ companyName: 'Acme\r\nBcc: victim@example.com' }),
+    'companyName',
+  ],
+  ['a company name with a paragraph separator (U+2029)', withEmail({ companyName: 'Acme\u2029Motors' }), 'companyName'],
+  ['a company name with a right-to-left override', withEmail({ companyName: 'Acme\u202eMotors' }), 'companyName'],
+  ['a message with NEL (U+0085)', withEmail({ message: 'Hello\u0085there' }), 'message'],
+  ['a message with a NUL', withEmail({ message: 'Hello\u0000there' }), 'message'],
+  ['a message with a right-to-left override', withEmail({ message: 'Hello \u202ereversed' }), 'message'],
+  ['a message with a zero-width space', withEmail({ message: 'Hello\u200bthere' }), 'message'],
+];
+
+/** SPEC §3: a name holds no URL, because the acknowledgement greets the person by it. */
+const WEB_ADDRESS_ROWS: [string, Record<string, unknown>, string][] = [
+  ['a name with an https URL', withEmail({ name: 'Your account is locked. Verify now at https://evil.example' }), 'name'],
+  ['a name with an http URL', withEmail({ name: 'http://evil.example' }), 'name'],
+  ['a name with www.', withEmail({ name: 'www.evil.example' }), 'name'],
+  ['a name that is a bare domain with a path', withEmail({ name: 'evil.example/x' }), 'name'],
+  ['a name that is a link shortener', withEmail({ name: 'bit.ly' }), 'name'],
+  ['a company name with a URL', withEmail({ companyName: 'https://evil.example/login' }), 'companyName'],
+  ['a company name that is a domain', withEmail({ companyName: 'Dealer.com Motors' }), 'companyName'],
+];
+
+/** SPEC §3: with SMS consent the phone must be one the deployment may text (config allows US only). */
+const PHONE_ROWS: [string, Record<string, unknown>, string][] = [
+  ['a +1 900 premium-rate number', { name: 'Jane', phone: '+1 900 555 0100', consent: smsConsent }, 'phone'],
+  ['a +1 800 toll-free number', { name: 'Jane', phone: '1-800-555-0100', consent: smsConsent }, 'phone'],
+  ['a +1 876 Jamaican number', withEmail({ phone: '+1 876 210 1234', consent: smsConsent }), 'phone'],
+  ['a UK number', withEmail({ phone: '+44 20 7946 0958', consent: smsConsent }), 'phone'],
+];
+
 describe('POST /inquiries refuses bad input, storing nothing and sending nothing', () => {
   it.each(VALIDATION_ROWS)('400 validation_failed for %s', async (_, body, path) => {
     // Arrange
@@ -45,6 +91,52 @@ describe('POST /inquiries refuses bad input, storing nothing and sending nothing
     expect(error.code).toBe('validation_failed');
     expect(error.details?.map((detail) => detail.path)).toContain(path);
     expect(await footprint()).toEqual(before);
+  });
+
+  it.each([...CHARACTER_ROWS, ...WEB_ADDRESS_ROWS, ...PHONE_ROWS])('400 validation_failed for %s', async (_, body, path) => {
+    // Arrange
+    const before = await footprint();
+    // Act
+    const response = await postJson('/inquiries', body);
+    // Assert
+    expect(response.status).toBe(400);
+    const error = ((await response.json()) as ErrorBody).error;
+    expect(error.code).toBe('validation_failed');
+    expect(error.details?.map((detail) => detail.path)).toEqual([path]);
+    expect(await footprint()).toEqual(before);
+  });
+
+  it('400 naming companyName for CR/LF in a form post, where the Subject would have broken', async () => {
+    // Arrange
+    const before = await footprint();
+    const form = new URLSearchParams({
+      name: 'Jane Doe',
+      email: 'x@example.com',
+      companyName: 'Acme\r\nBcc: victim@example.com',
+    });
+    // Act
+    const response = await post('/inquiries', form.toString(), { 'content-type': 'application/x-www-form-urlencoded' });
+    // Assert
+    expect(response.status).toBe(400);
+    const error = ((await response.json()) as ErrorBody).error;
+    expect(error.code).toBe('validation_failed');
+    expect(error.details?.map((detail) => detail.path)).toEqual(['companyName']);
+    expect(await footprint()).toEqual(before);
+  });
+
+  it.each([
+    ['a +1 900 premium-rate number', '+1 900 555 0100'],
+    ['a +1 876 Jamaican number', '+1 876 210 1234'],
+  ])('stores %s given without SMS consent, and texts nothing', async (_, phone) => {
+    // Arrange
+    const before = await footprint();
+    // Act
+    const response = await postJson('/inquiries', { ...valid(), phone });
+    // Assert
+    expect(response.status).toBe(201);
+    const after = await footprint();
+    expect(after.items).toBeGreaterThan(before.items);
+    expect(after.sms).toBe(before.sms);
   });
 
   it('400 malformed_body for JSON that does not parse', async () => {
@@ -86,7 +178,7 @@ describe('POST /inquiries refuses bad input, storing nothing and sending nothing
     const before = await footprint();
     const response = await postJson('/inquiries', { ...valid(), website: 'https://cheap-pills.example' });
     expect(response.status).toBe(201);
-    expect(await response.json()).toEqual({ inquiryId: expect.any(String), contactId: expect.any(String) });
+    expect(await response.json()).toEqual({ inquiryId: expect.any(String) });
     expect(await footprint()).toEqual(before);
   });
 
