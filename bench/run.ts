@@ -128,9 +128,14 @@ try {
   // 5. Warm overhead of POST /inquiries, storage stubbed (the handler module the stack loaded)
   console.log(`\n== Warm overhead of POST /inquiries, storage stubbed: median of ${WARM_ITERATIONS} (budget 100 µs) ==`);
   const { createSubmitInquiryHandler } = await import('../functions/inquiries/submit.js');
+  const stubAddresses = {
+    holders: async () => ({ byEmail: 'contact-1' }),
+    claim: async () => ({ byEmail: 'contact-1' }),
+    markStopped: async () => undefined,
+    clearStopped: async () => undefined,
+    isStopped: async () => false,
+  };
   const stubStore = {
-    findContactIds: async () => ({ byEmail: 'contact-1' }),
-    reserveContactKeys: async (_keys: unknown, contactId: string) => contactId,
     findIdempotencyRecord: async () => undefined,
     claimIdempotencyKey: async () => undefined,
     saveInquiry: async () => true,
@@ -139,6 +144,8 @@ try {
   const submit = createSubmitInquiryHandler(
     {
       store: stubStore,
+      addresses: stubAddresses,
+      optIn: { email: 'double', sms: 'double' },
       secrets: { getSecrets: async () => secrets },
       clock: { now: () => new Date() },
       newId: () => `id-${(ids += 1)}`,

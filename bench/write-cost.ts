@@ -1,5 +1,6 @@
 import { fixedPolicy } from '../test/fixtures/in-memory.js';
 import { ulid } from 'ulid';
+import { DynamoDbAddressBook } from '../shared/adapters/dynamodb/address-book.js';
 import { DynamoDbInquiryStore } from '../shared/adapters/dynamodb/inquiry-store.js';
 import type { InquiryInput } from '../shared/domain/inquiries/inquiry.js';
 import { submitInquiry } from '../shared/domain/inquiries/submit-inquiry.js';
@@ -22,6 +23,10 @@ export async function measureWriteUnits(
   });
   const deps = {
     store,
+    addresses: new DynamoDbAddressBook(tableName, client, (consumed) => {
+      units += consumed;
+    }),
+    optIn: { email: 'double', sms: 'double' } as const,
     secrets,
     clock: systemClock,
     newId: ulid,

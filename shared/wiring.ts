@@ -3,6 +3,10 @@ import { policyVersions } from './adapters/dynamodb/policy-versions.js';
 import { DynamoDbRecipientDirectory } from './adapters/dynamodb/recipient-directory.js';
 import type { PreferenceDeps } from './domain/preferences/preference-center.js';
 import { DynamoDbSendLedger } from './adapters/dynamodb/send-ledger.js';
+import { DynamoDbSendLimits } from './adapters/dynamodb/send-limits.js';
+import { DynamoDbSubscriptionStore } from './adapters/dynamodb/subscription-store.js';
+import type { Channel } from './domain/consent.js';
+import type { SendFollowUpsDeps } from './domain/inquiries/send-follow-ups.js';
 import { SesMailer } from './adapters/ses/mailer.js';
 import { SnsSmsSender } from './adapters/sns/sms-sender.js';
 import { brandOf } from './config.js';
@@ -54,6 +58,22 @@ export function smsGate(config: RuntimeConfig): SendGate {
     { sendEmail: notThisFunction('email'), sendBulk: notThisFunction('email') },
     new SnsSmsSender(config.SMS_ORIGINATION_NUMBER),
   );
+}
+
+/** What the outbox consumers need to send an inquiry's follow-ups on `channels`. */
+export function followUpDeps(config: RuntimeConfig, channels: readonly Channel[], gate: SendGate): SendFollowUpsDeps {
+  return {
+    channels,
+    gate,
+    limits: new DynamoDbSendLimits(config.TABLE_NAME),
+    subscriptions: new DynamoDbSubscriptionStore(config.TABLE_NAME),
+    secrets: secretsSource(config),
+    clock: systemClock,
+    brand: brandOf(config),
+    salesAddress: config.SALES_NOTIFICATION_ADDRESS,
+    smsMessagesPerMonth: config.SMS_MESSAGES_PER_MONTH,
+    smsCaps: { perIpPerHour: config.SMS_MAX_CONFIRMATIONS_PER_IP_PER_HOUR, dailyBudget: config.SMS_DAILY_BUDGET },
+  };
 }
 
 /** What the preference center, unsubscribe and confirmation pages need. */

@@ -4,7 +4,7 @@ import middy from '@middy/core';
 import type { Context, SNSEvent } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { DynamoDbConsentStore } from '../../shared/adapters/dynamodb/consent-store.js';
-import { DynamoDbInquiryStore } from '../../shared/adapters/dynamodb/inquiry-store.js';
+import { DynamoDbAddressBook } from '../../shared/adapters/dynamodb/address-book.js';
 import { DynamoDbSuppressionStore } from '../../shared/adapters/dynamodb/suppression-store.js';
 import { snsMessage } from '../../shared/adapters/sns/notification.js';
 import { secretsSource } from '../../shared/adapters/secrets-extension/secrets-source.js';
@@ -17,7 +17,7 @@ import { recipientDirectory } from '../../shared/wiring.js';
 
 const config = runtimeConfig();
 const deps = {
-  identities: new DynamoDbInquiryStore(config.TABLE_NAME),
+  addresses: new DynamoDbAddressBook(config.TABLE_NAME),
   directory: recipientDirectory(config),
   consent: new DynamoDbConsentStore(config.TABLE_NAME),
   suppressions: new DynamoDbSuppressionStore(config.TABLE_NAME),

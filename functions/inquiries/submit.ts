@@ -1,5 +1,6 @@
 import { policyVersions } from '../../shared/adapters/dynamodb/policy-versions.js';
 import { ulid } from 'ulid';
+import { DynamoDbAddressBook } from '../../shared/adapters/dynamodb/address-book.js';
 import { DynamoDbInquiryStore } from '../../shared/adapters/dynamodb/inquiry-store.js';
 import { runtimeConfig } from '../../shared/config.js';
 import { ValidationError } from '../../shared/domain/errors.js';
@@ -52,7 +53,7 @@ export function createSubmitInquiryHandler(deps: SubmitInquiryDeps, thankYouUrl:
       const idempotencyKey = idempotencyKeyOf(event);
       if (isHoneypotFilled(fields)) {
         logger.info('Honeypot filled; inquiry discarded');
-        return respond(event, { inquiryId: ulid(), contactId: ulid() }, thankYouUrl);
+        return respond(event, { inquiryId: ulid() }, thankYouUrl);
       }
       const { website: _honeypot, ...input } = validate(inquirySchema, fields);
       const visit = visitMetadata({
@@ -76,11 +77,13 @@ export function createSubmitInquiryHandler(deps: SubmitInquiryDeps, thankYouUrl:
 export const handler = createSubmitInquiryHandler(
   {
     store: new DynamoDbInquiryStore(config.TABLE_NAME),
+    addresses: new DynamoDbAddressBook(config.TABLE_NAME),
     secrets: secretsSource(config),
     clock: systemClock,
     newId: ulid,
     brandName: config.BRAND_NAME,
     policy: policyVersions(config),
+    optIn: { email: config.OPT_IN_EMAIL, sms: config.OPT_IN_SMS },
   },
   config.THANK_YOU_URL,
 );

@@ -11,20 +11,13 @@ import { loggableError } from '../../shared/domain/masking.js';
 import { logger } from '../../shared/logger.js';
 import { systemClock } from '../../shared/ports/clock.js';
 import { INQUIRY_ENTITY, OUTBOX_MESSAGE_ENTITY } from '../../shared/table.js';
-import { brandOf, emailGate, recipientDirectory } from '../../shared/wiring.js';
+import { brandOf, emailGate, followUpDeps } from '../../shared/wiring.js';
 import { insertedItem, outboxInquiryOf } from './records.js';
 
 const config = runtimeConfig();
 const gate = emailGate(config);
 const brand = brandOf(config);
-const followUpDeps = {
-  channels: ['email'] as const,
-  gate,
-  directory: recipientDirectory(config),
-  brand,
-  salesAddress: config.SALES_NOTIFICATION_ADDRESS,
-  smsMessagesPerMonth: config.SMS_MESSAGES_PER_MONTH,
-};
+const followUps = followUpDeps(config, ['email'], gate);
 const confirmationDeps = {
   gate,
   subscriptions: new DynamoDbSubscriptionStore(config.TABLE_NAME),
@@ -40,7 +33,7 @@ async function sendRecord(record: DynamoDBRecord): Promise<void> {
   const ids = { contactId: item.contactId, sk: item.sk };
   try {
     if (item.entity === INQUIRY_ENTITY) {
-      const outcomes = await sendInquiryFollowUps(followUpDeps, outboxInquiryOf(item));
+      const outcomes = await sendInquiryFollowUps(followUps, outboxInquiryOf(item));
       logger.info('Inquiry follow-ups processed', { ...ids, inquiryId: item.inquiryId, outcomes });
     } else if (item.entity === OUTBOX_MESSAGE_ENTITY && item.kind === 'subscription_confirmation') {
       const outcome = await sendSubscriptionConfirmation(confirmationDeps, {

@@ -13,10 +13,17 @@ export function insertedItem(record: DynamoDBRecord): Record<string, unknown> | 
 /** Reads the outbox fields of an inserted inquiry. */
 export function outboxInquiryOf(item: Record<string, unknown>): OutboxInquiry {
   const text = (name: string) => (typeof item[name] === 'string' ? (item[name] as string) : undefined);
-  const visit = item.visit as { receivedAt?: string } | undefined;
+  const visit = item.visit as { receivedAt?: string; ip?: string } | undefined;
+  const submitted = (item.submitted ?? {}) as { name?: string; email?: string; phone?: string };
   return {
     inquiryId: String(item.inquiryId),
     contactId: String(item.contactId),
+    holders: (item.holders as OutboxInquiry['holders'] | undefined) ?? {},
+    consentRequests: (item.consentRequests as OutboxInquiry['consentRequests'] | undefined) ?? {},
+    ...(submitted.name ? { name: submitted.name } : {}),
+    ...(submitted.email ? { email: submitted.email } : {}),
+    ...(submitted.phone ? { phone: submitted.phone } : {}),
+    ...(visit?.ip ? { ip: visit.ip } : {}),
     followUps: (item.followUps as OutboxInquiry['followUps'] | undefined) ?? [],
     topic: item.topic as OutboxInquiry['topic'],
     ...(text('message') ? { message: text('message') } : {}),

@@ -7,18 +7,12 @@ import { sendInquiryFollowUps } from '../../shared/domain/inquiries/send-follow-
 import { loggableError } from '../../shared/domain/masking.js';
 import { logger } from '../../shared/logger.js';
 import { INQUIRY_ENTITY } from '../../shared/table.js';
-import { brandOf, recipientDirectory, smsGate } from '../../shared/wiring.js';
+import { SMS_BUDGET_EXHAUSTED } from '../../shared/domain/inquiries/send-follow-ups.js';
+import { followUpDeps, smsGate } from '../../shared/wiring.js';
 import { insertedItem, outboxInquiryOf } from './records.js';
 
 const config = runtimeConfig();
-const deps = {
-  channels: ['sms'] as const,
-  gate: smsGate(config),
-  directory: recipientDirectory(config),
-  brand: brandOf(config),
-  salesAddress: config.SALES_NOTIFICATION_ADDRESS,
-  smsMessagesPerMonth: config.SMS_MESSAGES_PER_MONTH,
-};
+const deps = followUpDeps(config, ['sms'], smsGate(config));
 const processor = new BatchProcessor(EventType.DynamoDBStreams);
 
 async function sendRecord(record: DynamoDBRecord): Promise<void> {
@@ -27,6 +21,9 @@ async function sendRecord(record: DynamoDBRecord): Promise<void> {
   try {
     const outcomes = await sendInquiryFollowUps(deps, outboxInquiryOf(item));
     logger.info('Inquiry SMS follow-ups processed', { contactId: item.contactId, inquiryId: item.inquiryId, outcomes });
+    // The alarm on the deployment's daily SMS budget counts this line (a CloudWatch metric filter).
+    if (outcomes.sms_opt_in_confirmation === 'skipped_budget_exhausted')
+      logger.error(SMS_BUDGET_EXHAUSTED, { dailyBudget: deps.smsCaps.dailyBudget });
   } catch (error) {
     logger.warn('Outbox record failed', { contactId: item.contactId, sk: item.sk, error: loggableError(error) });
     throw error;

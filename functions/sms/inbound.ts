@@ -4,7 +4,8 @@ import middy from '@middy/core';
 import type { Context, SNSEvent } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { DynamoDbConsentStore } from '../../shared/adapters/dynamodb/consent-store.js';
-import { DynamoDbInquiryStore } from '../../shared/adapters/dynamodb/inquiry-store.js';
+import { DynamoDbAddressBook } from '../../shared/adapters/dynamodb/address-book.js';
+import { DynamoDbSubscriptionStore } from '../../shared/adapters/dynamodb/subscription-store.js';
 import { snsMessage } from '../../shared/adapters/sns/notification.js';
 import { secretsSource } from '../../shared/adapters/secrets-extension/secrets-source.js';
 import { runtimeConfig } from '../../shared/config.js';
@@ -15,9 +16,10 @@ import { brandOf, recipientDirectory, smsGate } from '../../shared/wiring.js';
 
 const config = runtimeConfig();
 const deps = {
-  identities: new DynamoDbInquiryStore(config.TABLE_NAME),
+  addresses: new DynamoDbAddressBook(config.TABLE_NAME),
   directory: recipientDirectory(config),
   consent: new DynamoDbConsentStore(config.TABLE_NAME),
+  subscriptions: new DynamoDbSubscriptionStore(config.TABLE_NAME),
   gate: smsGate(config),
   secrets: secretsSource(config),
   clock: systemClock,

@@ -3,7 +3,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { DynamoDbConsentStore } from '../../shared/adapters/dynamodb/consent-store.js';
-import { DynamoDbInquiryStore } from '../../shared/adapters/dynamodb/inquiry-store.js';
+import { DynamoDbAddressBook } from '../../shared/adapters/dynamodb/address-book.js';
 import { secretsSource } from '../../shared/adapters/secrets-extension/secrets-source.js';
 import { SnsOptOutList } from '../../shared/adapters/sns/opt-out-list.js';
 import { runtimeConfig } from '../../shared/config.js';
@@ -15,7 +15,7 @@ import { recipientDirectory } from '../../shared/wiring.js';
 const config = runtimeConfig();
 const deps = {
   optOutList: new SnsOptOutList(),
-  identities: new DynamoDbInquiryStore(config.TABLE_NAME),
+  addresses: new DynamoDbAddressBook(config.TABLE_NAME),
   directory: recipientDirectory(config),
   consent: new DynamoDbConsentStore(config.TABLE_NAME),
   secrets: secretsSource(config),

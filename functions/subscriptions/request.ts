@@ -1,5 +1,5 @@
 import { ulid } from 'ulid';
-import { DynamoDbInquiryStore } from '../../shared/adapters/dynamodb/inquiry-store.js';
+import { DynamoDbAddressBook } from '../../shared/adapters/dynamodb/address-book.js';
 import { DynamoDbSubscriptionStore } from '../../shared/adapters/dynamodb/subscription-store.js';
 import { secretsSource } from '../../shared/adapters/secrets-extension/secrets-source.js';
 import { runtimeConfig } from '../../shared/config.js';
@@ -13,7 +13,7 @@ import { fromSubmittedFields, subscriptionSchema } from './schema.js';
 
 const config = runtimeConfig();
 const deps = {
-  identities: new DynamoDbInquiryStore(config.TABLE_NAME),
+  addresses: new DynamoDbAddressBook(config.TABLE_NAME),
   subscriptions: new DynamoDbSubscriptionStore(config.TABLE_NAME),
   directory: recipientDirectory(config),
   secrets: secretsSource(config),

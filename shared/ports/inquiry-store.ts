@@ -1,25 +1,13 @@
 import type { InquiryReceipt, InquiryRecord } from '../domain/inquiries/inquiry.js';
 
-/** Keys that find a contact again: HMACs of the normalised email and the E.164 phone. */
-export interface ContactKeys {
-  emailKey?: string;
-  phoneKey?: string;
-}
-
 /** A previous request with the same Idempotency-Key. */
 export interface IdempotencyRecord extends InquiryReceipt {
+  contactId: string;
   requestHash: string;
 }
 
 /** Storage for inquiry capture. */
 export interface InquiryStore {
-  /** The contact ids the email and phone keys point at, where they exist. */
-  findContactIds(keys: ContactKeys): Promise<{ byEmail?: string; byPhone?: string }>;
-  /**
-   * Points each given key at `contactId` unless it already points somewhere; returns the contact
-   * the email key (or else the phone key) points at afterwards, so that a race has one winner.
-   */
-  reserveContactKeys(keys: ContactKeys, contactId: string): Promise<string>;
   /** The live record an earlier request with this Idempotency-Key left, if any. */
   findIdempotencyRecord(keyHash: string): Promise<IdempotencyRecord | undefined>;
   /** Records an Idempotency-Key, or returns the record an earlier request left. */

@@ -12,8 +12,18 @@ export interface Recipient {
   timeZone?: string;
 }
 
+/** The address-level facts the gate checks before any message. */
+export interface AddressStatus {
+  suppressed: boolean;
+  stopped: boolean;
+}
+
 /** Reads recipients and the suppression list for the send gate. */
 export interface RecipientDirectory {
   getRecipient(contactId: string): Promise<Recipient | undefined>;
-  isSuppressed(channel: Channel, address: string): Promise<boolean>;
+  /**
+   * What holds for the address itself, whoever holds it: suppressed (bounce, complaint, erasure),
+   * and for a number, stopped (it texted STOP and has not texted START, UNSTOP or YES since).
+   */
+  addressStatus(channel: Channel, address: string): Promise<AddressStatus>;
 }

@@ -1,6 +1,6 @@
-import type { Topic } from '../domain/consent.js';
+import type { Channel, Topic } from '../domain/consent.js';
 
-/** Pending newsletter sign-ups and their confirmation messages. */
+/** Pending opt-in requests (sign-ups and consent boxes) and their confirmation messages. */
 export interface SubscriptionStore {
   /** Creates a contact for an address never seen before, marked unconfirmed; no-op when it exists. */
   createUnconfirmedContact(contactId: string, email: string, name: string | undefined, at: string): Promise<void>;
@@ -9,8 +9,13 @@ export interface SubscriptionStore {
    * unless one was queued within `windowSeconds`; returns whether it queued one.
    */
   requestConfirmation(contactId: string, topics: readonly Topic[], at: string, windowSeconds: number): Promise<boolean>;
-  /** The topics waiting for confirmation, or undefined when nothing is pending. */
-  pendingTopics(contactId: string): Promise<Topic[] | undefined>;
+  /**
+   * The topics waiting for the address on `channel` to confirm (a link for email, a YES for a
+   * number), or undefined when nothing is pending.
+   */
+  pendingTopics(contactId: string, channel?: Channel): Promise<Topic[] | undefined>;
+  /** Ends a number's pending request once it has replied. */
+  clearSmsPending(contactId: string): Promise<void>;
   /** Ends the pending sign-up and the contact's unconfirmed mark. */
   markConfirmed(contactId: string): Promise<void>;
 }

@@ -1,8 +1,7 @@
 import { beforeEach, describe, expect, it } from '@jest/globals';
-import { addressKey } from '../../shared/domain/address-key.js';
 import { handleEmailEvent } from '../../shared/domain/email-events/handle-email-event.js';
 import { handleInboundSms } from '../../shared/domain/sms/handle-inbound-sms.js';
-import { FakeClock, InMemoryInquiryStore, TEST_BRAND, fixedPolicy, inMemoryGate } from '../fixtures/in-memory.js';
+import { FakeClock, InMemorySubscriptions, TEST_BRAND, fixedPolicy, inMemoryGate } from '../fixtures/in-memory.js';
 
 const PHONE = '+12025550143';
 const EMAIL = 'pat@example.com';
@@ -11,10 +10,10 @@ const NOW = new Date('2026-03-10T17:00:00Z');
 /** SNS delivers at least once: the same inbound text or SES event may arrive twice. */
 describe('a redelivered SNS notification', () => {
   let built: ReturnType<typeof inMemoryGate>;
-  let identities: InMemoryInquiryStore;
 
   const smsDeps = () => ({
-    identities,
+    addresses: built.directory,
+    subscriptions: new InMemorySubscriptions(),
     directory: built.directory,
     consent: built.directory,
     gate: built.gate,
@@ -25,7 +24,7 @@ describe('a redelivered SNS notification', () => {
     smsMessagesPerMonth: 4,
   });
   const eventDeps = () => ({
-    identities,
+    addresses: built.directory,
     directory: built.directory,
     consent: built.directory,
     suppressions: built.directory,
@@ -42,10 +41,8 @@ describe('a redelivered SNS notification', () => {
       phone: PHONE,
       preferences: { 'sms:newsletter': true, 'email:newsletter': true },
     });
-    identities = new InMemoryInquiryStore();
-    const salt = built.secrets.secrets.addressSalt;
-    identities.lookups.set(`sms:${addressKey(salt, 'sms', PHONE)}`, 'c1');
-    identities.lookups.set(`email:${addressKey(salt, 'email', EMAIL)}`, 'c1');
+    built.directory.holdAddress('sms', PHONE, 'c1');
+    built.directory.holdAddress('email', EMAIL, 'c1');
   });
 
   it('replies once to a STOP delivered twice, and records one withdrawal', async () => {

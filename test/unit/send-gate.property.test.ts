@@ -1,11 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from '@jest/globals';
-import { addressKey } from '../../shared/domain/address-key.js';
 import { CHANNELS, TOPICS, planConsentChange } from '../../shared/domain/consent.js';
 import type { Channel, Topic } from '../../shared/domain/consent.js';
 import { handleEmailEvent } from '../../shared/domain/email-events/handle-email-event.js';
 import type { Category } from '../../shared/domain/messages.js';
-import { FakeClock, InMemoryInquiryStore, fixedPolicy, inMemoryGate } from '../fixtures/in-memory.js';
+import { FakeClock, fixedPolicy, inMemoryGate } from '../fixtures/in-memory.js';
 
 const EMAIL = 'pat@example.com';
 const PHONE = '+12025550143';
@@ -87,11 +86,10 @@ describe('send gate (property)', () => {
           preferences: {},
           timeZone: 'America/New_York',
         });
-        const identities = new InMemoryInquiryStore();
-        identities.lookups.set(`email:${addressKey(secrets.secrets.addressSalt, 'email', EMAIL)}`, 'c1');
+        directory.holdAddress('email', EMAIL, 'c1');
         const clock = new FakeClock(NOON_EASTERN);
         const eventDeps = {
-          identities,
+          addresses: directory,
           directory,
           consent: directory,
           suppressions: directory,

@@ -4,7 +4,7 @@ import { createSubmitInquiryHandler } from '../../functions/inquiries/submit.js'
 import { buildProxyEvent } from '../../local/api-event.js';
 import { lambdaContext } from '../../local/lambda-context.js';
 import { HTTP_ROUTES } from '../../shared/routes.js';
-import { FakeClock, InMemoryInquiryStore, fixedPolicy, fixedSecrets } from '../fixtures/in-memory.js';
+import { FakeClock, InMemoryDirectory, InMemoryInquiryStore, fixedPolicy, fixedSecrets } from '../fixtures/in-memory.js';
 
 const INQUIRIES_ROUTE = HTTP_ROUTES.find((route) => route.path === '/inquiries' && route.method === 'POST');
 
@@ -27,13 +27,17 @@ function event(body: string | null, headers: Record<string, string> = {}, method
 
 describe('POST /inquiries handler', () => {
   let store: InMemoryInquiryStore;
+  let addresses: InMemoryDirectory;
   let handler: (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
 
   beforeEach(() => {
     store = new InMemoryInquiryStore();
+    addresses = new InMemoryDirectory();
     const submit = createSubmitInquiryHandler(
       {
         store,
+        addresses,
+        optIn: { email: 'double', sms: 'double' },
         secrets: fixedSecrets(),
         clock: new FakeClock(new Date()),
         newId: () => crypto.randomUUID(),
@@ -45,11 +49,11 @@ describe('POST /inquiries handler', () => {
     handler = (e) => submit(e, lambdaContext('test'));
   });
 
-  it('answers 201 with the ids and the request id header', async () => {
+  it('answers 201 with the inquiry id alone and the request id header', async () => {
     const request = event(JSON.stringify({ name: 'Jane', email: 'jane@example.com' }));
     const result = await handler(request);
     expect(result.statusCode).toBe(201);
-    expect(JSON.parse(result.body)).toEqual({ inquiryId: expect.any(String), contactId: expect.any(String) });
+    expect(JSON.parse(result.body)).toEqual({ inquiryId: expect.any(String) });
     expect(result.headers?.['X-Request-Id']).toBe(request.requestContext.requestId);
     expect(store.inquiries.size).toBe(1);
   });
@@ -63,7 +67,7 @@ describe('POST /inquiries handler', () => {
     );
     expect(result.statusCode).toBe(303);
     expect(result.headers?.Location).toBe('https://acme.test/thanks');
-    expect([...store.inquiries.values()][0]?.consentEvents.map((e) => e.channel)).toEqual(['email']);
+    expect(Object.keys([...store.inquiries.values()][0]?.consentRequests ?? {})).toEqual(['email']);
   });
 
   it.each([
@@ -90,7 +94,7 @@ describe('POST /inquiries handler', () => {
     expect(JSON.parse(result.body).error.code).toBe(code);
     expect(result.headers?.['X-Request-Id']).toBe(request.requestContext.requestId);
     expect(store.inquiries.size).toBe(0);
-    expect(store.lookups.size).toBe(0);
+    expect(addresses.lookups.size).toBe(0);
   });
 
   it('names each unknown field in the details', async () => {
@@ -105,7 +109,7 @@ describe('POST /inquiries handler', () => {
     const result = await handler(event(JSON.stringify({ name: 'Bot', email: 'bot@x.test', website: 'http://spam.test' })));
     expect(result.statusCode).toBe(201);
     expect(store.inquiries.size).toBe(0);
-    expect(store.lookups.size).toBe(0);
+    expect(addresses.lookups.size).toBe(0);
   });
 
   it('never shows internals in a 500', async () => {

@@ -1,9 +1,10 @@
 import { beforeEach, describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
 import { IdempotencyConflictError } from '../../shared/domain/errors.js';
 import type { InquiryInput } from '../../shared/domain/inquiries/inquiry.js';
 import { submitInquiry } from '../../shared/domain/inquiries/submit-inquiry.js';
 import type { SubmitInquiryDeps } from '../../shared/domain/inquiries/submit-inquiry.js';
-import { FakeClock, InMemoryInquiryStore, fixedPolicy, fixedSecrets } from '../fixtures/in-memory.js';
+import { FakeClock, InMemoryDirectory, InMemoryInquiryStore, fixedPolicy, fixedSecrets } from '../fixtures/in-memory.js';
 
 const VISIT = { ip: '203.0.113.9', userAgent: 'Mozilla/5.0', browser: 'Chrome', language: 'en-US' };
 
@@ -17,14 +18,18 @@ const inquiry = (overrides: Partial<InquiryInput> = {}): InquiryInput => ({
 
 describe('submitInquiry', () => {
   let store: InMemoryInquiryStore;
+  let addresses: InMemoryDirectory;
   let deps: SubmitInquiryDeps;
   let ids: number;
 
   beforeEach(() => {
     store = new InMemoryInquiryStore();
+    addresses = new InMemoryDirectory();
     ids = 0;
     deps = {
       store,
+      addresses,
+      optIn: { email: 'double', sms: 'double' },
       secrets: fixedSecrets(),
       clock: new FakeClock(new Date('2026-05-01T12:00:00Z')),
       newId: () => `id-${++ids}`,
@@ -33,12 +38,14 @@ describe('submitInquiry', () => {
     };
   });
 
-  it('stores the contact with its normalised email and owes an acknowledgement and a sales notification', async () => {
+  it('stores the inquiry with its normalised email and owes an acknowledgement and a sales notification', async () => {
     // Act
     const receipt = await submitInquiry(deps, inquiry(), VISIT);
     // Assert
     const record = store.inquiries.get(receipt.inquiryId);
-    expect(record?.contact.email).toBe('jane@example.com');
+    expect(receipt).toEqual({ inquiryId: record?.inquiryId });
+    expect(record?.submitted.email).toBe('jane@example.com');
+    expect(record?.newContactId).toBe(record?.contactId);
     expect(record?.followUps).toEqual(['acknowledgement', 'sales_notification']);
     expect(record?.visit).toMatchObject({ ...VISIT, receivedAt: '2026-05-01T12:00:00.000Z' });
   });
@@ -48,10 +55,22 @@ describe('submitInquiry', () => {
     expect(store.inquiries.get(receipt.inquiryId)?.consentEvents).toEqual([]);
   });
 
-  it('records a grant of every topic per ticked channel, naming the policy version and hashing the wording', async () => {
+  it('under double opt-in, records what each ticked box asked for and grants nothing', async () => {
+    // Act
+    const receipt = await submitInquiry(deps, inquiry({ phone: '+12025550143', consent: { email: true, sms: true } }), VISIT);
+    // Assert
+    const record = store.inquiries.get(receipt.inquiryId);
+    expect(record?.consentEvents).toEqual([]);
+    expect(record?.consentRequests.email).toMatchObject({ mode: 'double', policyVersion: '2026-01-01' });
+    expect(record?.consentRequests.sms?.wordingHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(record?.consentRequests.sms?.wordingHash).not.toBe(record?.consentRequests.email?.wordingHash);
+    expect(record?.followUps).toContain('sms_opt_in_confirmation');
+  });
+
+  it('under single opt-in, records a grant of every topic per ticked channel, naming the policy version', async () => {
     // Act
     const receipt = await submitInquiry(
-      deps,
+      { ...deps, optIn: { email: 'single', sms: 'single' } },
       inquiry({ phone: '+12025550143', consent: { email: true, sms: true }, pageUrl: 'https://d.test/x' }),
       VISIT,
     );
@@ -65,13 +84,28 @@ describe('submitInquiry', () => {
         source: 'inquiry_form',
         policyVersion: '2026-01-01',
         ip: VISIT.ip,
-        userAgent: VISIT.userAgent,
         pageUrl: 'https://d.test/x',
       });
-      expect(event.wordingHash).toMatch(/^[0-9a-f]{64}$/);
     }
-    expect(events[0]?.wordingHash).not.toBe(events[1]?.wordingHash);
-    expect(store.inquiries.get(receipt.inquiryId)?.followUps).toContain('sms_opt_in_confirmation');
+  });
+
+  it('never opts in or texts a number that sent STOP, whatever the opt-in mode', async () => {
+    // Arrange
+    const first = await submitInquiry(deps, inquiry({ phone: '+12025550143' }), VISIT);
+    const phoneKey = [...addresses.lookups.entries()].find(([key]) => key.startsWith('sms:'))?.[0].slice(4) ?? '';
+    await addresses.markStopped(phoneKey);
+    // Act
+    const receipt = await submitInquiry(
+      { ...deps, optIn: { email: 'single', sms: 'single' } },
+      inquiry({ phone: '+12025550143', consent: { email: false, sms: true } }),
+      VISIT,
+    );
+    // Assert
+    const record = store.inquiries.get(receipt.inquiryId);
+    expect(record?.contactId).toBe(store.inquiries.get(first.inquiryId)?.contactId);
+    expect(record?.consentEvents).toEqual([]);
+    expect(record?.consentRequests).toEqual({});
+    expect(record?.followUps).not.toContain('sms_opt_in_confirmation');
   });
 
   it('ignores SMS consent without a phone number', async () => {
@@ -81,23 +115,77 @@ describe('submitInquiry', () => {
     expect(record?.followUps).not.toContain('sms_opt_in_confirmation');
   });
 
-  it('keeps the same person as one contact, found by email or by phone', async () => {
+  it('files an inquiry under the contact that holds its address, and changes nothing stored', async () => {
     // Arrange
-    const first = await submitInquiry(deps, inquiry({ phone: '+12025550143' }), VISIT);
+    const first = store.inquiries.get((await submitInquiry(deps, inquiry({ phone: '+12025550143' }), VISIT)).inquiryId);
     // Act
-    const byEmail = await submitInquiry(deps, inquiry({ email: ' JANE@example.com ' }), VISIT);
-    const byPhone = await submitInquiry(deps, inquiry({ email: undefined, phone: '+12025550143' }), VISIT);
+    const byEmail = store.inquiries.get((await submitInquiry(deps, inquiry({ email: ' JANE@example.com ' }), VISIT)).inquiryId);
+    const byPhone = store.inquiries.get(
+      (await submitInquiry(deps, inquiry({ email: undefined, phone: '+12025550143' }), VISIT)).inquiryId,
+    );
     // Assert
-    expect(byEmail.contactId).toBe(first.contactId);
-    expect(byPhone.contactId).toBe(first.contactId);
-    expect(byEmail.inquiryId).not.toBe(first.inquiryId);
+    expect(byEmail?.contactId).toBe(first?.contactId);
+    expect(byPhone?.contactId).toBe(first?.contactId);
+    expect(byEmail?.newContactId).toBeUndefined();
+    expect(byPhone?.newContactId).toBeUndefined();
   });
 
-  it('links a phone given later to the contact found by email', async () => {
-    const first = await submitInquiry(deps, inquiry(), VISIT);
-    await submitInquiry(deps, inquiry({ phone: '+12025550143' }), VISIT);
-    const byPhone = await submitInquiry(deps, inquiry({ email: undefined, phone: '+12025550143' }), VISIT);
-    expect(byPhone.contactId).toBe(first.contactId);
+  it("gives a stranger's form naming someone's phone no hold on that person's contact", async () => {
+    // Arrange: the victim's inquiry
+    const victim = store.inquiries.get(
+      (await submitInquiry(deps, inquiry({ phone: '+12025550143', consent: { email: false, sms: true } }), VISIT)).inquiryId,
+    );
+    // Act: Mallory's form with his email and her phone
+    const mallory = store.inquiries.get(
+      (
+        await submitInquiry(
+          deps,
+          inquiry({ name: 'Mallory', email: 'mallory@evil.example', phone: '+12025550143', consent: { email: true, sms: true } }),
+          VISIT,
+        )
+      ).inquiryId,
+    );
+    // Assert: his inquiry is filed under a new contact holding only his email; her number stays hers
+    expect(mallory?.contactId).not.toBe(victim?.contactId);
+    expect(mallory?.newContactId).toBe(mallory?.contactId);
+    expect(mallory?.holders).toEqual({ email: mallory?.contactId, sms: victim?.contactId });
+    expect(mallory?.consentEvents).toEqual([]);
+  });
+
+  it('no sequence of anonymous form posts grants consent or moves an address to another contact', async () => {
+    const emails = ['a@x.test', 'b@x.test', 'c@x.test'];
+    const phones = ['+12025550101', '+12025550102', '+12025550103'];
+    const post = fc.record({
+      email: fc.option(fc.constantFrom(...emails), { nil: undefined }),
+      phone: fc.option(fc.constantFrom(...phones), { nil: undefined }),
+      consent: fc.record({ email: fc.boolean(), sms: fc.boolean() }),
+      name: fc.constantFrom('Ann', 'Mallory', 'Eve'),
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(post, { minLength: 1, maxLength: 20 }), async (posts) => {
+        // Arrange: a fresh table per sequence
+        const run = { ...deps, store: new InMemoryInquiryStore(), addresses: new InMemoryDirectory() };
+        const firstHolder = new Map<string, string>();
+        for (const form of posts) {
+          if (!form.email && !form.phone) continue;
+          // Act
+          const { inquiryId } = await submitInquiry(run, inquiry(form), VISIT);
+          // Assert: nothing granted; each address keeps the holder it had first
+          const record = run.store.inquiries.get(inquiryId);
+          expect(record?.consentEvents).toEqual([]);
+          for (const [channel, address] of [
+            ['email', form.email],
+            ['sms', form.phone],
+          ] as const) {
+            if (!address) continue;
+            const holder = record?.holders[channel] ?? '';
+            if (!firstHolder.has(address)) firstHolder.set(address, holder);
+            expect(holder).toBe(firstHolder.get(address));
+          }
+        }
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it('returns the first response for a retry with the same Idempotency-Key and stores one inquiry', async () => {

@@ -1,5 +1,4 @@
 import {
-  BatchGetItemCommand,
   ConditionalCheckFailedException,
   GetItemCommand,
   PutItemCommand,
@@ -9,7 +8,8 @@ import {
 import type { DynamoDBClient, ReturnConsumedCapacity, TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { InquiryRecord } from '../../domain/inquiries/inquiry.js';
-import type { ContactKeys, IdempotencyRecord, InquiryStore } from '../../ports/inquiry-store.js';
+import type { IdempotencyRecord, InquiryStore } from '../../ports/inquiry-store.js';
+import { TOPICS } from '../../domain/consent.js';
 import { INQUIRY_ENTITY } from '../../table.js';
 import { dynamoDbClient } from './client.js';
 import { consentEventPut } from './consent-items.js';
@@ -20,37 +20,79 @@ const toItem = (value: Record<string, unknown>) => marshall(value, { removeUndef
 /** Receives the write units each transaction consumed, for the bench's write-cost figure. */
 export type CapacityListener = (writeUnits: number) => void;
 
-/** The contact fields an inquiry may set; absent ones keep their stored value. */
-const CONTACT_FIELDS = ['name', 'email', 'phone', 'companyName', 'dealershipType', 'timeZone'] as const;
+/** Pending requests are forgotten after the confirmation's life (7 days, as the link). */
+const PENDING_TTL_SECONDS = 7 * 24 * 3600;
 
-function contactUpdate(tableName: string, record: InquiryRecord): TransactWriteItem {
-  const names: Record<string, string> = { '#entity': 'entity', '#createdAt': 'createdAt', '#updatedAt': 'updatedAt' };
-  const values: Record<string, unknown> = { ':entity': 'contact', ':now': record.visit.receivedAt, ':id': record.contactId };
-  const sets = ['#entity = :entity', '#createdAt = if_not_exists(#createdAt, :now)', '#updatedAt = :now', 'contactId = :id'];
-  for (const field of CONTACT_FIELDS) {
-    const value = record.contact[field];
-    if (value === undefined) continue;
+/**
+ * The update of one contact that holds an address the inquiry names. It only fills what is
+ * missing: the address it holds (after a crash between claim and save) and, for a contact this
+ * inquiry created, the form's profile. It never changes a stored value (SPEC §2).
+ */
+function holderUpdate(tableName: string, record: InquiryRecord, holderId: string): TransactWriteItem {
+  const names: Record<string, string> = { '#entity': 'entity', '#createdAt': 'createdAt', '#contactId': 'contactId' };
+  const values: Record<string, unknown> = { ':entity': 'contact', ':now': record.visit.receivedAt, ':id': holderId };
+  const sets = ['#entity = :entity', '#createdAt = if_not_exists(#createdAt, :now)', '#contactId = :id'];
+  const fill = (field: string, value: string | undefined) => {
+    if (value === undefined) return;
     names[`#${field}`] = field;
     values[`:${field}`] = value;
-    sets.push(`#${field} = :${field}`);
+    sets.push(`#${field} = if_not_exists(#${field}, :${field})`);
+  };
+  const { submitted } = record;
+  if (record.holders.email === holderId) fill('email', submitted.email);
+  if (record.holders.sms === holderId) fill('phone', submitted.phone);
+  if (record.newContactId === holderId) {
+    fill('name', submitted.name);
+    fill('companyName', submitted.companyName);
+    fill('dealershipType', submitted.dealershipType);
+    fill('timeZone', submitted.timeZone);
   }
   for (const event of record.consentEvents) {
+    if (record.holders[event.channel] !== holderId) continue;
     for (const topic of event.topics) {
       const attribute = preferenceAttribute(event.channel, topic);
       names[`#${attribute}`] = attribute;
       values[`:${attribute}`] = event.action === 'grant';
       sets.push(`#${attribute} = :${attribute}`);
     }
+    if (event.channel === 'email') {
+      names['#optOutAll'] = 'emailOptOutAll';
+      values[':optOutAll'] = false;
+      sets.push('#optOutAll = :optOutAll');
+    }
   }
   return {
     Update: {
       TableName: tableName,
-      Key: toItem(keys.contact(record.contactId)),
+      Key: toItem(keys.contact(holderId)),
       UpdateExpression: `SET ${sets.join(', ')}`,
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: toItem(values),
     },
   };
+}
+
+/** A double opt-in request waiting for its address to confirm: topics under the address's holder. */
+function pendingRequest(tableName: string, record: InquiryRecord, channel: 'email' | 'sms'): TransactWriteItem[] {
+  const holderId = record.holders[channel];
+  if (record.consentRequests[channel]?.mode !== 'double' || !holderId) return [];
+  const expiresAt = Math.floor(Date.parse(record.visit.receivedAt) / 1000) + PENDING_TTL_SECONDS;
+  return [
+    {
+      Update: {
+        TableName: tableName,
+        Key: toItem(channel === 'email' ? keys.subscription(holderId) : keys.smsPending(holderId)),
+        UpdateExpression: 'ADD #topics :topics SET #expiresAt = :expiresAt, entity = :entity, contactId = :contactId',
+        ExpressionAttributeNames: { '#topics': 'topics', '#expiresAt': 'expiresAt' },
+        ExpressionAttributeValues: toItem({
+          ':topics': new Set(TOPICS),
+          ':expiresAt': expiresAt,
+          ':entity': channel === 'email' ? 'subscription_pending' : 'sms_pending',
+          ':contactId': holderId,
+        }),
+      },
+    },
+  ];
 }
 
 function inquiryPut(tableName: string, record: InquiryRecord): TransactWriteItem {
@@ -66,8 +108,12 @@ function inquiryPut(tableName: string, record: InquiryRecord): TransactWriteItem
         inquiryId: record.inquiryId,
         contactId: record.contactId,
         ...record.inquiry,
-        companyName: record.contact.companyName,
-        dealershipType: record.contact.dealershipType,
+        submitted: record.submitted,
+        // Kept at the top level too, where staff lists and the sales email read them.
+        companyName: record.submitted.companyName,
+        dealershipType: record.submitted.dealershipType,
+        holders: record.holders,
+        consentRequests: record.consentRequests,
         visit: record.visit,
         followUps: record.followUps,
         requestHash: record.requestHash,
@@ -97,55 +143,6 @@ export class DynamoDbInquiryStore implements InquiryStore {
   private reportCapacity(units: { CapacityUnits?: number; WriteCapacityUnits?: number }[] | undefined): void {
     if (!this.onCapacity || !units) return;
     this.onCapacity(units.reduce((sum, unit) => sum + (unit.WriteCapacityUnits ?? unit.CapacityUnits ?? 0), 0));
-  }
-
-  async findContactIds(contactKeys: ContactKeys): Promise<{ byEmail?: string; byPhone?: string }> {
-    const lookups = [
-      contactKeys.emailKey ? keys.contactLookup('email', contactKeys.emailKey) : undefined,
-      contactKeys.phoneKey ? keys.contactLookup('sms', contactKeys.phoneKey) : undefined,
-    ];
-    const wanted = lookups.filter((key) => key !== undefined);
-    if (wanted.length === 0) return {};
-    const result = await this.client.send(
-      new BatchGetItemCommand({
-        RequestItems: { [this.tableName]: { Keys: wanted.map((key) => toItem(key)), ConsistentRead: true } },
-      }),
-    );
-    const found = new Map(
-      (result.Responses?.[this.tableName] ?? []).map((item) => {
-        const lookup = unmarshall(item) as { pk: string; contactId: string };
-        return [lookup.pk, lookup.contactId] as const;
-      }),
-    );
-    const byEmail = lookups[0] ? found.get(lookups[0].pk) : undefined;
-    const byPhone = lookups[1] ? found.get(lookups[1].pk) : undefined;
-    return { ...(byEmail ? { byEmail } : {}), ...(byPhone ? { byPhone } : {}) };
-  }
-
-  async reserveContactKeys(contactKeys: ContactKeys, contactId: string): Promise<string> {
-    const reserve = async (key: { pk: string; sk: string }): Promise<string> => {
-      try {
-        const result = await this.client.send(
-          new PutItemCommand({
-            TableName: this.tableName,
-            Item: toItem({ ...key, entity: 'lookup', contactId }),
-            ConditionExpression: 'attribute_not_exists(pk)',
-            ReturnConsumedCapacity: this.returnConsumedCapacity,
-          }),
-        );
-        this.reportCapacity(result.ConsumedCapacity ? [result.ConsumedCapacity] : undefined);
-        return contactId;
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-        const existing = await this.client.send(
-          new GetItemCommand({ TableName: this.tableName, Key: toItem(key), ConsistentRead: true }),
-        );
-        return (unmarshall(existing.Item ?? {}) as { contactId: string }).contactId;
-      }
-    };
-    const byEmail = contactKeys.emailKey ? await reserve(keys.contactLookup('email', contactKeys.emailKey)) : undefined;
-    const byPhone = contactKeys.phoneKey ? await reserve(keys.contactLookup('sms', contactKeys.phoneKey)) : undefined;
-    return byEmail ?? byPhone ?? contactId;
   }
 
   async findIdempotencyRecord(keyHash: string): Promise<IdempotencyRecord | undefined> {
@@ -195,9 +192,14 @@ export class DynamoDbInquiryStore implements InquiryStore {
       const result = await this.client.send(
         new TransactWriteItemsCommand({
           TransactItems: [
-            contactUpdate(this.tableName, record),
             inquiryPut(this.tableName, record),
-            ...record.consentEvents.map((event) => consentEventPut(this.tableName, record.contactId, event)),
+            ...[...new Set(Object.values(record.holders))].map((holderId) => holderUpdate(this.tableName, record, holderId)),
+            ...record.consentEvents.flatMap((event) => {
+              const holderId = record.holders[event.channel];
+              return holderId ? [consentEventPut(this.tableName, holderId, event)] : [];
+            }),
+            ...pendingRequest(this.tableName, record, 'email'),
+            ...pendingRequest(this.tableName, record, 'sms'),
           ],
           ReturnConsumedCapacity: this.returnConsumedCapacity,
         }),
@@ -205,8 +207,8 @@ export class DynamoDbInquiryStore implements InquiryStore {
       this.reportCapacity(result.ConsumedCapacity);
       return true;
     } catch (error) {
-      // Only the inquiry put (index 1) failing its condition means "already stored".
-      if (error instanceof TransactionCanceledException && error.CancellationReasons?.[1]?.Code === 'ConditionalCheckFailed') {
+      // Only the inquiry put (index 0) failing its condition means "already stored".
+      if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') {
         return false;
       }
       throw error;

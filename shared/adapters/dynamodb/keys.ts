@@ -14,6 +14,9 @@ export const keys = {
   subscription: (contactId: string) => ({ pk: `CONTACT#${contactId}`, sk: 'SUBSCRIPTION' }),
   outbox: (contactId: string, at: string, kind: string) => ({ pk: `CONTACT#${contactId}`, sk: `OUTBOX#${at}#${kind}` }),
   idempotency: (keyHash: string) => ({ pk: `IDEMPOTENCY#${keyHash}`, sk: 'IDEMPOTENCY' }),
+  smsStop: (phoneKey: string) => ({ pk: `SMS_STOP#${phoneKey}`, sk: 'SMS_STOP' }),
+  smsPending: (contactId: string) => ({ pk: `CONTACT#${contactId}`, sk: 'SMS_PENDING' }),
+  sendLimit: (name: string) => ({ pk: `LIMIT#${name}`, sk: 'LIMIT' }),
   suppression: (channel: Channel, addressKey: string) => ({ pk: `SUPPRESSION#${channel}#${addressKey}`, sk: 'SUPPRESSION' }),
   softBounce: (addressKey: string, at: string, feedbackId: string) => ({
     pk: `SOFT_BOUNCE#${addressKey}`,

@@ -1,10 +1,10 @@
-import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { BatchGetItemCommand, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { addressKey } from '../../domain/address-key.js';
 import { CHANNELS, TOPICS } from '../../domain/consent.js';
 import type { Channel, Preferences } from '../../domain/consent.js';
-import type { Recipient, RecipientDirectory } from '../../ports/recipient-directory.js';
+import type { AddressStatus, Recipient, RecipientDirectory } from '../../ports/recipient-directory.js';
 import type { SecretsSource } from '../../ports/secrets.js';
 import { dynamoDbClient } from './client.js';
 import { keys, preferenceAttribute } from './keys.js';
@@ -49,15 +49,16 @@ export class DynamoDbRecipientDirectory implements RecipientDirectory {
     return recipient;
   }
 
-  async isSuppressed(channel: Channel, address: string): Promise<boolean> {
+  async addressStatus(channel: Channel, address: string): Promise<AddressStatus> {
     const { addressSalt } = await this.secrets.getSecrets();
+    const key = addressKey(addressSalt, channel, address);
+    const wanted = [keys.suppression(channel, key), ...(channel === 'sms' ? [keys.smsStop(key)] : [])];
     const result = await this.client.send(
-      new GetItemCommand({
-        TableName: this.tableName,
-        Key: marshall(keys.suppression(channel, addressKey(addressSalt, channel, address))),
-        ConsistentRead: true,
+      new BatchGetItemCommand({
+        RequestItems: { [this.tableName]: { Keys: wanted.map((item) => marshall(item)), ConsistentRead: true } },
       }),
     );
-    return result.Item !== undefined;
+    const found = new Set((result.Responses?.[this.tableName] ?? []).map((item) => unmarshall(item).pk as string));
+    return { suppressed: found.has(keys.suppression(channel, key).pk), stopped: found.has(keys.smsStop(key).pk) };
   }
 }

@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import type { Topic } from '../../domain/consent.js';
+import type { Channel, Topic } from '../../domain/consent.js';
 import type { SubscriptionStore } from '../../ports/subscription-store.js';
 import { OUTBOX_MESSAGE_ENTITY } from '../../table.js';
 import { dynamoDbClient } from './client.js';
@@ -114,13 +114,18 @@ export class DynamoDbSubscriptionStore implements SubscriptionStore {
     }
   }
 
-  async pendingTopics(contactId: string): Promise<Topic[] | undefined> {
+  async pendingTopics(contactId: string, channel: Channel = 'email'): Promise<Topic[] | undefined> {
+    const key = channel === 'email' ? keys.subscription(contactId) : keys.smsPending(contactId);
     const result = await this.client.send(
-      new GetItemCommand({ TableName: this.tableName, Key: marshall(keys.subscription(contactId)), ConsistentRead: true }),
+      new GetItemCommand({ TableName: this.tableName, Key: marshall(key), ConsistentRead: true }),
     );
     if (!result.Item) return undefined;
     const { topics } = unmarshall(result.Item) as { topics?: Set<Topic> };
     return topics ? [...topics].sort() : undefined;
+  }
+
+  async clearSmsPending(contactId: string): Promise<void> {
+    await this.client.send(new DeleteItemCommand({ TableName: this.tableName, Key: marshall(keys.smsPending(contactId)) }));
   }
 
   async markConfirmed(contactId: string): Promise<void> {

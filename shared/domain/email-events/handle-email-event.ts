@@ -1,12 +1,9 @@
-import type { PolicyVersions } from '../../ports/policy-versions.js';
-import type { Clock } from '../../ports/clock.js';
-import type { ConsentStore } from '../../ports/consent-store.js';
-import type { InquiryStore } from '../../ports/inquiry-store.js';
-import type { RecipientDirectory } from '../../ports/recipient-directory.js';
 import type { SecretsSource } from '../../ports/secrets.js';
 import type { SuppressionStore } from '../../ports/suppression-store.js';
+import { changeAddressConsent } from '../address-consent.js';
+import type { AddressConsentDeps } from '../address-consent.js';
 import { addressKey } from '../address-key.js';
-import { TOPICS, planConsentChange } from '../consent.js';
+import { TOPICS } from '../consent.js';
 import { normaliseEmail } from '../contact.js';
 
 /** Three soft bounces within this many days suppress an address (SPEC §3). */
@@ -23,14 +20,9 @@ export interface EmailEvent {
   at: string;
 }
 
-export interface EmailEventDeps {
-  identities: Pick<InquiryStore, 'findContactIds'>;
-  directory: RecipientDirectory;
-  consent: ConsentStore;
+export interface EmailEventDeps extends AddressConsentDeps {
   suppressions: SuppressionStore;
   secrets: SecretsSource;
-  clock: Clock;
-  policy: Pick<PolicyVersions, 'inForce'>;
 }
 
 /** What happened to each recipient, for the log (no addresses). */
@@ -67,18 +59,14 @@ export async function handleEmailEvent(deps: EmailEventDeps, event: EmailEvent):
 }
 
 async function withdrawAllEmail(deps: EmailEventDeps, emailKey: string, event: EmailEvent): Promise<void> {
-  const { byEmail: contactId } = await deps.identities.findContactIds({ emailKey });
-  const contact = contactId ? await deps.directory.getRecipient(contactId) : undefined;
-  if (!contactId || !contact) return;
-  const { events, next } = planConsentChange(
-    { preferences: contact.preferences, emailOptOutAll: contact.emailOptOutAll ?? false },
+  await changeAddressConsent(
+    deps,
+    { channel: 'email', key: emailKey },
     [{ channel: 'email', topics: TOPICS, action: 'withdraw', allOfChannel: true }],
     {
       source: event.type === 'complaint' ? 'complaint' : 'bounce',
       at: event.at,
-      policyVersion: (await deps.policy.inForce(deps.clock.now())).version,
       wording: event.type === 'complaint' ? 'Marked our email as spam' : 'Address bounced permanently',
     },
   );
-  await deps.consent.recordConsent(contactId, events, next);
 }

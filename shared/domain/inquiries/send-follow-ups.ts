@@ -1,15 +1,24 @@
-import type { RecipientDirectory } from '../../ports/recipient-directory.js';
+import { createHash } from 'node:crypto';
+import type { Clock } from '../../ports/clock.js';
+import type { SecretsSource } from '../../ports/secrets.js';
+import type { SendLimits } from '../../ports/send-limits.js';
+import type { SubscriptionStore } from '../../ports/subscription-store.js';
 import type { Channel } from '../consent.js';
 import type { Brand, SendOutcome } from '../messages.js';
 import type { GateMessage, SendGate } from '../sending/send-gate.js';
+import { confirmUrlFor } from '../subscriptions/confirmation.js';
 import { acknowledgementEmail, salesNotificationEmail, smsOptInConfirmation } from './follow-up-messages.js';
 import type { LeadDetails } from './follow-up-messages.js';
-import type { FollowUp } from './inquiry.js';
+import type { FollowUp, InquiryHolders, InquiryRecord } from './inquiry.js';
 
 /** A stored inquiry as its outbox record carries it. */
 export interface OutboxInquiry extends LeadDetails {
   contactId: string;
+  holders: InquiryHolders;
+  consentRequests: InquiryRecord['consentRequests'];
   followUps: FollowUp[];
+  /** The client address the inquiry came from, for the per-IP SMS cap. */
+  ip?: string;
 }
 
 /** The channel each follow-up goes out on; each outbox consumer sends one channel's. */
@@ -19,14 +28,29 @@ export const FOLLOW_UP_CHANNEL: Record<FollowUp, Channel> = {
   sms_opt_in_confirmation: 'sms',
 };
 
+/** At most one acknowledgement per email address in this window; later inquiries still reach sales. */
+export const ACKNOWLEDGEMENT_WINDOW_SECONDS = 3600;
+/** At most one SMS opt-in confirmation per number in this window (SPEC §2). */
+export const SMS_CONFIRMATION_WINDOW_SECONDS = 24 * 3600;
+
+/** The log message the daily-budget alarm counts: keep it and the CDK metric filter in step. */
+export const SMS_BUDGET_EXHAUSTED = 'SMS daily budget exhausted';
+
+/** What happened to one follow-up: the gate's outcome, or a cap that held it back. */
+export type FollowUpOutcome = SendOutcome | 'skipped_rate_limited' | 'skipped_budget_exhausted';
+
 export interface SendFollowUpsDeps {
   /** The channels this consumer sends; the other channel's follow-ups are another consumer's. */
   channels: readonly Channel[];
   gate: SendGate;
-  directory: RecipientDirectory;
+  limits: SendLimits;
+  subscriptions: Pick<SubscriptionStore, 'pendingTopics'>;
+  secrets: SecretsSource;
+  clock: Clock;
   brand: Brand;
   salesAddress: string;
   smsMessagesPerMonth: number;
+  smsCaps: { perIpPerHour: number; dailyBudget: number };
 }
 
 /** Some follow-ups failed; the others went out. The retry resends only the failed ones. */
@@ -37,49 +61,92 @@ export class FollowUpsFailedError extends Error {
   }
 }
 
+/** The IP as a cap's key: hashed, so that the counter items hold no address. */
+const ipKey = (ip: string) => createHash('sha256').update(ip).digest('base64url').slice(0, 22);
+
+/**
+ * The caps on a text that anyone can cause by typing a number into a form (SMS pumping): one per
+ * number per 24 hours, a few per client IP per hour, and a daily budget for the deployment.
+ */
+async function smsCapHolds(
+  deps: SendFollowUpsDeps,
+  inquiry: OutboxInquiry,
+  smsHolder: string,
+  dedupeKey: string,
+): Promise<FollowUpOutcome | undefined> {
+  const now = deps.clock.now();
+  if (!(await deps.limits.takeOnly(`sms_confirmation#${smsHolder}`, dedupeKey, SMS_CONFIRMATION_WINDOW_SECONDS, now)))
+    return 'skipped_rate_limited';
+  if (inquiry.ip && !(await deps.limits.takeSlot(`sms_ip#${ipKey(inquiry.ip)}`, dedupeKey, deps.smsCaps.perIpPerHour, 3600, now)))
+    return 'skipped_rate_limited';
+  if (!(await deps.limits.takeBudget('sms_daily', deps.smsCaps.dailyBudget, 24 * 3600, now))) return 'skipped_budget_exhausted';
+  return undefined;
+}
+
 /**
  * Sends what an inquiry owes, each through the send gate with a dedupe key of its own, so that
- * a redelivered outbox record sends nothing twice. Every follow-up is tried even when one fails.
+ * a redelivered outbox record sends nothing twice. The acknowledgement goes to the contact that
+ * holds the email, the SMS confirmation to the one that holds the number, and the sales email
+ * carries what the form said. Every follow-up is tried even when one fails.
  */
 export async function sendInquiryFollowUps(
   deps: SendFollowUpsDeps,
   inquiry: OutboxInquiry,
-): Promise<Partial<Record<FollowUp, SendOutcome>>> {
-  const contact = await deps.directory.getRecipient(inquiry.contactId);
-  const messageFor = (followUp: FollowUp): GateMessage => {
+): Promise<Partial<Record<FollowUp, FollowUpOutcome>>> {
+  const send = async (followUp: FollowUp): Promise<FollowUpOutcome> => {
     const dedupeKey = `inquiry#${inquiry.inquiryId}#${followUp}`;
-    const base = { contactId: inquiry.contactId, dedupeKey };
     switch (followUp) {
-      case 'acknowledgement':
-        return {
-          ...base,
+      case 'acknowledgement': {
+        const holder = inquiry.holders.email;
+        if (!holder) return 'skipped_no_address';
+        const now = deps.clock.now();
+        if (!(await deps.limits.takeOnly(`acknowledgement#${holder}`, dedupeKey, ACKNOWLEDGEMENT_WINDOW_SECONDS, now)))
+          return 'skipped_rate_limited';
+        // Under double opt-in the acknowledgement carries the link that confirms the email consent.
+        const pending =
+          inquiry.consentRequests.email?.mode === 'double' ? await deps.subscriptions.pendingTopics(holder, 'email') : undefined;
+        const confirm = pending?.length ? await confirmUrlFor(deps, holder, pending) : undefined;
+        const message: GateMessage = {
           audience: 'contact',
           channel: 'email',
           category: 'transactional',
-          body: acknowledgementEmail(deps.brand, contact?.name, inquiry.topic),
+          contactId: holder,
+          dedupeKey,
+          body: acknowledgementEmail(deps.brand, inquiry.name, inquiry.topic, confirm),
         };
-      case 'sms_opt_in_confirmation':
-        return {
-          ...base,
+        return deps.gate.send(message);
+      }
+      case 'sms_opt_in_confirmation': {
+        const holder = inquiry.holders.sms;
+        const request = inquiry.consentRequests.sms;
+        if (!holder || !request) return 'skipped_no_address';
+        const capped = await smsCapHolds(deps, inquiry, holder, dedupeKey);
+        if (capped) return capped;
+        return deps.gate.send({
           audience: 'contact',
           channel: 'sms',
           category: 'transactional',
-          body: smsOptInConfirmation(deps.brand, deps.smsMessagesPerMonth),
-        };
+          contactId: holder,
+          dedupeKey,
+          body: smsOptInConfirmation(deps.brand, deps.smsMessagesPerMonth, request.mode),
+          ...(request.mode === 'double' ? { optInRequest: true as const } : {}),
+        });
+      }
       case 'sales_notification':
-        return {
-          ...base,
+        return deps.gate.send({
           audience: 'staff',
           channel: 'email',
           to: deps.salesAddress,
-          body: salesNotificationEmail(deps.brand, contact, inquiry),
-        };
+          contactId: inquiry.contactId,
+          dedupeKey,
+          body: salesNotificationEmail(deps.brand, inquiry),
+        });
     }
   };
 
   const owed = inquiry.followUps.filter((followUp) => deps.channels.includes(FOLLOW_UP_CHANNEL[followUp]));
-  const settled = await Promise.allSettled(owed.map((followUp) => deps.gate.send(messageFor(followUp))));
-  const outcomes: Partial<Record<FollowUp, SendOutcome>> = {};
+  const settled = await Promise.allSettled(owed.map(send));
+  const outcomes: Partial<Record<FollowUp, FollowUpOutcome>> = {};
   const failed: FollowUp[] = [];
   const errors: unknown[] = [];
   settled.forEach((result, index) => {

@@ -1,25 +1,36 @@
 import type { PolicyVersions } from '../../ports/policy-versions.js';
 import { createHash } from 'node:crypto';
+import type { AddressBook, AddressHolders, ContactKeys } from '../../ports/address-book.js';
 import type { Clock } from '../../ports/clock.js';
-import type { ContactKeys, IdempotencyRecord, InquiryStore } from '../../ports/inquiry-store.js';
+import type { IdempotencyRecord, InquiryStore } from '../../ports/inquiry-store.js';
 import type { SecretsSource } from '../../ports/secrets.js';
 import { addressKey } from '../address-key.js';
 import { normaliseEmail } from '../contact.js';
 import { INQUIRY_CONSENT_WORDING, TOPICS, wordingHash } from '../consent.js';
-import type { Channel, ConsentEvent } from '../consent.js';
+import type { Channel } from '../consent.js';
 import { IdempotencyConflictError } from '../errors.js';
-import type { FollowUp, InquiryInput, InquiryReceipt, InquiryRecord, VisitMetadata } from './inquiry.js';
+import type {
+  ConsentRequest,
+  FollowUp,
+  InquiryInput,
+  InquiryReceipt,
+  InquiryRecord,
+  OptInMode,
+  VisitMetadata,
+} from './inquiry.js';
 
 /** A retry with the same Idempotency-Key within this window returns the first response. */
 export const IDEMPOTENCY_WINDOW_SECONDS = 24 * 3600;
 
 export interface SubmitInquiryDeps {
   store: InquiryStore;
+  addresses: AddressBook;
   secrets: SecretsSource;
   clock: Clock;
   newId: () => string;
   brandName: string;
   policy: Pick<PolicyVersions, 'inForce'>;
+  optIn: Record<Channel, OptInMode>;
 }
 
 /** The request fingerprint an Idempotency-Key is bound to. */
@@ -27,30 +38,41 @@ function requestHash(input: InquiryInput): string {
   return createHash('sha256').update(JSON.stringify(input)).digest('hex');
 }
 
-async function resolveContactId(store: InquiryStore, keys: ContactKeys, newId: () => string): Promise<string> {
-  const found = await store.findContactIds(keys);
-  const known = found.byEmail ?? found.byPhone;
-  const fullyLinked =
-    known !== undefined &&
-    (keys.emailKey === undefined || found.byEmail !== undefined) &&
-    (keys.phoneKey === undefined || found.byPhone !== undefined);
-  if (fullyLinked) return known;
-  return store.reserveContactKeys(keys, known ?? newId());
+/**
+ * Finds the contact that holds each address. Addresses no one holds go to one new contact, made
+ * for them alone; an address someone holds stays theirs, so a form can neither take over a
+ * contact nor merge two (SPEC §2).
+ */
+async function resolveHolders(
+  addresses: AddressBook,
+  keys: ContactKeys,
+  newId: () => string,
+): Promise<{ holders: AddressHolders; newContactId?: string }> {
+  const known = await addresses.holders(keys);
+  const unheld: ContactKeys = {
+    ...(keys.emailKey && !known.byEmail ? { emailKey: keys.emailKey } : {}),
+    ...(keys.phoneKey && !known.byPhone ? { phoneKey: keys.phoneKey } : {}),
+  };
+  if (!unheld.emailKey && !unheld.phoneKey) return { holders: known };
+  const candidate = newId();
+  const claimed = await addresses.claim(unheld, candidate);
+  const holders = { ...known, ...claimed };
+  const won = holders.byEmail === candidate || holders.byPhone === candidate;
+  return { holders, ...(won ? { newContactId: candidate } : {}) };
 }
 
 /**
- * The ids of this inquiry and its contact. With an Idempotency-Key, an earlier request's ids win,
- * and a key reused for another body is refused before anything is written.
+ * The id of this inquiry and the contact it is filed under. With an Idempotency-Key, an earlier
+ * request's ids win, and a key reused for another body is refused before anything is written.
  */
 async function assignIds(
   deps: SubmitInquiryDeps,
-  keys: ContactKeys,
+  filedUnder: string,
   input: InquiryInput,
   idempotencyKey: string | undefined,
 ): Promise<{ inquiryId: string; contactId: string }> {
-  if (idempotencyKey === undefined) {
-    return { inquiryId: deps.newId(), contactId: await resolveContactId(deps.store, keys, deps.newId) };
-  }
+  const ids = { inquiryId: deps.newId(), contactId: filedUnder };
+  if (idempotencyKey === undefined) return ids;
   const hash = requestHash(input);
   const keyHash = createHash('sha256').update(idempotencyKey).digest('base64url');
   const checked = (record: IdempotencyRecord) => {
@@ -60,15 +82,16 @@ async function assignIds(
   };
   const earlier = await deps.store.findIdempotencyRecord(keyHash);
   if (earlier) return checked(earlier);
-  const ids = { inquiryId: deps.newId(), contactId: await resolveContactId(deps.store, keys, deps.newId) };
   const raced = await deps.store.claimIdempotencyKey(keyHash, { ...ids, requestHash: hash }, IDEMPOTENCY_WINDOW_SECONDS);
   return raced ? checked(raced) : ids;
 }
 
 /**
- * Captures one sales inquiry: finds or creates the contact, records consent exactly as ticked,
- * and stores the inquiry with the follow-ups it owes. The follow-ups are sent later, from the
- * stored outbox, so a failing provider never loses the inquiry.
+ * Captures one sales inquiry. The form's addresses are matched to the contacts that hold them,
+ * and nothing stored about those contacts changes. A ticked consent box is a request: under
+ * double opt-in (the default) it is granted only when the address confirms it, and a number that
+ * texted STOP is never opted in by a form. The follow-ups are sent later, from the stored outbox,
+ * so a failing provider never loses the inquiry.
  */
 export async function submitInquiry(
   deps: SubmitInquiryDeps,
@@ -83,39 +106,56 @@ export async function submitInquiry(
     ...(email ? { emailKey: addressKey(addressSalt, 'email', email) } : {}),
     ...(phone ? { phoneKey: addressKey(addressSalt, 'sms', phone) } : {}),
   };
-
-  const { inquiryId, contactId } = await assignIds(deps, keys, input, idempotencyKey);
+  // Every request reads the STOP marker when it names a phone, so timing tells nothing.
+  const [{ holders, newContactId }, stopped] = await Promise.all([
+    resolveHolders(deps.addresses, keys, deps.newId),
+    keys.phoneKey ? deps.addresses.isStopped(keys.phoneKey) : Promise.resolve(false),
+  ]);
+  const filedUnder = holders.byEmail ?? holders.byPhone;
+  if (!filedUnder) throw new Error('An inquiry names an email or a phone');
+  const { inquiryId, contactId } = await assignIds(deps, filedUnder, input, idempotencyKey);
   const hash = idempotencyKey === undefined ? undefined : requestHash(input);
 
   const now = deps.clock.now();
   const receivedAt = now.toISOString();
   const policyVersion = (await deps.policy.inForce(now)).version;
-  const consentFor = (channel: Channel): ConsentEvent => ({
+  const requestFor = (channel: Channel): ConsentRequest => ({
+    mode: deps.optIn[channel],
+    policyVersion,
+    wordingHash: wordingHash(INQUIRY_CONSENT_WORDING[channel](deps.brandName)),
+  });
+  const consentRequests: InquiryRecord['consentRequests'] = {
+    ...(input.consent.email && holders.byEmail ? { email: requestFor('email') } : {}),
+    ...(input.consent.sms && holders.byPhone && !stopped ? { sms: requestFor('sms') } : {}),
+  };
+  const grantNow = (channel: Channel) => consentRequests[channel]?.mode === 'single';
+  const consentEvents = (['email', 'sms'] as const).filter(grantNow).map((channel) => ({
     channel,
     topics: [...TOPICS],
-    action: 'grant',
-    source: 'inquiry_form',
+    action: 'grant' as const,
+    source: 'inquiry_form' as const,
     at: receivedAt,
     ...(visit.ip ? { ip: visit.ip } : {}),
     ...(visit.userAgent ? { userAgent: visit.userAgent } : {}),
     ...(input.pageUrl ? { pageUrl: input.pageUrl } : {}),
     policyVersion,
     wordingHash: wordingHash(INQUIRY_CONSENT_WORDING[channel](deps.brandName)),
-  });
-  const smsConsent = input.consent.sms && phone !== undefined;
-  const consentEvents: ConsentEvent[] = [];
-  if (input.consent.email && email) consentEvents.push(consentFor('email'));
-  if (smsConsent) consentEvents.push(consentFor('sms'));
+  }));
 
   const followUps: FollowUp[] = [];
   if (email) followUps.push('acknowledgement');
-  if (smsConsent) followUps.push('sms_opt_in_confirmation');
+  if (consentRequests.sms) followUps.push('sms_opt_in_confirmation');
   followUps.push('sales_notification');
 
   const record: InquiryRecord = {
     inquiryId,
     contactId,
-    contact: {
+    holders: {
+      ...(holders.byEmail ? { email: holders.byEmail } : {}),
+      ...(holders.byPhone ? { sms: holders.byPhone } : {}),
+    },
+    ...(newContactId ? { newContactId } : {}),
+    submitted: {
       name: input.name,
       ...(email ? { email } : {}),
       ...(phone ? { phone } : {}),
@@ -129,10 +169,11 @@ export async function submitInquiry(
       ...(input.pageUrl ? { pageUrl: input.pageUrl } : {}),
     },
     visit: { ...visit, receivedAt },
+    consentRequests,
     consentEvents,
     followUps,
     ...(hash ? { requestHash: hash } : {}),
   };
   await deps.store.saveInquiry(record);
-  return { inquiryId, contactId };
+  return { inquiryId };
 }

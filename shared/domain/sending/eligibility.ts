@@ -10,8 +10,12 @@ export interface EligibilityInput {
   category: Category;
   recipient: Recipient;
   suppressed: boolean;
+  /** The number texted STOP: nothing but the replies to its own texts reaches it. */
+  stopped?: boolean;
   /** A STOP/START/HELP reply, which goes out whatever the SMS consent (CTIA). */
   keywordReply: boolean;
+  /** The text that asks a number to reply YES (double opt-in): sent before consent, never after STOP. */
+  optInRequest?: boolean;
   at: Date;
 }
 
@@ -31,8 +35,11 @@ export function decideEligibility(input: EligibilityInput): 'send' | Exclude<Sen
     return !recipient.emailOptOutAll && hasOptIn(recipient.preferences, 'email', category) ? 'send' : 'skipped_opted_out';
   }
 
+  // Keyword replies are transactional by construction; a STOP holds for every other text.
+  if (input.keywordReply && category === 'transactional') return 'send';
+  if (input.stopped) return 'skipped_opted_out';
   if (category === 'transactional') {
-    return input.keywordReply || hasAnyOptIn(recipient.preferences, 'sms') ? 'send' : 'skipped_opted_out';
+    return input.optInRequest || hasAnyOptIn(recipient.preferences, 'sms') ? 'send' : 'skipped_opted_out';
   }
   const consented =
     category === 'service_notice' ? hasAnyOptIn(recipient.preferences, 'sms') : hasOptIn(recipient.preferences, 'sms', category);

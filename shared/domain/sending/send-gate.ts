@@ -32,6 +32,8 @@ export interface ContactSms {
   body: SmsBody;
   /** A reply to STOP, START or HELP: sent whatever the SMS consent; the STOP reply carries no links. */
   keywordReply?: 'opt_out' | 'opt_in' | 'help';
+  /** The double opt-in text that asks the number to reply YES: needs no consent, but respects STOP. */
+  optInRequest?: true;
   campaignId?: string;
 }
 
@@ -106,11 +108,12 @@ export function createSendGate(deps: SendGateDeps): SendGate {
     return category === 'transactional' || category === 'service_notice' ? 'all' : category;
   }
 
+  /** The links of one message; each names the message's channel, so it governs only the address the message went to. */
   async function links(contactId: string, category: Category, channel: 'email' | 'sms'): Promise<RecipientLinks> {
     const { keyring } = await deps.secrets.getSecrets();
     const nowMs = clock.now().getTime();
     const base = brand.publicBaseUrl.replace(/\/$/, '');
-    const preferences = issueToken(keyring, contactId, { purpose: 'preferences' }, nowMs);
+    const preferences = issueToken(keyring, contactId, { purpose: 'preferences', channel }, nowMs);
     const unsubscribe = issueToken(
       keyring,
       contactId,
@@ -120,7 +123,7 @@ export function createSendGate(deps: SendGateDeps): SendGate {
     return {
       preferencesUrl: `${base}/preferences?token=${preferences}`,
       unsubscribeUrl: `${base}/unsubscribe?token=${unsubscribe}`,
-      shortPreferencesUrl: `${base}/p/${issueShortPreferencesCode(keyring, contactId, nowMs)}`,
+      shortPreferencesUrl: `${base}/p/${issueShortPreferencesCode(keyring, contactId, channel, nowMs)}`,
     };
   }
 
@@ -155,6 +158,7 @@ export function createSendGate(deps: SendGateDeps): SendGate {
   async function admit(
     message: Pick<ContactEmail | ContactSms, 'contactId' | 'channel' | 'category' | 'dedupeKey' | 'campaignId'> & {
       keywordReply?: unknown;
+      optInRequest?: true;
     },
   ): Promise<{ claim: SendClaim; address: string } | SendResult> {
     const now = clock.now();
@@ -175,12 +179,14 @@ export function createSendGate(deps: SendGateDeps): SendGate {
         firstTime: await ledger.markSkipped(claim, 'skipped_no_address', now.toISOString()),
       };
     }
+    const status = await deps.directory.addressStatus(message.channel, address);
     const decision = decideEligibility({
       channel: message.channel,
       category: message.category,
       recipient,
-      suppressed: await deps.directory.isSuppressed(message.channel, address),
+      ...status,
       keywordReply: message.channel === 'sms' && message.keywordReply !== undefined,
+      optInRequest: message.channel === 'sms' && message.optInRequest === true,
       at: now,
     });
     if (decision !== 'send')

@@ -37,6 +37,22 @@ export function confirmationEmail(brand: Brand, topics: readonly Topic[], confir
   };
 }
 
+/** The link that confirms the pending topics of the email a contact holds (double opt-in). */
+export async function confirmUrlFor(
+  deps: { secrets: SecretsSource; clock: Clock; brand: Brand },
+  contactId: string,
+  topics: readonly Topic[],
+): Promise<string> {
+  const { keyring } = await deps.secrets.getSecrets();
+  const token = issueToken(
+    keyring,
+    contactId,
+    { purpose: 'subscription_confirm', topics: [...topics] },
+    deps.clock.now().getTime(),
+  );
+  return `${deps.brand.publicBaseUrl.replace(/\/$/, '')}/subscriptions/confirm?token=${token}`;
+}
+
 export interface SendConfirmationDeps {
   gate: SendGate;
   subscriptions: SubscriptionStore;
@@ -55,9 +71,7 @@ export async function sendSubscriptionConfirmation(
 ): Promise<SendOutcome | 'nothing_pending'> {
   const topics = await deps.subscriptions.pendingTopics(message.contactId);
   if (!topics || topics.length === 0) return 'nothing_pending';
-  const { keyring } = await deps.secrets.getSecrets();
-  const token = issueToken(keyring, message.contactId, { purpose: 'subscription_confirm', topics }, deps.clock.now().getTime());
-  const confirmUrl = `${deps.brand.publicBaseUrl.replace(/\/$/, '')}/subscriptions/confirm?token=${token}`;
+  const confirmUrl = await confirmUrlFor(deps, message.contactId, topics);
   return deps.gate.send({
     audience: 'contact',
     channel: 'email',

@@ -1,5 +1,5 @@
 import type { Clock } from '../../ports/clock.js';
-import type { InquiryStore } from '../../ports/inquiry-store.js';
+import type { AddressBook } from '../../ports/address-book.js';
 import type { RecipientDirectory } from '../../ports/recipient-directory.js';
 import type { SecretsSource } from '../../ports/secrets.js';
 import type { SubscriptionStore } from '../../ports/subscription-store.js';
@@ -12,7 +12,7 @@ import { normaliseEmail } from '../contact.js';
 export const CONFIRMATION_WINDOW_SECONDS = 3600;
 
 export interface RequestSubscriptionDeps {
-  identities: Pick<InquiryStore, 'findContactIds' | 'reserveContactKeys'>;
+  addresses: Pick<AddressBook, 'holders' | 'claim'>;
   subscriptions: SubscriptionStore;
   directory: RecipientDirectory;
   secrets: SecretsSource;
@@ -37,9 +37,10 @@ export async function requestSubscription(deps: RequestSubscriptionDeps, request
   const emailKey = addressKey(addressSalt, 'email', email);
   const at = deps.clock.now().toISOString();
 
-  const { byEmail } = await deps.identities.findContactIds({ emailKey });
-  const contactId = byEmail ?? (await deps.identities.reserveContactKeys({ emailKey }, deps.newId()));
-  if (!byEmail) await deps.subscriptions.createUnconfirmedContact(contactId, email, request.name, at);
+  const { byEmail } = await deps.addresses.holders({ emailKey });
+  const candidate = deps.newId();
+  const contactId = byEmail ?? (await deps.addresses.claim({ emailKey }, candidate)).byEmail ?? candidate;
+  if (contactId === candidate) await deps.subscriptions.createUnconfirmedContact(contactId, email, request.name, at);
 
   const recipient = await deps.directory.getRecipient(contactId);
   const alreadyConfirmed = (topic: Topic) =>
