@@ -15,24 +15,36 @@ const config = runtimeConfig();
 const deps = preferenceDeps(config);
 const page = brandedPage(config);
 
+/**
+ * JSON for a JSON post, and for a GET (or a bodiless post) that asks for JSON over HTML; a page
+ * for everything else, a form post first of all.
+ */
+function wantsJson(event: HttpEvent): boolean {
+  if (event.httpMethod === 'POST' && event.bodyType !== undefined) return event.bodyType === 'json';
+  const accept = header(event, 'accept');
+  return !prefersHtml(accept) && /\bapplication\/json\b/i.test(accept ?? '');
+}
+
 function respond(event: HttpEvent, view: PreferenceView, token: string, saved: boolean): HttpResult {
-  const wantsPage = event.bodyType === 'form' || (event.httpMethod === 'GET' && prefersHtml(header(event, 'accept')));
-  if (!wantsPage) return json(200, view, { 'Cache-Control': 'no-store' });
+  if (wantsJson(event)) return json(200, view, { 'Cache-Control': 'no-store' });
   return page('Your communication preferences', preferencesForm(view, token, saved));
 }
 
 /**
- * `GET /preferences?token=`: the preference center (HTML, or JSON with `Accept: application/json`).
- * `POST /preferences?token=`: sets preferences from the form or JSON and shows the new state.
+ * `GET /preferences?token=`: the preference center of the address the link was sent to (HTML, or
+ * JSON with `Accept: application/json`). `POST /preferences?token=`: sets that address's
+ * preferences from the form or JSON and shows the new state. A browser form with every box
+ * unticked posts an empty body, with or without a form Content-Type: that is the form saying
+ * "no topics".
  */
 export const handler = httpHandler(
   async (event) => {
     const token = event.queryStringParameters?.token ?? '';
     if (event.httpMethod === 'GET') return respond(event, await readPreferences(deps, token), token, false);
     const update =
-      event.bodyType === 'form'
-        ? fromForm(validate(preferencesFormSchema, event.parsedBody ?? {}) as Record<string, string | undefined>)
-        : fromJson(validate(preferencesJsonSchema, event.parsedBody ?? {}));
+      event.bodyType === 'json'
+        ? fromJson(validate(preferencesJsonSchema, event.parsedBody))
+        : fromForm(validate(preferencesFormSchema, event.parsedBody ?? {}) as Record<string, string | undefined>);
     const view = await updatePreferences(
       deps,
       token,

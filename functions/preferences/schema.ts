@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { CHANNELS, TOPICS } from '../../shared/domain/consent.js';
 import type { PreferenceKey } from '../../shared/domain/consent.js';
+import { STOP_ALL_FIELD, topicField } from '../../shared/domain/preferences/preference-center.js';
 import type { PreferenceUpdate } from '../../shared/domain/preferences/preference-center.js';
 
 const topicFlags = z.strictObject(
@@ -10,7 +11,10 @@ const topicFlags = z.strictObject(
   >,
 );
 
-/** `POST /preferences` as JSON: a partial update; an unknown channel or topic is a 400. */
+/**
+ * `POST /preferences` as JSON: a partial update, `{"email": {"newsletter": false}}`. An unknown
+ * channel or topic is a 400 here; a channel other than the link's is a 400 in the use case.
+ */
 export const preferencesJsonSchema = z.strictObject({
   email: z.optional(topicFlags),
   sms: z.optional(topicFlags),
@@ -20,12 +24,12 @@ export const preferencesJsonSchema = z.strictObject({
 
 const CHECKED = z.literal('on');
 
-/** The form field of one topic box: `email.newsletter`. */
-export const fieldName = (channel: string, topic: string) => `${channel}.${topic}`;
-
-/** `POST /preferences` as the page's form: the whole state, an unticked box being absent. */
+/**
+ * `POST /preferences` as the page's form: the ticked boxes, an unticked box being absent. Every
+ * box of either channel parses, so that a box of the other channel is refused by name.
+ */
 export const preferencesFormSchema = z.strictObject({
-  ...Object.fromEntries(CHANNELS.flatMap((channel) => TOPICS.map((topic) => [fieldName(channel, topic), z.optional(CHECKED)]))),
+  ...Object.fromEntries(CHANNELS.flatMap((channel) => TOPICS.map((topic) => [topicField(channel, topic), z.optional(CHECKED)]))),
   unsubscribeAllEmail: z.optional(CHECKED),
   stopAllTexts: z.optional(CHECKED),
 });
@@ -46,11 +50,15 @@ export function fromJson(body: z.output<typeof preferencesJsonSchema>): Preferen
   };
 }
 
-/** A form post as a PreferenceUpdate: every box is stated, ticked or not. */
+/**
+ * A form post as a PreferenceUpdate: the boxes it names are ticked, and it states the whole page,
+ * so an empty form (every box unticked) means "no topics".
+ */
 export function fromForm(fields: Record<string, string | undefined>): PreferenceUpdate {
   const topics: PreferenceUpdate['topics'] = {};
   for (const channel of CHANNELS) {
-    for (const topic of TOPICS) topics[`${channel}:${topic}` as PreferenceKey] = fields[fieldName(channel, topic)] === 'on';
+    for (const topic of TOPICS) if (fields[topicField(channel, topic)] === 'on') topics[`${channel}:${topic}`] = true;
   }
-  return { topics, unsubscribeAllEmail: fields.unsubscribeAllEmail === 'on', stopAllTexts: fields.stopAllTexts === 'on' };
+  const ticked = (name: string) => (fields[name] === 'on' ? { [name]: true } : {});
+  return { topics, ...ticked(STOP_ALL_FIELD.email), ...ticked(STOP_ALL_FIELD.sms), complete: true };
 }

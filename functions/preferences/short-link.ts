@@ -1,6 +1,6 @@
 import { secretsSource } from '../../shared/adapters/secrets-extension/secrets-source.js';
 import { runtimeConfig } from '../../shared/config.js';
-import { LinkNotValidError } from '../../shared/domain/errors.js';
+import { linkError } from '../../shared/domain/preferences/links.js';
 import { InvalidTokenError, issueToken, verifyShortPreferencesCode } from '../../shared/domain/tokens.js';
 import { httpHandler } from '../../shared/http/handler.js';
 import { seeOther } from '../../shared/http/responses.js';
@@ -10,20 +10,21 @@ const secrets = secretsSource(config);
 
 /**
  * `GET /p/{code}`: the short preferences link of a text message. It verifies the code and
- * redirects to the preference center with a fresh full token; it changes nothing itself.
+ * redirects to the preference center with a fresh full token for the same contact and channel,
+ * so it opens the page of the number the text went to; it changes nothing itself.
  */
 export const handler = httpHandler(
   async (event) => {
     const { keyring } = await secrets.getSecrets();
     const now = Date.now();
-    let contactId: string;
+    let named: ReturnType<typeof verifyShortPreferencesCode>;
     try {
-      ({ contactId } = verifyShortPreferencesCode(keyring, event.pathParameters?.code ?? '', now));
+      named = verifyShortPreferencesCode(keyring, event.pathParameters?.code ?? '', now);
     } catch (error) {
-      if (error instanceof InvalidTokenError) throw new LinkNotValidError(error.reason === 'expired', { cause: error });
+      if (error instanceof InvalidTokenError) throw linkError(error);
       throw error;
     }
-    const token = issueToken(keyring, contactId, { purpose: 'preferences' }, now);
+    const token = issueToken(keyring, named.contactId, { purpose: 'preferences', channel: named.channel }, now);
     const location = `${config.PUBLIC_BASE_URL.replace(/\/$/, '')}/preferences?token=${token}`;
     return { ...seeOther(location), headers: { Location: location, 'Cache-Control': 'no-store' } };
   },

@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { CHANNELS, TOPICS } from './consent.js';
 import type { Channel, Topic } from './consent.js';
 
 /**
@@ -7,9 +8,14 @@ import type { Channel, Topic } from './consent.js';
  * purpose; a token for one purpose never passes as another.
  */
 
-/** What a token may be used for. `unsubscribe` carries the scope it withdraws. */
+/**
+ * What a token may be used for. A preferences or unsubscribe link names the channel of the
+ * message it came in; a contact holds at most one address per channel, so contact and channel
+ * name exactly the address the message went to, and the link governs that address alone (SPEC §2).
+ * `unsubscribe` also carries the topic it withdraws.
+ */
 export type TokenScope =
-  | { purpose: 'preferences' }
+  | { purpose: 'preferences'; channel: Channel }
   | { purpose: 'unsubscribe'; channel: Channel; topic: Topic | 'all' }
   | { purpose: 'subscription_confirm'; topics: Topic[] }
   | { purpose: 'privacy_confirm'; requestId: string };
@@ -34,9 +40,13 @@ export const TOKEN_LIFETIME_SECONDS: Record<TokenPurpose, number> = {
   privacy_confirm: 7 * 24 * 3600,
 };
 
-/** A token that does not verify, has expired, or was made for another purpose. */
+/**
+ * A token that does not verify, has expired, was made for another purpose, or is `outdated`: a
+ * genuine token of an older format whose claims this version no longer accepts (a preferences
+ * link from before links named their channel).
+ */
 export class InvalidTokenError extends Error {
-  readonly reason: 'malformed' | 'unknown_key' | 'bad_signature' | 'expired' | 'wrong_purpose';
+  readonly reason: 'malformed' | 'unknown_key' | 'bad_signature' | 'expired' | 'wrong_purpose' | 'outdated';
 
   constructor(reason: InvalidTokenError['reason']) {
     super(`Invalid token: ${reason}`);
@@ -46,6 +56,17 @@ export class InvalidTokenError extends Error {
 }
 
 const VERSION = 'v1';
+
+const isChannel = (value: unknown): value is Channel => CHANNELS.includes(value as Channel);
+const isTopic = (value: unknown): value is Topic => TOPICS.includes(value as Topic);
+
+/** The claims each purpose must carry; a signed payload without them was issued by an older version. */
+const HAS_SCOPE: Record<TokenPurpose, (claims: Record<string, unknown>) => boolean> = {
+  preferences: (claims) => isChannel(claims.channel),
+  unsubscribe: (claims) => isChannel(claims.channel) && (claims.topic === 'all' || isTopic(claims.topic)),
+  subscription_confirm: (claims) => Array.isArray(claims.topics) && claims.topics.every(isTopic),
+  privacy_confirm: (claims) => typeof claims.requestId === 'string',
+};
 
 function sign(secret: string, signedPart: string): Buffer {
   return createHmac('sha256', secret).update(signedPart).digest();
@@ -88,41 +109,61 @@ export function verifyToken<P extends TokenPurpose>(
   } catch (cause) {
     throw Object.assign(new InvalidTokenError('malformed'), { cause });
   }
+  if (claims === null || typeof claims !== 'object') throw new InvalidTokenError('malformed');
   if (claims.purpose !== purpose) throw new InvalidTokenError('wrong_purpose');
-  if (claims.expiresAt * 1000 <= nowMs) throw new InvalidTokenError('expired');
+  if (typeof claims.expiresAt !== 'number' || claims.expiresAt * 1000 <= nowMs) throw new InvalidTokenError('expired');
+  const fields = claims as unknown as Record<string, unknown>;
+  if (typeof fields.contactId !== 'string' || fields.contactId === '' || !HAS_SCOPE[purpose](fields))
+    throw new InvalidTokenError('outdated');
   return claims as Extract<TokenClaims, { purpose: P }>;
 }
 
-const SHORT_VERSION = 's1';
+const SHORT_VERSION = 's2';
 const SHORT_MAC_LENGTH = 11; // base64url characters: 66 bits of HMAC-SHA256
 const DAY_MS = 24 * 3600 * 1000;
+/** One letter per channel in a short code, where every character costs. */
+const SHORT_CHANNEL = { email: 'e', sms: 's' } as const satisfies Record<Channel, string>;
+
+function shortMac(secret: string, contactId: string, channel: Channel, day: string): Buffer {
+  const mac = sign(secret, `${SHORT_VERSION}|${contactId}|${channel}|${day}`).toString('base64url');
+  return Buffer.from(mac.slice(0, SHORT_MAC_LENGTH));
+}
 
 /**
- * A short preferences code for SMS, where every character costs: key id, contact id, issue day
- * and a truncated HMAC. It only leads to a fresh full preferences token, and lives as long as one.
+ * A short preferences code for SMS, where every character costs: key id, contact id, channel,
+ * issue day and a truncated HMAC. It only leads to a fresh full preferences token for the same
+ * contact and channel, and lives as long as one.
  */
-export function issueShortPreferencesCode(keyring: Keyring, contactId: string, nowMs: number): string {
+export function issueShortPreferencesCode(keyring: Keyring, contactId: string, channel: Channel, nowMs: number): string {
   const secret = keyring.secretFor(keyring.current);
   if (!secret) throw new Error(`Keyring has no key for its current id ${keyring.current}`);
   const day = Math.floor(nowMs / DAY_MS).toString(36);
-  const mac = sign(secret, `${SHORT_VERSION}|${contactId}|${day}`).toString('base64url').slice(0, SHORT_MAC_LENGTH);
-  return `${keyring.current}.${contactId}.${day}.${mac}`;
+  const mac = shortMac(secret, contactId, channel, day).toString();
+  return `${keyring.current}.${contactId}.${SHORT_CHANNEL[channel]}.${day}.${mac}`;
 }
 
-/** Verifies a short preferences code in constant time and returns the contact it names. */
-export function verifyShortPreferencesCode(keyring: Keyring, code: string, nowMs: number): { contactId: string } {
+/**
+ * Verifies a short preferences code in constant time and returns the contact and channel it
+ * names. A code of the older four-part form, which named no channel, is `outdated`.
+ */
+export function verifyShortPreferencesCode(
+  keyring: Keyring,
+  code: string,
+  nowMs: number,
+): { contactId: string; channel: Channel } {
   const parts = code.split('.');
-  if (parts.length !== 4) throw new InvalidTokenError('malformed');
-  const [keyId = '', contactId = '', day = '', mac = ''] = parts;
+  if (parts.length === 4) throw new InvalidTokenError('outdated');
+  if (parts.length !== 5) throw new InvalidTokenError('malformed');
+  const [keyId = '', contactId = '', channelLetter = '', day = '', mac = ''] = parts;
+  const channel = CHANNELS.find((candidate) => SHORT_CHANNEL[candidate] === channelLetter);
+  if (!channel || contactId === '') throw new InvalidTokenError('malformed');
   const secret = keyring.secretFor(keyId);
   if (!secret) throw new InvalidTokenError('unknown_key');
-  const expected = Buffer.from(
-    sign(secret, `${SHORT_VERSION}|${contactId}|${day}`).toString('base64url').slice(0, SHORT_MAC_LENGTH),
-  );
+  const expected = shortMac(secret, contactId, channel, day);
   const given = Buffer.from(mac);
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new InvalidTokenError('bad_signature');
   const issuedMs = parseInt(day, 36) * DAY_MS;
   if (!Number.isFinite(issuedMs) || issuedMs + TOKEN_LIFETIME_SECONDS.preferences * 1000 <= nowMs)
     throw new InvalidTokenError('expired');
-  return { contactId };
+  return { contactId, channel };
 }

@@ -1,43 +1,178 @@
 import { beforeEach, describe, expect, it } from '@jest/globals';
-import { LinkNotValidError, NotFoundError } from '../../shared/domain/errors.js';
+import { LinkNotValidError, NotFoundError, ValidationError } from '../../shared/domain/errors.js';
 import { readPreferences, updatePreferences } from '../../shared/domain/preferences/preference-center.js';
 import type { PreferenceDeps } from '../../shared/domain/preferences/preference-center.js';
-import { unsubscribe } from '../../shared/domain/preferences/unsubscribe.js';
+import { previewUnsubscribe, unsubscribe } from '../../shared/domain/preferences/unsubscribe.js';
 import { issueToken } from '../../shared/domain/tokens.js';
+import type { TokenScope } from '../../shared/domain/tokens.js';
 import { FakeClock, InMemoryDirectory, fixedPolicy, fixedSecrets } from '../fixtures/in-memory.js';
 
 const NOW = new Date('2026-06-01T12:00:00Z');
 const DAY_MS = 24 * 3600 * 1000;
+const EMAIL = 'pat@example.com';
+const PHONE = '+12025550143';
 
 describe('preference center use cases', () => {
   let directory: InMemoryDirectory;
   let clock: FakeClock;
   let deps: PreferenceDeps;
   const secrets = fixedSecrets();
-  const token = (scope: Parameters<typeof issueToken>[2], contactId = 'c1', at = NOW) =>
+  const token = (scope: TokenScope, contactId = 'c1', at = NOW) =>
     issueToken(secrets.secrets.keyring, contactId, scope, at.getTime());
+  const emailLink = () => token({ purpose: 'preferences', channel: 'email' });
+  const smsLink = () => token({ purpose: 'preferences', channel: 'sms' });
+  const stored = () => directory.recipients.get('c1');
 
   beforeEach(() => {
     directory = new InMemoryDirectory();
     directory.recipients.set('c1', {
       contactId: 'c1',
-      email: 'pat@example.com',
-      phone: '+12025550143',
-      preferences: { 'email:newsletter': true, 'sms:marketing': true },
+      email: EMAIL,
+      phone: PHONE,
+      preferences: { 'email:newsletter': true, 'email:marketing': true, 'sms:marketing': true, 'sms:newsletter': true },
     });
     clock = new FakeClock(NOW);
     deps = { secrets, directory, consent: directory, clock, policy: fixedPolicy('v2'), brandName: 'Acme' };
   });
 
-  it('shows the state with masked addresses', async () => {
-    const view = await readPreferences(deps, token({ purpose: 'preferences' }));
-    expect(view.contact).toEqual({ email: 'p***@example.com', phone: '+1******0143' });
-    expect(view.preferences.email.newsletter).toBe(true);
-    expect(view.textsStopped).toBe(false);
+  describe('a link governs only the address it was sent to', () => {
+    it('shows an email link the masked email address and its email topics, and nothing of the phone', async () => {
+      // Act
+      const view = await readPreferences(deps, emailLink());
+      // Assert
+      expect(view).toEqual({
+        brand: 'Acme',
+        channel: 'email',
+        address: 'p***@example.com',
+        topics: { newsletter: true, product_updates: false, marketing: true },
+        unsubscribedFromAllEmail: false,
+      });
+      expect(JSON.stringify(view)).not.toContain('0143');
+    });
+
+    it('shows a text link the masked number and its SMS topics, and nothing of the email', async () => {
+      const view = await readPreferences(deps, smsLink());
+      expect(view).toEqual({
+        brand: 'Acme',
+        channel: 'sms',
+        address: '+1******0143',
+        topics: { newsletter: true, product_updates: false, marketing: true },
+        textsStopped: false,
+      });
+      expect(JSON.stringify(view)).not.toContain('example.com');
+    });
+
+    it('changes only the email topics through an email link, and records only email', async () => {
+      // Act
+      await updatePreferences(deps, emailLink(), { topics: { 'email:newsletter': false, 'email:product_updates': true } }, {});
+      // Assert
+      expect(stored()?.preferences).toEqual({
+        'email:newsletter': false,
+        'email:product_updates': true,
+        'email:marketing': true,
+        'sms:marketing': true,
+        'sms:newsletter': true,
+      });
+      expect(directory.ledger.map((event) => event.channel)).toEqual(['email', 'email']);
+    });
+
+    it.each([
+      ['an SMS topic', { topics: { 'sms:marketing': false } }, 'sms.marketing'],
+      ['"Stop all texts"', { topics: {}, stopAllTexts: true }, 'stopAllTexts'],
+      ['an SMS topic beside an email one', { topics: { 'email:newsletter': false, 'sms:newsletter': false } }, 'sms.newsletter'],
+    ])('refuses %s through an email link with a 400 naming it, changing nothing', async (_, update, path) => {
+      // Arrange
+      const before = structuredClone(stored());
+      // Act
+      const attempt = updatePreferences(deps, emailLink(), update, {});
+      // Assert
+      await expect(attempt).rejects.toThrow(ValidationError);
+      await attempt.catch((error: ValidationError) => expect(error.details?.map((detail) => detail.path)).toEqual([path]));
+      expect(stored()).toEqual(before);
+      expect(directory.ledger).toEqual([]);
+    });
+
+    it('refuses email topics and "Unsubscribe from all email" through a text link, changing nothing', async () => {
+      const attempt = updatePreferences(
+        deps,
+        smsLink(),
+        { topics: { 'email:newsletter': false }, unsubscribeAllEmail: true, complete: true },
+        {},
+      );
+      await expect(attempt).rejects.toThrow(ValidationError);
+      await attempt.catch((error: ValidationError) =>
+        expect(error.details?.map((detail) => detail.path)).toEqual(['email.newsletter', 'unsubscribeAllEmail']),
+      );
+      expect(directory.ledger).toEqual([]);
+    });
+
+    it('answers 404 when the contact no longer holds an address on the link channel, changing nothing', async () => {
+      directory.recipients.set('c1', { contactId: 'c1', email: EMAIL, preferences: { 'email:newsletter': true } });
+      await expect(readPreferences(deps, smsLink())).rejects.toThrow(NotFoundError);
+      await expect(updatePreferences(deps, smsLink(), { topics: {}, stopAllTexts: true }, {})).rejects.toThrow(NotFoundError);
+      await expect(unsubscribe(deps, token({ purpose: 'unsubscribe', channel: 'sms', topic: 'all' }), {})).rejects.toThrow(
+        NotFoundError,
+      );
+      expect(directory.ledger).toEqual([]);
+    });
+
+    it('refuses a preferences link of the older format, which named no channel, as expired, changing nothing', async () => {
+      // Arrange: a link issued before links named their channel
+      const older = token({ purpose: 'preferences' } as unknown as TokenScope);
+      // Act / Assert
+      await expect(readPreferences(deps, older)).rejects.toThrow(LinkNotValidError);
+      await expect(updatePreferences(deps, older, { topics: { 'email:newsletter': false } }, {})).rejects.toThrow(/expired/);
+      expect(directory.ledger).toEqual([]);
+    });
+  });
+
+  describe('the form states the whole page', () => {
+    it('withdraws every topic of the link channel for an empty form, and leaves the other channel alone', async () => {
+      // Act: a browser form with every box unticked
+      const view = await updatePreferences(deps, emailLink(), { topics: {}, complete: true }, {});
+      // Assert
+      expect(view).toMatchObject({ topics: { newsletter: false, product_updates: false, marketing: false } });
+      expect(stored()?.preferences).toMatchObject({ 'email:newsletter': false, 'email:marketing': false, 'sms:marketing': true });
+      expect(directory.ledger).toHaveLength(1);
+      expect(directory.ledger[0]).toMatchObject({ channel: 'email', action: 'withdraw', source: 'preference_center' });
+    });
+
+    it('asks for email again when "Unsubscribe from all email" is unticked, even with no topic', async () => {
+      // Arrange
+      directory.recipients.set('c1', { contactId: 'c1', email: EMAIL, preferences: {}, emailOptOutAll: true });
+      // Act
+      const view = await updatePreferences(deps, emailLink(), { topics: {}, complete: true }, {});
+      // Assert
+      expect(view).toMatchObject({ unsubscribedFromAllEmail: false });
+      expect(stored()?.emailOptOutAll).toBe(false);
+    });
+
+    it('changes only what a JSON body names', async () => {
+      await updatePreferences(deps, emailLink(), { topics: { 'email:newsletter': false } }, {});
+      expect(stored()?.preferences).toMatchObject({ 'email:newsletter': false, 'email:marketing': true });
+    });
+  });
+
+  describe('texts start only from the phone', () => {
+    it('lets a text link stop a topic, or all texts', async () => {
+      // Act
+      await updatePreferences(deps, smsLink(), { topics: { 'sms:marketing': true }, complete: true }, {});
+      // Assert
+      expect(stored()?.preferences).toMatchObject({ 'sms:newsletter': false, 'sms:marketing': true, 'email:newsletter': true });
+      const view = await updatePreferences(deps, smsLink(), { topics: {}, stopAllTexts: true, complete: true }, {});
+      expect(view).toMatchObject({ channel: 'sms', textsStopped: true });
+    });
+
+    it('refuses to start a text topic from the page, changing nothing', async () => {
+      const attempt = updatePreferences(deps, smsLink(), { topics: { 'sms:product_updates': true } }, {});
+      await expect(attempt).rejects.toThrow(ValidationError);
+      await attempt.catch((error: ValidationError) => expect(error.details?.[0]?.path).toBe('sms.product_updates'));
+      expect(directory.ledger).toEqual([]);
+    });
   });
 
   it('refuses a preferences link after its lifetime, saying it expired', async () => {
-    const old = token({ purpose: 'preferences' }, 'c1', new Date(NOW.getTime() - 181 * DAY_MS));
+    const old = token({ purpose: 'preferences', channel: 'email' }, 'c1', new Date(NOW.getTime() - 181 * DAY_MS));
     await expect(readPreferences(deps, old)).rejects.toThrow(LinkNotValidError);
     await expect(readPreferences(deps, old)).rejects.toThrow(/expired/);
   });
@@ -49,26 +184,21 @@ describe('preference center use cases', () => {
       new Date(NOW.getTime() - 365 * DAY_MS),
     );
     await unsubscribe(deps, yearOld, {});
-    expect(directory.recipients.get('c1')?.preferences['email:newsletter']).toBe(false);
+    expect(stored()?.preferences['email:newsletter']).toBe(false);
   });
 
   it('answers 404 for a contact that was erased, changing nothing', async () => {
-    const link = token({ purpose: 'preferences' }, 'gone');
+    const link = token({ purpose: 'preferences', channel: 'email' }, 'gone');
     await expect(updatePreferences(deps, link, { topics: { 'email:marketing': true } }, {})).rejects.toThrow(NotFoundError);
     expect(directory.ledger).toEqual([]);
   });
 
   it('records the policy version in force and the page wording hash on each change', async () => {
-    await updatePreferences(
-      deps,
-      token({ purpose: 'preferences' }),
-      { topics: { 'email:marketing': true } },
-      { ip: '198.51.100.1' },
-    );
+    await updatePreferences(deps, emailLink(), { topics: { 'email:product_updates': true } }, { ip: '198.51.100.1' });
     expect(directory.ledger).toHaveLength(1);
     expect(directory.ledger[0]).toMatchObject({
       channel: 'email',
-      topics: ['marketing'],
+      topics: ['product_updates'],
       action: 'grant',
       policyVersion: 'v2',
       ip: '198.51.100.1',
@@ -77,10 +207,22 @@ describe('preference center use cases', () => {
   });
 
   it('lets a topic-scoped unsubscribe withdraw only that topic', async () => {
-    const { scope } = await unsubscribe(deps, token({ purpose: 'unsubscribe', channel: 'email', topic: 'newsletter' }), {});
-    expect(scope).toBe('our newsletter by email');
-    const recipient = directory.recipients.get('c1');
-    expect(recipient?.preferences).toEqual({ 'email:newsletter': false, 'sms:marketing': true });
-    expect(recipient?.emailOptOutAll).toBe(false);
+    const { scope, address } = await unsubscribe(
+      deps,
+      token({ purpose: 'unsubscribe', channel: 'email', topic: 'newsletter' }),
+      {},
+    );
+    expect({ scope, address }).toEqual({ scope: 'our newsletter by email', address: 'p***@example.com' });
+    expect(stored()?.preferences).toMatchObject({ 'email:newsletter': false, 'email:marketing': true, 'sms:newsletter': true });
+    expect(stored()?.emailOptOutAll).toBe(false);
+  });
+
+  it('lets a text unsubscribe link stop texts only, and previews it without changing anything', async () => {
+    const link = token({ purpose: 'unsubscribe', channel: 'sms', topic: 'all' });
+    await expect(previewUnsubscribe(deps, link)).resolves.toEqual({ scope: 'all text messages', address: '+1******0143' });
+    expect(directory.ledger).toEqual([]);
+    await unsubscribe(deps, link, {});
+    expect(stored()?.preferences).toMatchObject({ 'sms:newsletter': false, 'sms:marketing': false, 'email:newsletter': true });
+    expect(stored()?.emailOptOutAll).toBe(false);
   });
 });

@@ -8,6 +8,7 @@ import {
   verifyShortPreferencesCode,
   verifyToken,
 } from '../../shared/domain/tokens.js';
+import type { TokenScope } from '../../shared/domain/tokens.js';
 
 const secret = (current: string, extra: object = {}) => JSON.stringify({ seed: 's'.repeat(40), current, ...extra });
 const NOW = Date.parse('2026-01-01T00:00:00Z');
@@ -36,12 +37,37 @@ describe('link tokens', () => {
     expect(token.split('.')[1]).toBe('k1');
   });
 
+  it('names the channel of the address a preferences link was sent to', () => {
+    // Arrange
+    const token = issueToken(keyring, 'contact-1', { purpose: 'preferences', channel: 'sms' }, NOW);
+    // Act
+    const claims = verifyToken(keyring, token, 'preferences', NOW + 1000);
+    // Assert
+    expect(claims).toMatchObject({ contactId: 'contact-1', purpose: 'preferences', channel: 'sms' });
+  });
+
+  it('refuses a genuine preferences token of the older format, which named no channel, as outdated', () => {
+    // Arrange: what the previous version issued, signed with the same key
+    const older = issueToken(keyring, 'contact-1', { purpose: 'preferences' } as unknown as TokenScope, NOW);
+    // Act / Assert
+    expect(reasonOf(() => verifyToken(keyring, older, 'preferences', NOW + 1000))).toBe('outdated');
+  });
+
+  it.each([
+    ['a preferences token for an unknown channel', { purpose: 'preferences', channel: 'fax' }, 'preferences'],
+    ['an unsubscribe token without a channel', { purpose: 'unsubscribe', topic: 'all' }, 'unsubscribe'],
+    ['an unsubscribe token for an unknown topic', { purpose: 'unsubscribe', channel: 'email', topic: 'gossip' }, 'unsubscribe'],
+  ] as const)('refuses %s, even when it is signed', (_, scope, purpose) => {
+    const token = issueToken(keyring, 'contact-1', scope as unknown as TokenScope, NOW);
+    expect(reasonOf(() => verifyToken(keyring, token, purpose, NOW))).toBe('outdated');
+  });
+
   it('rejects a token whose payload was changed', () => {
-    const token = issueToken(keyring, 'contact-1', { purpose: 'preferences' }, NOW);
+    const token = issueToken(keyring, 'contact-1', { purpose: 'preferences', channel: 'email' }, NOW);
     const [version, keyId, , signature] = token.split('.');
-    const forged = Buffer.from(JSON.stringify({ purpose: 'preferences', contactId: 'contact-2', expiresAt: 9e9 })).toString(
-      'base64url',
-    );
+    const forged = Buffer.from(
+      JSON.stringify({ purpose: 'preferences', channel: 'email', contactId: 'contact-2', expiresAt: 9e9 }),
+    ).toString('base64url');
     expect(reasonOf(() => verifyToken(keyring, `${version}.${keyId}.${forged}.${signature}`, 'preferences', NOW))).toBe(
       'bad_signature',
     );
@@ -49,12 +75,12 @@ describe('link tokens', () => {
 
   it('rejects a token signed with another secret', () => {
     const foreign = parseAppSecret(JSON.stringify({ seed: 'x'.repeat(40), current: 'k1' })).keyring;
-    const token = issueToken(foreign, 'contact-1', { purpose: 'preferences' }, NOW);
+    const token = issueToken(foreign, 'contact-1', { purpose: 'preferences', channel: 'email' }, NOW);
     expect(reasonOf(() => verifyToken(keyring, token, 'preferences', NOW))).toBe('bad_signature');
   });
 
   it('rejects a token used for another purpose', () => {
-    const token = issueToken(keyring, 'contact-1', { purpose: 'preferences' }, NOW);
+    const token = issueToken(keyring, 'contact-1', { purpose: 'preferences', channel: 'email' }, NOW);
     expect(reasonOf(() => verifyToken(keyring, token, 'unsubscribe', NOW))).toBe('wrong_purpose');
   });
 
@@ -79,11 +105,11 @@ describe('link tokens', () => {
 
   it('verifies tokens of an older key after rotation, until that key is retired', () => {
     // Arrange
-    const before = issueToken(keyring, 'c', { purpose: 'preferences' }, NOW);
+    const before = issueToken(keyring, 'c', { purpose: 'preferences', channel: 'email' }, NOW);
     const rotated = parseAppSecret(secret('k2')).keyring;
     const retired = parseAppSecret(secret('k2', { retired: ['k1'] })).keyring;
     // Act
-    const after = issueToken(rotated, 'c', { purpose: 'preferences' }, NOW);
+    const after = issueToken(rotated, 'c', { purpose: 'preferences', channel: 'email' }, NOW);
     // Assert
     expect(after.split('.')[1]).toBe('k2');
     expect(() => verifyToken(rotated, before, 'preferences', NOW)).not.toThrow();
@@ -104,19 +130,37 @@ describe('parseAppSecret', () => {
 describe('short preferences codes', () => {
   const { keyring } = parseAppSecret(secret('k1'));
 
-  it('round-trips the contact in a code short enough for a text', () => {
-    const code = issueShortPreferencesCode(keyring, '01M885VKXWGCVP959BPCAD0WZF', NOW);
-    expect(code.length).toBeLessThanOrEqual(50);
-    expect(verifyShortPreferencesCode(keyring, code, NOW + DAY_MS)).toEqual({ contactId: '01M885VKXWGCVP959BPCAD0WZF' });
+  it('round-trips the contact and channel in a code short enough for a text', () => {
+    // Arrange / Act
+    const code = issueShortPreferencesCode(keyring, '01M885VKXWGCVP959BPCAD0WZF', 'sms', NOW);
+    // Assert: key id, 26-character ULID, channel letter, issue day and an 11-character MAC
+    expect(code.length).toBeLessThanOrEqual(52);
+    expect(verifyShortPreferencesCode(keyring, code, NOW + DAY_MS)).toEqual({
+      contactId: '01M885VKXWGCVP959BPCAD0WZF',
+      channel: 'sms',
+    });
+    expect(verifyShortPreferencesCode(keyring, issueShortPreferencesCode(keyring, 'c', 'email', NOW), NOW)).toEqual({
+      contactId: 'c',
+      channel: 'email',
+    });
   });
 
-  it('rejects a code for another contact, a foreign key and an expired code', () => {
-    const code = issueShortPreferencesCode(keyring, 'contact-a', NOW);
-    const [keyId, , day, mac] = code.split('.');
-    expect(reasonOf(() => verifyShortPreferencesCode(keyring, `${keyId}.contact-b.${day}.${mac}`, NOW))).toBe('bad_signature');
+  it('rejects a code for another contact or channel, a foreign key and an expired code', () => {
+    const code = issueShortPreferencesCode(keyring, 'contact-a', 'sms', NOW);
+    const [keyId, , channel, day, mac] = code.split('.');
+    expect(reasonOf(() => verifyShortPreferencesCode(keyring, `${keyId}.contact-b.${channel}.${day}.${mac}`, NOW))).toBe(
+      'bad_signature',
+    );
+    expect(reasonOf(() => verifyShortPreferencesCode(keyring, `${keyId}.contact-a.e.${day}.${mac}`, NOW))).toBe('bad_signature');
+    expect(reasonOf(() => verifyShortPreferencesCode(keyring, `${keyId}.contact-a.x.${day}.${mac}`, NOW))).toBe('malformed');
     const foreign = parseAppSecret(JSON.stringify({ seed: 'z'.repeat(40), current: 'k1' })).keyring;
     expect(reasonOf(() => verifyShortPreferencesCode(foreign, code, NOW))).toBe('bad_signature');
     expect(reasonOf(() => verifyShortPreferencesCode(keyring, code, NOW + 181 * DAY_MS))).toBe('expired');
     expect(reasonOf(() => verifyShortPreferencesCode(keyring, 'garbage', NOW))).toBe('malformed');
+  });
+
+  it('refuses a code of the older four-part form, which named no channel, as outdated', () => {
+    const [keyId, contactId, , day, mac] = issueShortPreferencesCode(keyring, 'contact-a', 'sms', NOW).split('.');
+    expect(reasonOf(() => verifyShortPreferencesCode(keyring, `${keyId}.${contactId}.${day}.${mac}`, NOW))).toBe('outdated');
   });
 });

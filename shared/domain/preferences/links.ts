@@ -3,7 +3,10 @@ import { LinkNotValidError } from '../errors.js';
 import { InvalidTokenError, verifyToken } from '../tokens.js';
 import type { TokenClaims, TokenPurpose } from '../tokens.js';
 
-/** Verifies a link token for one purpose; any failure is a 401 that changes nothing. */
+/**
+ * Verifies a link token for one purpose; any failure is a 401 that changes nothing. An expired
+ * link, or one of an older format, asks for the link in a newer message.
+ */
 export async function verifyLink<P extends TokenPurpose>(
   secrets: SecretsSource,
   token: string | undefined,
@@ -15,7 +18,12 @@ export async function verifyLink<P extends TokenPurpose>(
   try {
     return verifyToken(keyring, token, purpose, nowMs);
   } catch (error) {
-    if (error instanceof InvalidTokenError) throw new LinkNotValidError(error.reason === 'expired', { cause: error });
+    if (error instanceof InvalidTokenError) throw linkError(error);
     throw error;
   }
+}
+
+/** The 401 a link token's failure becomes. */
+export function linkError(error: InvalidTokenError): LinkNotValidError {
+  return new LinkNotValidError(error.reason === 'expired' || error.reason === 'outdated', { cause: error });
 }

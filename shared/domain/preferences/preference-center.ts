@@ -2,11 +2,12 @@ import type { PolicyVersions } from '../../ports/policy-versions.js';
 import type { Clock } from '../../ports/clock.js';
 import { ContactNotFoundError } from '../../ports/consent-store.js';
 import type { ConsentStore } from '../../ports/consent-store.js';
-import type { RecipientDirectory } from '../../ports/recipient-directory.js';
+import type { Recipient, RecipientDirectory } from '../../ports/recipient-directory.js';
 import type { SecretsSource } from '../../ports/secrets.js';
 import { CHANNELS, TOPICS, hasAnyOptIn, hasOptIn, planConsentChange } from '../consent.js';
 import type { Channel, ConsentChange, ConsentSource, ConsentState, PreferenceKey, Topic } from '../consent.js';
-import { NotFoundError } from '../errors.js';
+import { NotFoundError, ValidationError } from '../errors.js';
+import type { ErrorDetail } from '../errors.js';
 import { maskEmail, maskPhone } from '../masking.js';
 import { verifyLink } from './links.js';
 
@@ -19,20 +20,36 @@ export interface PreferenceDeps {
   brandName: string;
 }
 
-/** What the preference center shows: masked addresses and every topic × channel. */
-export interface PreferenceView {
+interface ViewOfAddress {
   brand: string;
-  contact: { email?: string; phone?: string };
-  preferences: Record<Channel, Record<Topic, boolean>>;
-  unsubscribedFromAllEmail: boolean;
-  textsStopped: boolean;
+  /** The address the link was sent to, masked. */
+  address: string;
+  /** Each topic on this address's channel. */
+  topics: Record<Topic, boolean>;
 }
 
-/** A requested change from the preference center: topic boxes plus the two channel-wide switches. */
+/**
+ * What the preference center shows: one address (the one the link was sent to) and its
+ * channel's topics, never the contact's other address (SPEC §2 "A link governs only the address
+ * it was sent to").
+ */
+export type PreferenceView =
+  | (ViewOfAddress & { channel: 'email'; unsubscribedFromAllEmail: boolean })
+  | (ViewOfAddress & { channel: 'sms'; textsStopped: boolean });
+
+/**
+ * A requested change, as a form or JSON body names it: topic boxes by channel and topic, plus the
+ * two channel-wide switches. Only the link's channel may be named.
+ */
 export interface PreferenceUpdate {
   topics: Partial<Record<PreferenceKey, boolean>>;
   unsubscribeAllEmail?: boolean;
   stopAllTexts?: boolean;
+  /**
+   * A form states the whole page: a box of the link's channel that it does not name is unticked,
+   * so an empty form means "no topics". A JSON body changes only what it names.
+   */
+  complete?: boolean;
 }
 
 /** Who made the change, for the ledger. */
@@ -42,49 +59,118 @@ export interface RequestContext {
   pageUrl?: string;
 }
 
-/** The consent statement of the preference center; its hash goes into each ledger record. */
-export const PREFERENCE_CENTER_WORDING = (brand: string) =>
-  `Choose what ${brand} may send you. Tick a topic to receive it by email or text; untick it to stop. ` +
-  'Texts: msg & data rates may apply; reply STOP to opt out.';
+/** The channel-wide switch of each channel, as the page and a JSON body name it. */
+export const STOP_ALL_FIELD = { email: 'unsubscribeAllEmail', sms: 'stopAllTexts' } as const satisfies Record<
+  Channel,
+  keyof PreferenceUpdate
+>;
 
-function viewOf(brand: string, contact: { email?: string; phone?: string }, state: ConsentState): PreferenceView {
-  const preferences = Object.fromEntries(
-    CHANNELS.map((channel) => [
-      channel,
-      Object.fromEntries(TOPICS.map((topic) => [topic, hasOptIn(state.preferences, channel, topic)])),
-    ]),
-  ) as PreferenceView['preferences'];
-  return {
+/** The form field, and JSON path, of one topic box: `email.newsletter`. */
+export const topicField = (channel: Channel, topic: Topic) => `${channel}.${topic}`;
+
+/**
+ * The statement the preference center shows for a channel; its hash goes into each ledger record.
+ * Texts start only by a reply from the number (SPEC §2), so the SMS page can only stop them.
+ */
+export const PREFERENCE_CENTER_WORDING = (brand: string, channel: Channel) =>
+  channel === 'email'
+    ? `Choose what ${brand} may email to this address. Tick a topic to receive it; untick it to stop.`
+    : `Choose what ${brand} may text to this number. Untick a topic to stop it. ` +
+      'Msg & data rates may apply. Reply STOP to any of our texts to opt out, START to opt in again.';
+
+/** The address a contact holds on a channel: at most one per channel. */
+function addressOn(recipient: Recipient, channel: Channel): string | undefined {
+  return channel === 'email' ? recipient.email : recipient.phone;
+}
+
+/** An address masked as the pages show it. */
+export function maskAddress(channel: Channel, address: string): string {
+  return channel === 'email' ? maskEmail(address) : maskPhone(address);
+}
+
+function stateOf(recipient: Recipient): ConsentState {
+  return { preferences: recipient.preferences, emailOptOutAll: recipient.emailOptOutAll ?? false };
+}
+
+function viewOf(brand: string, channel: Channel, address: string, state: ConsentState): PreferenceView {
+  const base = {
     brand,
-    contact: {
-      ...(contact.email ? { email: maskEmail(contact.email) } : {}),
-      ...(contact.phone ? { phone: maskPhone(contact.phone) } : {}),
-    },
-    preferences,
-    unsubscribedFromAllEmail: state.emailOptOutAll,
-    textsStopped: !hasAnyOptIn(state.preferences, 'sms'),
+    address: maskAddress(channel, address),
+    topics: Object.fromEntries(TOPICS.map((topic) => [topic, hasOptIn(state.preferences, channel, topic)])) as Record<
+      Topic,
+      boolean
+    >,
   };
-}
-
-async function subjectOf(deps: PreferenceDeps, contactId: string) {
-  const recipient = await deps.directory.getRecipient(contactId);
-  if (!recipient) throw new NotFoundError('We hold no data for this link any more.');
-  return recipient;
-}
-
-/** The preference center's state for the contact a preferences token names. */
-export async function readPreferences(deps: PreferenceDeps, token: string | undefined): Promise<PreferenceView> {
-  const claims = await verifyLink(deps.secrets, token, 'preferences', deps.clock.now().getTime());
-  const recipient = await subjectOf(deps, claims.contactId);
-  return viewOf(deps.brandName, recipient, {
-    preferences: recipient.preferences,
-    emailOptOutAll: recipient.emailOptOutAll ?? false,
-  });
+  return channel === 'email'
+    ? { ...base, channel, unsubscribedFromAllEmail: state.emailOptOutAll }
+    : { ...base, channel, textsStopped: !hasAnyOptIn(state.preferences, 'sms') };
 }
 
 /**
- * Applies the changes a person makes in the preference center. A channel-wide switch wins over
- * the topic boxes of its channel. Only real changes reach the ledger.
+ * The contact a link names and the address it holds on the link's channel. A contact that was
+ * erased, or no longer holds an address on that channel, leaves the link nothing to govern (404).
+ */
+export async function linkedAddress(
+  deps: Pick<PreferenceDeps, 'directory'>,
+  contactId: string,
+  channel: Channel,
+): Promise<{ recipient: Recipient; address: string }> {
+  const recipient = await deps.directory.getRecipient(contactId);
+  const address = recipient ? addressOn(recipient, channel) : undefined;
+  if (!recipient || !address) throw new NotFoundError('We hold no data for this link any more.');
+  return { recipient, address };
+}
+
+/** The fields of an update that name another channel than the link's. */
+function fieldsOutside(update: PreferenceUpdate, channel: Channel): string[] {
+  const others = CHANNELS.filter((other) => other !== channel);
+  return others.flatMap((other) => [
+    ...TOPICS.filter((topic) => update.topics[`${other}:${topic}`] !== undefined).map((topic) => topicField(other, topic)),
+    ...(update[STOP_ALL_FIELD[other]] !== undefined ? [STOP_ALL_FIELD[other]] : []),
+  ]);
+}
+
+/**
+ * Turns an update into the changes it asks for on the link's channel. A channel-wide switch wins
+ * over the topic boxes. An SMS topic is never granted here: only a reply from the number opts it
+ * in (SPEC §2), so asking for one is a 400.
+ */
+function changesFor(update: PreferenceUpdate, channel: Channel, current: ConsentState): ConsentChange[] {
+  const unstated = update.complete ? false : undefined;
+  const stopAll = update[STOP_ALL_FIELD[channel]] ?? unstated;
+  if (stopAll === true) return [{ channel, topics: TOPICS, action: 'withdraw', allOfChannel: true }];
+  const wanted = (topic: Topic) => update.topics[`${channel}:${topic}`] ?? unstated;
+  const granted = TOPICS.filter((topic) => wanted(topic) === true);
+  if (channel === 'sms') {
+    const starts = granted.filter((topic) => !hasOptIn(current.preferences, 'sms', topic));
+    if (starts.length > 0)
+      throw new ValidationError(
+        starts.map((topic) => ({
+          path: topicField('sms', topic),
+          message: 'texts start only by a reply from the phone: text START to our number',
+        })),
+      );
+  }
+  const changes: ConsentChange[] = [
+    { channel, topics: TOPICS.filter((topic) => wanted(topic) === false), action: 'withdraw' },
+    { channel, topics: granted, action: 'grant' },
+  ];
+  // Unticking "Unsubscribe from all email" asks for email again (service notices), even with no topic.
+  if (channel === 'email' && stopAll === false) changes.push({ channel, topics: [], action: 'grant', allOfChannel: true });
+  return changes;
+}
+
+/** The preference center's state for the address a preferences token names. */
+export async function readPreferences(deps: PreferenceDeps, token: string | undefined): Promise<PreferenceView> {
+  const { contactId, channel } = await verifyLink(deps.secrets, token, 'preferences', deps.clock.now().getTime());
+  const { recipient, address } = await linkedAddress(deps, contactId, channel);
+  return viewOf(deps.brandName, channel, address, stateOf(recipient));
+}
+
+/**
+ * Applies the changes a person makes in the preference center to the address the link was sent
+ * to. An update that names the other channel is a 400 and changes nothing. Only real changes
+ * reach the ledger.
  */
 export async function updatePreferences(
   deps: PreferenceDeps,
@@ -92,37 +178,42 @@ export async function updatePreferences(
   update: PreferenceUpdate,
   request: RequestContext,
 ): Promise<PreferenceView> {
-  const claims = await verifyLink(deps.secrets, token, 'preferences', deps.clock.now().getTime());
-  const recipient = await subjectOf(deps, claims.contactId);
-  const current: ConsentState = { preferences: recipient.preferences, emailOptOutAll: recipient.emailOptOutAll ?? false };
-
-  const changes: ConsentChange[] = [];
-  for (const channel of CHANNELS) {
-    const stopAll = channel === 'email' ? update.unsubscribeAllEmail === true : update.stopAllTexts === true;
-    if (stopAll) {
-      changes.push({ channel, topics: TOPICS, action: 'withdraw', allOfChannel: true });
-      continue;
-    }
-    const wanted = (value: boolean) => TOPICS.filter((topic) => update.topics[`${channel}:${topic}`] === value);
-    changes.push({ channel, topics: wanted(false), action: 'withdraw' });
-    changes.push({ channel, topics: wanted(true), action: 'grant' });
-    if (channel === 'email' && update.unsubscribeAllEmail === false)
-      changes.push({ channel, topics: [], action: 'grant', allOfChannel: true });
+  const { contactId, channel } = await verifyLink(deps.secrets, token, 'preferences', deps.clock.now().getTime());
+  const { recipient, address } = await linkedAddress(deps, contactId, channel);
+  const outside = fieldsOutside(update, channel);
+  if (outside.length > 0) {
+    const noun = channel === 'email' ? 'this email address' : 'this phone number';
+    throw new ValidationError(
+      outside.map((path): ErrorDetail => ({ path, message: `is not on this link, which manages ${noun} only` })),
+    );
   }
-  return applyChanges(deps, claims.contactId, recipient, current, changes, 'preference_center', request);
+  const current = stateOf(recipient);
+  const next = await recordConsentChanges(
+    deps,
+    contactId,
+    current,
+    changesFor(update, channel, current),
+    'preference_center',
+    request,
+    PREFERENCE_CENTER_WORDING(deps.brandName, channel),
+  );
+  return viewOf(deps.brandName, channel, address, next);
 }
 
-/** Records changes and returns the new view; shared by the preference center and unsubscribe. */
-export async function applyChanges(
+/**
+ * Records the changes that change something, with the policy version in force and the hash of
+ * the wording shown, and returns the state they lead to. Shared by the preference center,
+ * unsubscribe and the subscription confirmation.
+ */
+export async function recordConsentChanges(
   deps: PreferenceDeps,
   contactId: string,
-  contact: { email?: string; phone?: string },
   current: ConsentState,
   changes: readonly ConsentChange[],
   source: ConsentSource,
   request: RequestContext,
-  wording: string = PREFERENCE_CENTER_WORDING(deps.brandName),
-): Promise<PreferenceView> {
+  wording: string,
+): Promise<ConsentState> {
   const { events, next } = planConsentChange(current, changes, {
     source,
     at: deps.clock.now().toISOString(),
@@ -136,5 +227,22 @@ export async function applyChanges(
     if (error instanceof ContactNotFoundError) throw new NotFoundError('We hold no data for this link any more.');
     throw error;
   }
-  return viewOf(deps.brandName, contact, next);
+  return next;
+}
+
+/**
+ * `recordConsentChanges` under its former signature, for the subscription confirmation.
+ * @deprecated Call `recordConsentChanges`; this goes once the subscription confirmation does.
+ */
+export async function applyChanges(
+  deps: PreferenceDeps,
+  contactId: string,
+  _contact: { email?: string; phone?: string },
+  current: ConsentState,
+  changes: readonly ConsentChange[],
+  source: ConsentSource,
+  request: RequestContext,
+  wording: string,
+): Promise<ConsentState> {
+  return recordConsentChanges(deps, contactId, current, changes, source, request, wording);
 }

@@ -1,9 +1,8 @@
 import { TOPICS } from '../consent.js';
-import type { ConsentChange, ConsentState } from '../consent.js';
-import { NotFoundError } from '../errors.js';
+import type { ConsentChange } from '../consent.js';
 import type { TokenClaims } from '../tokens.js';
-import { applyChanges } from './preference-center.js';
-import type { PreferenceDeps, PreferenceView, RequestContext } from './preference-center.js';
+import { linkedAddress, maskAddress, recordConsentChanges } from './preference-center.js';
+import type { PreferenceDeps, RequestContext } from './preference-center.js';
 import { verifyLink } from './links.js';
 
 type UnsubscribeScope = Extract<TokenClaims, { purpose: 'unsubscribe' }>;
@@ -23,40 +22,44 @@ export function describeScope(scope: Pick<UnsubscribeScope, 'channel' | 'topic'>
 /** The wording of the unsubscribe page; its hash goes into the ledger. */
 export const UNSUBSCRIBE_WORDING = (scope: string) => `Unsubscribe from ${scope}. One click, no login.`;
 
+/** What an unsubscribe link withdraws and from which address (masked), for its page. */
+export interface UnsubscribeOutcome {
+  scope: string;
+  address: string;
+}
+
 /** Verifies an unsubscribe token and says what it would withdraw, changing nothing (link scanners GET it). */
-export async function previewUnsubscribe(deps: PreferenceDeps, token: string | undefined): Promise<{ scope: string }> {
+export async function previewUnsubscribe(deps: PreferenceDeps, token: string | undefined): Promise<UnsubscribeOutcome> {
   const claims = await verifyLink(deps.secrets, token, 'unsubscribe', deps.clock.now().getTime());
-  if (!(await deps.directory.getRecipient(claims.contactId))) throw new NotFoundError('We hold no data for this link any more.');
-  return { scope: describeScope(claims) };
+  const { address } = await linkedAddress(deps, claims.contactId, claims.channel);
+  return { scope: describeScope(claims), address: maskAddress(claims.channel, address) };
 }
 
 /**
- * Withdraws the token's scope at once (CAN-SPAM, RFC 8058): one topic by email, all email, or all
- * texts. A second call finds nothing to change and records nothing.
+ * Withdraws the token's scope from the address the message went to, at once (CAN-SPAM,
+ * RFC 8058): one topic by email, all email, or all texts. A second call finds nothing to change
+ * and records nothing.
  */
 export async function unsubscribe(
   deps: PreferenceDeps,
   token: string | undefined,
   request: RequestContext,
-): Promise<{ scope: string; view: PreferenceView }> {
+): Promise<UnsubscribeOutcome> {
   const claims = await verifyLink(deps.secrets, token, 'unsubscribe', deps.clock.now().getTime());
-  const recipient = await deps.directory.getRecipient(claims.contactId);
-  if (!recipient) throw new NotFoundError('We hold no data for this link any more.');
-  const current: ConsentState = { preferences: recipient.preferences, emailOptOutAll: recipient.emailOptOutAll ?? false };
+  const { recipient, address } = await linkedAddress(deps, claims.contactId, claims.channel);
   const change: ConsentChange =
     claims.channel === 'email' && claims.topic !== 'all'
       ? { channel: 'email', topics: [claims.topic], action: 'withdraw' }
       : { channel: claims.channel, topics: TOPICS, action: 'withdraw', allOfChannel: true };
   const scope = describeScope(claims);
-  const view = await applyChanges(
+  await recordConsentChanges(
     deps,
     claims.contactId,
-    recipient,
-    current,
+    { preferences: recipient.preferences, emailOptOutAll: recipient.emailOptOutAll ?? false },
     [change],
     'one_click_unsubscribe',
     request,
     UNSUBSCRIBE_WORDING(scope),
   );
-  return { scope, view };
+  return { scope, address: maskAddress(claims.channel, address) };
 }
