@@ -19,35 +19,37 @@ const page = brandedPage(config);
 
 /**
  * `GET /unsubscribe?token=`: a page with one button; it changes nothing, because link scanners
- * fetch links. `POST /unsubscribe?token=`: withdraws the token's scope at once, answers 200,
- * takes the RFC 8058 body `List-Unsubscribe=One-Click`, and is idempotent.
+ * fetch links. `POST /unsubscribe?token=`: withdraws the token's scope from the address the
+ * message went to, at once, answers 200, and is idempotent. It takes the RFC 8058 body
+ * `List-Unsubscribe=One-Click` as a urlencoded or multipart form (mail providers send either), or
+ * no body at all.
  */
 export const handler = httpHandler(
   async (event) => {
     const token = event.queryStringParameters?.token ?? '';
     const wantsPage = prefersHtml(header(event, 'accept'));
     if (event.httpMethod === 'GET') {
-      const { scope } = await previewUnsubscribe(deps, token);
-      if (!wantsPage) return json(200, { scope });
+      const { scope, address } = await previewUnsubscribe(deps, token);
+      if (!wantsPage) return json(200, { scope, address });
       return page(
         'Unsubscribe',
-        `<p>Unsubscribe from ${escapeHtml(scope)}?</p>` +
+        `<p>Unsubscribe <strong>${escapeHtml(address)}</strong> from ${escapeHtml(scope)}?</p>` +
           `<form method="post" action="?token=${escapeHtml(encodeURIComponent(token))}">` +
           `<button type="submit">Unsubscribe from ${escapeHtml(scope)}</button></form>`,
       );
     }
-    if (event.parsedBody !== undefined && event.bodyType !== 'text') validate(oneClickSchema, event.parsedBody);
-    const { scope } = await unsubscribe(
+    if (event.parsedBody !== undefined) validate(oneClickSchema, event.parsedBody);
+    const { scope, address } = await unsubscribe(
       deps,
       token,
       consentRequestContext(event, `${config.PUBLIC_BASE_URL.replace(/\/$/, '')}/unsubscribe`),
     );
-    if (!wantsPage) return json(200, { status: 'unsubscribed', scope });
+    if (!wantsPage) return json(200, { status: 'unsubscribed', scope, address });
     const preferencesHint = '<p>You can change what you receive at any time from the preferences link in our messages.</p>';
     return page(
       'You are unsubscribed',
-      `<p class="notice" role="status">You will no longer receive ${escapeHtml(scope)} from us.</p>${preferencesHint}`,
+      `<p class="notice" role="status"><strong>${escapeHtml(address)}</strong> will no longer receive ${escapeHtml(scope)} from us.</p>${preferencesHint}`,
     );
   },
-  { body: ['form', 'json'], pages: true },
+  { body: ['form', 'multipart', 'json'], pages: true },
 );

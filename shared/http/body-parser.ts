@@ -1,11 +1,12 @@
 import type { MiddlewareObj } from '@middy/core';
-import { MalformedBodyError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../domain/errors.js';
+import { MalformedBodyError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '../domain/errors.js';
 import { header, mediaType } from './headers.js';
 import type { BodyType, HttpEvent, HttpResult } from './types.js';
 
 const MEDIA_TYPES: Record<BodyType, string> = {
   json: 'application/json',
   form: 'application/x-www-form-urlencoded',
+  multipart: 'multipart/form-data',
   text: 'text/plain',
 };
 
@@ -22,9 +23,9 @@ export function trimStrings(value: unknown): unknown {
   return value;
 }
 
-function parseForm(text: string): Record<string, string | string[]> {
+function collectFields(entries: Iterable<[string, string]>): Record<string, string | string[]> {
   const fields: Record<string, string | string[]> = {};
-  for (const [key, value] of new URLSearchParams(text)) {
+  for (const [key, value] of entries) {
     const existing = fields[key];
     // A repeated field becomes a list, which every string field's schema rejects.
     fields[key] = existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
@@ -32,22 +33,49 @@ function parseForm(text: string): Record<string, string | string[]> {
   return fields;
 }
 
+function parseForm(text: string): Record<string, string | string[]> {
+  return collectFields(new URLSearchParams(text));
+}
+
+/** A multipart/form-data body's text fields (the fetch API's own parser); a file part is a 400. */
+async function parseMultipart(raw: Buffer, contentType: string): Promise<Record<string, string | string[]>> {
+  let parsed: FormData;
+  try {
+    parsed = await new Response(raw, { headers: { 'content-type': contentType } }).formData();
+  } catch (cause) {
+    throw new MalformedBodyError({ cause });
+  }
+  const entries: [string, string][] = [];
+  for (const [key, value] of parsed) {
+    if (typeof value !== 'string') throw new ValidationError([{ path: key, message: 'must be a text field, not a file' }]);
+    entries.push([key, value]);
+  }
+  return collectFields(entries);
+}
+
 /**
  * Parses the body by its Content-Type into `event.parsedBody`: 413 over the limit, 415 for a type
- * the route does not take, 400 `malformed_body` when it does not parse.
+ * the route does not take, 400 `malformed_body` when it does not parse. An empty body is left to
+ * the route (a one-click unsubscribe may send none, and a browser form with no ticked box sends
+ * nothing): it gets the body type its Content-Type names, if the route takes that type, and an
+ * empty form (urlencoded or multipart) parses as no fields.
  */
 export function parseBody(options: { accept: readonly BodyType[]; maxBytes?: number }): MiddlewareObj<HttpEvent, HttpResult> {
   const maxBytes = options.maxBytes ?? PUBLIC_BODY_LIMIT_BYTES;
   return {
-    before: (request) => {
+    before: async (request) => {
       const { event } = request;
       if (event.httpMethod === 'GET' || event.httpMethod === 'OPTIONS') return;
       const raw = Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8');
       if (raw.byteLength > maxBytes) throw new PayloadTooLargeError(maxBytes);
-      // No body at all is left to the route's schema (a one-click unsubscribe may send none).
-      if (raw.byteLength === 0) return;
-      const type = mediaType(header(event, 'content-type'));
+      const contentType = header(event, 'content-type');
+      const type = mediaType(contentType);
       const bodyType = options.accept.find((candidate) => MEDIA_TYPES[candidate] === type);
+      if (raw.byteLength === 0) {
+        if (bodyType) event.bodyType = bodyType;
+        if (bodyType === 'form' || bodyType === 'multipart') event.parsedBody = {};
+        return;
+      }
       if (!bodyType) throw new UnsupportedMediaTypeError(options.accept.map((candidate) => MEDIA_TYPES[candidate]));
       const text = raw.toString('utf8');
       event.bodyType = bodyType;
@@ -55,6 +83,8 @@ export function parseBody(options: { accept: readonly BodyType[]; maxBytes?: num
         event.parsedBody = text;
       } else if (bodyType === 'form') {
         event.parsedBody = trimStrings(parseForm(text));
+      } else if (bodyType === 'multipart') {
+        event.parsedBody = trimStrings(await parseMultipart(raw, contentType ?? ''));
       } else {
         try {
           event.parsedBody = trimStrings(JSON.parse(text));

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 
-/** The content types a route may take. */
-export type BodyType = 'json' | 'form' | 'text';
+/** The content types a route may take; `multipart` is `multipart/form-data` with text fields only. */
+export type BodyType = 'json' | 'form' | 'multipart' | 'text';
 
 /** A REST API proxy event after the body-parsing middleware. */
 export interface HttpEvent extends APIGatewayProxyEvent {
