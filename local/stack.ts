@@ -24,6 +24,8 @@ import type { StreamTarget } from './stream-runner.js';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '..');
 export const LOCAL_TABLE_NAME = 'forecourt';
+/** Where the local stack serves the website's thank-you page; `thankYouUrl` points here locally. */
+export const LOCAL_THANK_YOU_PATH = '/thank-you';
 export const LOCAL_SECRET_ID = 'forecourt/app';
 /** The local campaign queues' names, as in their URLs. */
 const localQueueName = (queue: string) => `forecourt-campaign-${queue}`;
@@ -136,7 +138,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       POWERTOOLS_DEV: 'true',
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
       ...functionEnvironment(
-        { ...config, publicBaseUrl: apiUrl, allowedOrigins: [...config.allowedOrigins, apiUrl] },
+        {
+          ...config,
+          publicBaseUrl: apiUrl,
+          // The local stack serves the thank-you page itself, on whatever port it runs.
+          thankYouUrl: `${apiUrl}${LOCAL_THANK_YOU_PATH}`,
+          allowedOrigins: [...config.allowedOrigins, apiUrl],
+        },
         {
           tableName: LOCAL_TABLE_NAME,
           secretId: LOCAL_SECRET_ID,
@@ -218,6 +226,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const routes: LoadedRoute[] = [];
     for (const route of HTTP_ROUTES) routes.push({ ...route, handler: await loadHandler(route.entry) });
+    // A local page route: the website's thank-you page, which AWS does not serve.
+    const thankYouEntry = 'local/thank-you-page.ts';
+    routes.push({
+      method: 'GET',
+      path: LOCAL_THANK_YOU_PATH,
+      entry: thankYouEntry,
+      access: 'public',
+      handler: await loadHandler(thankYouEntry),
+    });
     const staffTokens = new LocalStaffTokens(secrets.staffTokenKey);
 
     const localRoutes = async (request: IncomingHttp): Promise<LocalResponse | undefined> => {
