@@ -1,5 +1,6 @@
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { CURRENTLY_RECOMMENDED_FLAGS } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,12 +10,18 @@ import { buildApp } from '../../infra/build-app.js';
 import { EXAMPLE_CONFIG_PATH, loadDeploymentConfig } from '../../infra/config.js';
 import { HTTP_ROUTES, QUEUE_CONSUMERS, SCHEDULED_JOBS, STREAM_CONSUMERS, TOPIC_SUBSCRIBERS } from '../../shared/routes.js';
 
+/** The context of `cdk.json`: the feature flags `npx cdk synth` and `npx cdk deploy` run with. */
+const CDK_CONTEXT = (
+  JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }
+).context;
+
 let app: App;
 let stateful: Template;
 let stateless: Template;
 
 beforeAll(() => {
-  app = new App({ outdir: mkdtempSync(join(tmpdir(), 'forecourt-cdk-')) });
+  // The same flags as the CLI, so that these assertions hold for the template that deploys.
+  app = new App({ outdir: mkdtempSync(join(tmpdir(), 'forecourt-cdk-')), context: CDK_CONTEXT });
   const stacks = buildApp(app, EXAMPLE_CONFIG_PATH);
   stateful = Template.fromStack(stacks.stateful);
   stateless = Template.fromStack(stacks.stateless);
@@ -312,6 +319,17 @@ describe('cdk-nag AwsSolutions', () => {
     // A rule pack that sees nothing would pass everything: prove it sees the raw stacks' findings.
     const report = new AwsSolutionsChecks().validateScope(app);
     expect(report.violations.map((violation) => violation.ruleName)).toContain('AwsSolutions-SMG4');
+  });
+});
+
+describe('cdk.json', () => {
+  it('sets every feature flag the CDK recommends, keeping strong cross-stack references', () => {
+    // Kept strong (Fn::ImportValue): CloudFormation refuses to change or drop an export of the stateful
+    // stack while the stateless stack reads it; "weak" (Fn::GetStackOutput) gives that guard up.
+    const kept: Record<string, unknown> = { '@aws-cdk/core:defaultCrossStackReferences': 'strong' };
+    for (const [flag, recommended] of Object.entries(CURRENTLY_RECOMMENDED_FLAGS)) {
+      expect({ flag, value: CDK_CONTEXT[flag] }).toEqual({ flag, value: flag in kept ? kept[flag] : recommended });
+    }
   });
 });
 
