@@ -94,3 +94,41 @@ export function uniquePhone(): string {
 export async function policyInForce(): Promise<string> {
   return ((await (await fetch(`${apiUrl()}/policy`)).json()) as { version: string }).version;
 }
+
+/** The contact an inquiry was filed under, read from the table (the API never tells a visitor). */
+export async function contactIdOfInquiry(inquiryId: string): Promise<string> {
+  const item = (await tableItems()).find((entry) => entry.entity === 'inquiry' && entry.inquiryId === inquiryId);
+  if (!item) throw new Error(`No inquiry ${inquiryId} is stored`);
+  return String(item.contactId);
+}
+
+/** The contact that holds an address, read from the table's salted lookup through its stored value. */
+export async function contactIdHolding(channel: 'email' | 'sms', address: string): Promise<string | undefined> {
+  const field = channel === 'email' ? 'email' : 'phone';
+  const item = (await tableItems()).find((entry) => entry.entity === 'contact' && entry[field] === address);
+  return item ? String(item.contactId) : undefined;
+}
+
+/**
+ * Confirms a pending email opt-in as its owner would: follows the newest confirm link sent to the
+ * address and presses Confirm. Returns the POST's status.
+ */
+export async function confirmEmailOptIn(email: string): Promise<number> {
+  await drainOutbox();
+  const sent = (await mail()).filter((message) => message.destination.to.includes(email));
+  const link = sent
+    .map((message) => /\/subscriptions\/confirm\?token=([\w.-]+)/.exec(message.body.text ?? '')?.[1])
+    .filter((token): token is string => token !== undefined)
+    .at(-1);
+  if (!link) throw new Error('No confirmation link was sent to this address');
+  const response = await fetch(`${apiUrl()}/subscriptions/confirm?token=${link}`, { method: 'POST' });
+  await drainOutbox();
+  return response.status;
+}
+
+/** Delivers an inbound text from a number, as the SMS channel would (`YES`, `STOP`, …). */
+export async function textFrom(from: string, body: string): Promise<number> {
+  const response = await postJson('/_local/sms/inbound', { from, body });
+  await drainOutbox();
+  return response.status;
+}
