@@ -14,6 +14,7 @@ import * as eventSources from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ses from 'aws-cdk-lib/aws-ses';
+import * as smsvoice from 'aws-cdk-lib/aws-smsvoice';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -29,6 +30,8 @@ import {
 } from '../shared/routes.js';
 import type { Capability, StreamFilter, TopicSubscriber } from '../shared/routes.js';
 import { TABLE_SCHEMA } from '../shared/table.js';
+import { SMS_BUDGET_EXHAUSTED } from '../shared/domain/inquiries/send-follow-ups.js';
+import { getCountries } from 'libphonenumber-js';
 import { SENDER_CONCURRENCY } from './config.js';
 import type { DeploymentConfig } from './config.js';
 import { ForecourtFunction } from './constructs/forecourt-function.js';
@@ -377,6 +380,34 @@ export class StatelessStack extends Stack {
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }).addAlarmAction(alarmAction);
     }
+
+    // The deployment's daily SMS budget: the SMS outbox logs one line per text it holds back.
+    const smsBudgetSpent = new logs.MetricFilter(this, 'SmsDailyBudgetSpentFilter', {
+      logGroup: functionFor('functions/outbox/sms.ts').function.logGroup,
+      filterPattern: logs.FilterPattern.stringValue('$.message', '=', SMS_BUDGET_EXHAUSTED),
+      metricNamespace: 'Forecourt',
+      metricName: 'SmsDailyBudgetExhausted',
+      metricValue: '1',
+    });
+    new cloudwatch.Alarm(this, 'SmsDailyBudgetAlarm', {
+      alarmDescription: `The daily SMS budget (${props.config.sms.dailyBudget} confirmations) is spent: later opt-in texts wait for tomorrow. Look for SMS pumping.`,
+      metric: smsBudgetSpent.metric({ statistic: 'Sum', period: Duration.minutes(5) }),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    }).addAlarmAction(alarmAction);
+
+    // The SMS provider's own country protection: texts go only to the configured countries.
+    new smsvoice.CfnProtectConfiguration(this, 'SmsProtectConfiguration', {
+      deletionProtectionEnabled: true,
+      countryRuleSet: {
+        sms: getCountries().map((countryCode) => ({
+          countryCode,
+          protectStatus: props.config.sms.allowedCountries.includes(countryCode) ? 'ALLOW' : 'BLOCK',
+        })),
+      },
+    });
 
     for (const fn of functions.values()) {
       new cloudwatch.Alarm(this, `${fn.node.id}ErrorsAlarm`, {

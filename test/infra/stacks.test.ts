@@ -226,6 +226,27 @@ describe('stateless stack', () => {
     });
   });
 
+  it('alarms when the daily SMS budget is spent, counting the line the SMS outbox logs', () => {
+    stateless.hasResourceProperties('AWS::Logs::MetricFilter', {
+      FilterPattern: Match.stringLikeRegexp('SMS daily budget exhausted'),
+      MetricTransformations: [Match.objectLike({ MetricName: 'SmsDailyBudgetExhausted', MetricValue: '1' })],
+    });
+    stateless.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'SmsDailyBudgetExhausted',
+      Threshold: 0,
+      AlarmActions: Match.anyValue(),
+    });
+  });
+
+  it('lets the SMS provider text only the configured countries', () => {
+    const [config] = Object.values(stateless.findResources('AWS::SMSVOICE::ProtectConfiguration'));
+    const rules = (config?.Properties as { CountryRuleSet: { SMS: { CountryCode: string; ProtectStatus: string }[] } })
+      .CountryRuleSet.SMS;
+    expect(rules.filter((rule) => rule.ProtectStatus === 'ALLOW').map((rule) => rule.CountryCode)).toEqual(['US']);
+    expect(rules.find((rule) => rule.CountryCode === 'JM')?.ProtectStatus).toBe('BLOCK');
+    expect(rules.length).toBeGreaterThan(200);
+  });
+
   it('dispatches campaigns every minute and feeds three encrypted queues with a shared dead-letter queue', () => {
     stateless.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 minute)' });
     const queues = Object.values(stateful.findResources('AWS::SQS::Queue')).filter((queue) => queue.Properties.RedrivePolicy);
