@@ -229,20 +229,3 @@ export async function recordConsentChanges(
   }
   return next;
 }
-
-/**
- * `recordConsentChanges` under its former signature, for the subscription confirmation.
- * @deprecated Call `recordConsentChanges`; this goes once the subscription confirmation does.
- */
-export async function applyChanges(
-  deps: PreferenceDeps,
-  contactId: string,
-  _contact: { email?: string; phone?: string },
-  current: ConsentState,
-  changes: readonly ConsentChange[],
-  source: ConsentSource,
-  request: RequestContext,
-  wording: string,
-): Promise<ConsentState> {
-  return recordConsentChanges(deps, contactId, current, changes, source, request, wording);
-}

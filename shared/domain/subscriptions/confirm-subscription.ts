@@ -2,7 +2,7 @@ import type { SubscriptionStore } from '../../ports/subscription-store.js';
 import type { Topic } from '../consent.js';
 import { NotFoundError } from '../errors.js';
 import { verifyLink } from '../preferences/links.js';
-import { applyChanges } from '../preferences/preference-center.js';
+import { recordConsentChanges } from '../preferences/preference-center.js';
 import type { PreferenceDeps, RequestContext } from '../preferences/preference-center.js';
 import { topicList } from './confirmation.js';
 
@@ -30,10 +30,9 @@ export async function confirmSubscription(
   const recipient = await deps.directory.getRecipient(claims.contactId);
   if (!recipient) throw new NotFoundError('We hold no data for this link any more.');
   const description = topicList(claims.topics);
-  await applyChanges(
+  await recordConsentChanges(
     deps,
     claims.contactId,
-    recipient,
     { preferences: recipient.preferences, emailOptOutAll: recipient.emailOptOutAll ?? false },
     [{ channel: 'email', topics: claims.topics, action: 'grant' }],
     'subscription_form',
