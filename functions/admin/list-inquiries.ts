@@ -15,7 +15,7 @@ const deps = {
   clock: systemClock,
 };
 
-/** `GET /admin/inquiries?from=&to=`: inquiries with full contact details, for sales and admin. */
+/** `GET /admin/inquiries?from=&to=`: inquiries with what each carried, unmasked, for sales and admin. */
 export const handler = httpHandler(
   async (event) => {
     const { staff } = event as StaffEvent;

@@ -1,14 +1,26 @@
 import type { InquiryTopic, VisitMetadata } from '../domain/inquiries/inquiry.js';
 
-/** An inquiry as staff list it. */
+/**
+ * The personal data an inquiry carried, as the form gave it. It may differ from what the contact
+ * it is filed under holds: a form never rewrites a contact (SPEC §2).
+ */
+export interface SubmittedDetails {
+  name?: string;
+  email?: string;
+  phone?: string;
+  companyName?: string;
+  dealershipType?: string;
+}
+
+/** An inquiry as staff list it, with what it carried. */
 export interface InquirySummary {
   inquiryId: string;
+  /** The contact it is filed under. */
   contactId: string;
   topic: InquiryTopic;
   message?: string;
   pageUrl?: string;
-  companyName?: string;
-  dealershipType?: string;
+  submitted: SubmittedDetails;
   visit: VisitMetadata;
 }
 

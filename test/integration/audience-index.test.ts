@@ -1,5 +1,17 @@
 import { describe, expect, it } from '@jest/globals';
-import { apiUrl, drainOutbox, mail, postJson, tableItems, uniqueEmail, uniquePhone } from './local-stack.js';
+import { toE164 } from '../../shared/domain/contact.js';
+import {
+  apiUrl,
+  confirmEmailOptIn,
+  contactIdOfInquiry,
+  drainOutbox,
+  mail,
+  postJson,
+  tableItems,
+  textFrom,
+  uniqueEmail,
+  uniquePhone,
+} from './local-stack.js';
 
 const membershipsOf = async (contactId: string) =>
   (await tableItems())
@@ -13,12 +25,18 @@ const membershipsOf = async (contactId: string) =>
 
 describe('campaign audience index', () => {
   it('follows consent: joins on opt-in, leaves on unsubscribe, without any table scan at dispatch', async () => {
-    // Arrange / Act: an inquiry with email consent and a phone without SMS consent
+    // Arrange: an inquiry with email consent and a phone without SMS consent
     const email = uniqueEmail('audience');
-    const { contactId } = (await (
+    const receipt = (await (
       await postJson('/inquiries', { name: 'Audience Member', email, phone: uniquePhone(), consent: { email: true, sms: false } })
-    ).json()) as { contactId: string };
+    ).json()) as { inquiryId: string };
+    expect(receipt).toEqual({ inquiryId: expect.any(String) });
+    const contactId = await contactIdOfInquiry(receipt.inquiryId);
     await drainOutbox();
+    // The ticked box alone joins no topic audience
+    expect(await membershipsOf(contactId)).toEqual(['email:service']);
+    // Act: the owner confirms through the acknowledgement's link
+    expect(await confirmEmailOptIn(email)).toBe(200);
     // Assert
     expect(await membershipsOf(contactId)).toEqual([
       'email:marketing',
@@ -43,13 +61,27 @@ describe('campaign audience index', () => {
   });
 
   it('puts SMS subscribers in the SMS audiences only while they have SMS consent', async () => {
+    // Arrange: an inquiry asking for texts, from its own client IP (the SMS confirmation caps per IP)
     const phone = uniquePhone();
-    const { contactId } = (await (
-      await postJson('/inquiries', { name: 'Texter', phone, consent: { email: false, sms: true } })
-    ).json()) as {
-      contactId: string;
-    };
+    const receipt = (await (
+      await postJson(
+        '/inquiries',
+        { name: 'Texter', phone, consent: { email: false, sms: true } },
+        { 'x-forwarded-for': '198.51.100.21' },
+      )
+    ).json()) as { inquiryId: string };
+    expect(receipt).toEqual({ inquiryId: expect.any(String) });
+    const contactId = await contactIdOfInquiry(receipt.inquiryId);
     await drainOutbox();
+    // The ticked box alone joins no SMS topic audience
+    expect((await membershipsOf(contactId)).filter((audience) => audience !== 'sms:service')).toEqual([]);
+    // Act: the number replies YES
+    expect(await textFrom(toE164(phone) ?? phone, 'YES')).toBe(200);
+    // Assert
     expect(await membershipsOf(contactId)).toEqual(['sms:marketing', 'sms:newsletter', 'sms:product_updates', 'sms:service']);
+    // Act: the number texts STOP
+    expect(await textFrom(toE164(phone) ?? phone, 'STOP')).toBe(200);
+    // Assert: it leaves every SMS topic audience
+    expect((await membershipsOf(contactId)).filter((audience) => audience !== 'sms:service')).toEqual([]);
   });
 });

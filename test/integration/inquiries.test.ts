@@ -2,6 +2,8 @@ import { describe, expect, it } from '@jest/globals';
 import { toE164 } from '../../shared/domain/contact.js';
 import {
   apiUrl,
+  confirmEmailOptIn,
+  contactIdOfInquiry,
   drainOutbox,
   footprint,
   mail,
@@ -12,13 +14,14 @@ import {
   uniqueEmail,
   uniquePhone,
   policyInForce,
+  textFrom,
 } from './local-stack.js';
 
 const CHROME_ON_MAC =
   'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36';
 
 describe('POST /inquiries through the local stack', () => {
-  it('stores contact, inquiry and consent, and sends the acknowledgement, SMS confirmation and new-lead email', async () => {
+  it('stores contact and inquiry, sends the acknowledgement with its confirm link, the SMS confirmation and the new-lead email, and records consent once each address confirms', async () => {
     // Arrange
     const email = uniqueEmail('jane');
     const phone = uniquePhone();
@@ -41,10 +44,13 @@ describe('POST /inquiries through the local stack', () => {
     );
     await drainOutbox();
 
-    // Assert: the response
+    // Assert: the response names the inquiry alone
     expect(response.status).toBe(201);
     expect(response.headers.get('x-request-id')).toMatch(/[0-9a-f-]{36}/);
-    const { inquiryId, contactId } = (await response.json()) as { inquiryId: string; contactId: string };
+    const receipt = (await response.json()) as { inquiryId: string };
+    expect(receipt).toEqual({ inquiryId: expect.any(String) });
+    const { inquiryId } = receipt;
+    const contactId = await contactIdOfInquiry(inquiryId);
 
     // Assert: what is stored
     const items = (await tableItems()).filter((item) => item.contactId === contactId);
@@ -56,9 +62,15 @@ describe('POST /inquiries through the local stack', () => {
       companyName: 'Main Street Motors',
       timeZone: 'America/Chicago',
     });
-    expect(contact).toMatchObject({ pref_email_newsletter: true, pref_sms_marketing: true });
     const inquiry = items.find((item) => item.entity === 'inquiry');
     expect(inquiry).toMatchObject({ inquiryId, topic: 'demo', pageUrl: 'https://forecourt.example/demo' });
+    expect(inquiry?.submitted).toMatchObject({
+      name: 'Jane Doe',
+      email,
+      phone: toE164(phone),
+      companyName: 'Main Street Motors',
+    });
+    expect(inquiry?.holders).toEqual({ email: contactId, sms: contactId });
     expect(inquiry?.visit).toMatchObject({
       ip: '127.0.0.1',
       browser: 'Chrome',
@@ -66,15 +78,17 @@ describe('POST /inquiries through the local stack', () => {
       os: 'macOS 10.15.7',
       language: 'en-US',
     });
-    const consent = items.filter((item) => item.entity === 'consent');
-    expect(consent.map((item) => item.channel).sort()).toEqual(['email', 'sms']);
-    expect(consent[0]).toMatchObject({ source: 'inquiry_form', policyVersion: await policyInForce(), action: 'grant' });
+    // Double opt-in: the ticked boxes granted nothing yet
+    expect(contact?.pref_email_newsletter).toBeUndefined();
+    expect(contact?.pref_sms_marketing).toBeUndefined();
+    expect(items.filter((item) => item.entity === 'consent')).toEqual([]);
 
     // Assert: what is sent
     const emails = await mail();
     const acknowledgement = emails.find((message) => message.destination.to.includes(email));
     expect(acknowledgement?.subject).toContain('We received your inquiry');
     expect(acknowledgement?.body.text).toContain('100 Example Way');
+    expect(acknowledgement?.body.text).toMatch(/\/subscriptions\/confirm\?token=/);
     expect(acknowledgement?.body.html).toContain('/unsubscribe?token=');
     const lead = emails.find(
       (message) => message.destination.to.includes('sales@forecourt.example') && message.body.text?.includes(inquiryId),
@@ -82,11 +96,36 @@ describe('POST /inquiries through the local stack', () => {
     expect(lead?.body.text).toContain('Main Street Motors');
     const texts = (await sms()).filter((text) => text.to === toE164(phone));
     expect(texts).toHaveLength(1);
+    expect(texts[0]?.body).toContain('Reply YES');
     expect(texts[0]?.body).toContain('Reply HELP for help, STOP to opt out');
     expect(texts[0]?.body).toContain('Msg & data rates may apply');
     // Message log: one sent record per message
     const messages = (await tableItems()).filter((item) => item.entity === 'message' && item.contactId === contactId);
     expect(messages.map((item) => item.status)).toEqual(['sent', 'sent', 'sent']);
+
+    // Act: the owner of each address confirms, by the emailed link and by texting YES
+    expect(await confirmEmailOptIn(email)).toBe(200);
+    expect(await textFrom(toE164(phone) ?? phone, 'YES')).toBe(200);
+
+    // Assert: consent is recorded, per channel, under the policy in force
+    const after = (await tableItems()).filter((item) => item.contactId === contactId);
+    expect(after.find((item) => item.entity === 'contact')).toMatchObject({
+      pref_email_newsletter: true,
+      pref_sms_marketing: true,
+    });
+    const consent = after.filter((item) => item.entity === 'consent');
+    expect(consent.map((item) => item.channel).sort()).toEqual(['email', 'sms']);
+    const policyVersion = await policyInForce();
+    expect(consent.find((item) => item.channel === 'email')).toMatchObject({
+      source: 'subscription_form',
+      policyVersion,
+      action: 'grant',
+    });
+    expect(consent.find((item) => item.channel === 'sms')).toMatchObject({
+      source: 'sms_keyword',
+      policyVersion,
+      action: 'grant',
+    });
   });
 
   it('takes a plain HTML form and redirects a browser to the thank-you page', async () => {
@@ -100,25 +139,50 @@ describe('POST /inquiries through the local stack', () => {
       },
     );
     expect(response.status).toBe(303);
-    expect(response.headers.get('location')).toBe('http://127.0.0.1:3000/thank-you');
+    expect(response.headers.get('location')).toBe(new URL('/thank-you', apiUrl()).href);
+    // The ticked box asks; the owner's confirmation grants.
+    const asked = (await tableItems()).find((item) => item.entity === 'contact' && item.email === email);
+    expect(asked).toBeDefined();
+    expect(asked?.pref_email_newsletter).toBeUndefined();
+    expect(await confirmEmailOptIn(email)).toBe(200);
     const contact = (await tableItems()).find((item) => item.entity === 'contact' && item.email === email);
     expect(contact).toMatchObject({ pref_email_newsletter: true });
     expect(contact?.pref_sms_newsletter).toBeUndefined();
   });
 
-  it('keeps one contact when the same person submits twice, by email and then by phone', async () => {
+  it('files a second inquiry by the same email under the same contact and changes nothing stored on it', async () => {
+    // Arrange
     const email = uniqueEmail('twice');
     const phone = uniquePhone();
-    const first = (await (await postJson('/inquiries', { name: 'Twice', email, phone })).json()) as { contactId: string };
-    const second = (await (await postJson('/inquiries', { name: 'Twice', email: ` ${email.toUpperCase()} ` })).json()) as {
-      contactId: string;
-    };
-    const third = (await (await postJson('/inquiries', { name: 'Twice', phone })).json()) as { contactId: string };
-    expect(second.contactId).toBe(first.contactId);
-    expect(third.contactId).toBe(first.contactId);
-    expect((await tableItems()).filter((item) => item.entity === 'contact' && item.contactId === first.contactId)).toHaveLength(
-      1,
-    );
+    const first = (await (
+      await postJson('/inquiries', { name: 'First Name', email, phone, companyName: 'Original Motors' })
+    ).json()) as { inquiryId: string };
+    const contactId = await contactIdOfInquiry(first.inquiryId);
+    await drainOutbox();
+    const contactOf = async () =>
+      (await tableItems()).filter((item) => item.entity === 'contact' && item.contactId === contactId);
+    const before = await contactOf();
+    // Act: the same email, with another name, company and phone
+    const response = await postJson('/inquiries', {
+      name: 'Someone Else',
+      email: ` ${email.toUpperCase()} `,
+      phone: uniquePhone(),
+      companyName: 'Other Motors',
+    });
+    const second = (await response.json()) as { inquiryId: string };
+    await drainOutbox();
+    // Assert
+    expect(response.status).toBe(201);
+    expect(second).toEqual({ inquiryId: expect.any(String) });
+    expect(second.inquiryId).not.toBe(first.inquiryId);
+    expect(await contactIdOfInquiry(second.inquiryId)).toBe(contactId);
+    const after = await contactOf();
+    expect(after).toHaveLength(1);
+    expect(after[0]).toMatchObject({ name: 'First Name', email, phone: toE164(phone), companyName: 'Original Motors' });
+    expect(after).toEqual(before);
+    // What the second form carried is kept on its inquiry, for staff
+    const inquiry = (await tableItems()).find((item) => item.entity === 'inquiry' && item.inquiryId === second.inquiryId);
+    expect(inquiry?.submitted).toMatchObject({ name: 'Someone Else', email, companyName: 'Other Motors' });
   });
 
   it('sends no SMS without SMS consent', async () => {
@@ -145,9 +209,11 @@ describe('POST /inquiries through the local stack', () => {
     // Assert
     expect(first.status).toBe(201);
     expect(retry.status).toBe(201);
-    const receipt = (await first.json()) as { contactId: string };
+    const receipt = (await first.json()) as { inquiryId: string };
+    expect(receipt).toEqual({ inquiryId: expect.any(String) });
     expect(await retry.json()).toEqual(receipt);
-    const inquiries = (await tableItems()).filter((item) => item.entity === 'inquiry' && item.contactId === receipt.contactId);
+    const contactId = await contactIdOfInquiry(receipt.inquiryId);
+    const inquiries = (await tableItems()).filter((item) => item.entity === 'inquiry' && item.contactId === contactId);
     expect(inquiries).toHaveLength(1);
     expect((await mail()).filter((message) => message.destination.to.includes(email))).toHaveLength(1);
   });

@@ -113,7 +113,9 @@ function inquiryPut(tableName: string, record: InquiryRecord): TransactWriteItem
         companyName: record.submitted.companyName,
         dealershipType: record.submitted.dealershipType,
         holders: record.holders,
-        consentRequests: record.consentRequests,
+        // An empty map is left out: a stream record can carry it as an empty attribute value,
+        // which the consumers' unmarshall refuses, and the follow-ups would never go out.
+        consentRequests: Object.keys(record.consentRequests).length > 0 ? record.consentRequests : undefined,
         visit: record.visit,
         followUps: record.followUps,
         requestHash: record.requestHash,

@@ -1,12 +1,23 @@
 import { BatchGetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import type { ContactDetails, InquirySummary, StaffReads } from '../../ports/staff-reads.js';
+import type { ContactDetails, InquirySummary, StaffReads, SubmittedDetails } from '../../ports/staff-reads.js';
 import { dynamoDbClient } from './client.js';
 import { keys } from './keys.js';
 
 /** DynamoDB's BatchGetItem limit. */
 const BATCH_GET_LIMIT = 100;
+
+/** The personal fields an inquiry item's `submitted` map carried, and nothing else it may hold. */
+function submittedDetails(value: unknown): SubmittedDetails {
+  const submitted = (value ?? {}) as Record<string, unknown>;
+  const details: SubmittedDetails = {};
+  for (const field of ['name', 'email', 'phone', 'companyName', 'dealershipType'] as const) {
+    const text = submitted[field];
+    if (typeof text === 'string') details[field] = text;
+  }
+  return details;
+}
 
 /** Admin reads over the table: inquiries by day through gsi1, contacts by id. */
 export class DynamoDbStaffReads implements StaffReads {
@@ -32,8 +43,8 @@ export class DynamoDbStaffReads implements StaffReads {
           }),
         );
         for (const item of page.Items ?? []) {
-          const { inquiryId, contactId, topic, message, pageUrl, companyName, dealershipType, visit } = unmarshall(item);
-          inquiries.push({ inquiryId, contactId, topic, message, pageUrl, companyName, dealershipType, visit });
+          const { inquiryId, contactId, topic, message, pageUrl, submitted, visit } = unmarshall(item);
+          inquiries.push({ inquiryId, contactId, topic, message, pageUrl, submitted: submittedDetails(submitted), visit });
         }
         startKey = page.LastEvaluatedKey;
       } while (startKey && inquiries.length < limit);

@@ -1,6 +1,6 @@
 import type { AuditLog } from '../../ports/audit-log.js';
 import type { Clock } from '../../ports/clock.js';
-import type { ContactDetails, InquirySummary, StaffReads } from '../../ports/staff-reads.js';
+import type { InquirySummary, StaffReads, SubmittedDetails } from '../../ports/staff-reads.js';
 import type { AuditEntry } from '../audit.js';
 import { ValidationError } from '../errors.js';
 import type { StaffIdentity } from '../staff.js';
@@ -19,7 +19,7 @@ export interface ListInquiriesDeps {
 export interface InquiryListing {
   from: string;
   to: string;
-  inquiries: (InquirySummary & { contact: ContactDetails | undefined })[];
+  inquiries: InquirySummary[];
   truncated: boolean;
 }
 
@@ -32,9 +32,13 @@ function dayOf(value: string | undefined, fallback: Date, path: string): Date {
   return parsed;
 }
 
+/** The personal fields an audit names: those the listing shows. */
+const AUDITED_FIELDS = ['name', 'email', 'phone', 'companyName'] as const satisfies readonly (keyof SubmittedDetails)[];
+
 /**
- * Lists the inquiries received between two UTC days (inclusive) with each contact's details, and
- * audits every contact whose unmasked data the response shows.
+ * Lists the inquiries received between two UTC days (inclusive), each with what it carried (name,
+ * email, phone, company as the form gave them, not what its contact holds, SPEC §2), and audits,
+ * before any data leaves, every contact whose inquiries' unmasked data the response shows.
  */
 export async function listInquiries(
   deps: ListInquiriesDeps,
@@ -54,16 +58,20 @@ export async function listInquiries(
   const days = Array.from({ length: span }, (_, index) => new Date(to.getTime() - index * DAY_MS).toISOString().slice(0, 10));
   const found = await deps.reads.inquiriesByDays(days, MAX_INQUIRIES + 1);
   const inquiries = found.slice(0, MAX_INQUIRIES);
-  const contactIds = [...new Set(inquiries.map((inquiry) => inquiry.contactId))];
-  const contacts = new Map((await deps.reads.contacts(contactIds)).map((contact) => [contact.contactId, contact]));
+  const shownFields = new Map<string, Set<(typeof AUDITED_FIELDS)[number]>>();
+  for (const inquiry of inquiries) {
+    const fields = shownFields.get(inquiry.contactId) ?? new Set();
+    for (const field of AUDITED_FIELDS) if (inquiry.submitted[field] !== undefined) fields.add(field);
+    shownFields.set(inquiry.contactId, fields);
+  }
 
   const at = now.toISOString();
-  const entries: AuditEntry[] = [...contacts.values()].map((contact) => ({
-    contactId: contact.contactId,
+  const entries: AuditEntry[] = [...shownFields].map(([contactId, fields]) => ({
+    contactId,
     actor: staff.sub,
     roles: staff.roles,
     action: 'read',
-    fields: (['name', 'email', 'phone', 'companyName'] as const).filter((field) => contact[field] !== undefined),
+    fields: AUDITED_FIELDS.filter((field) => fields.has(field)),
     requestId: request.requestId,
     at,
     ...(request.reason ? { reason: request.reason } : {}),
@@ -74,7 +82,7 @@ export async function listInquiries(
   return {
     from: from.toISOString().slice(0, 10),
     to: to.toISOString().slice(0, 10),
-    inquiries: inquiries.map((inquiry) => ({ ...inquiry, contact: contacts.get(inquiry.contactId) })),
+    inquiries,
     truncated: found.length > MAX_INQUIRIES,
   };
 }

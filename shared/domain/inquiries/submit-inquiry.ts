@@ -61,6 +61,18 @@ async function resolveHolders(
   return { holders, ...(won ? { newContactId: candidate } : {}) };
 }
 
+const idempotencyKeyHash = (key: string) => createHash('sha256').update(key).digest('base64url');
+
+/**
+ * Refuses a key already used for another body before anything is written, not even an address
+ * claim: a refused request must leave no trace (SPEC §3).
+ */
+async function refuseReusedKey(deps: SubmitInquiryDeps, input: InquiryInput, idempotencyKey: string | undefined) {
+  if (idempotencyKey === undefined) return;
+  const earlier = await deps.store.findIdempotencyRecord(idempotencyKeyHash(idempotencyKey));
+  if (earlier && earlier.requestHash !== requestHash(input)) throw new IdempotencyConflictError();
+}
+
 /**
  * The id of this inquiry and the contact it is filed under. With an Idempotency-Key, an earlier
  * request's ids win, and a key reused for another body is refused before anything is written.
@@ -74,7 +86,7 @@ async function assignIds(
   const ids = { inquiryId: deps.newId(), contactId: filedUnder };
   if (idempotencyKey === undefined) return ids;
   const hash = requestHash(input);
-  const keyHash = createHash('sha256').update(idempotencyKey).digest('base64url');
+  const keyHash = idempotencyKeyHash(idempotencyKey);
   const checked = (record: IdempotencyRecord) => {
     if (record.requestHash !== hash) throw new IdempotencyConflictError();
     // Saving again finishes what the first request may not have; it is a no-op once stored.
@@ -106,6 +118,7 @@ export async function submitInquiry(
     ...(email ? { emailKey: addressKey(addressSalt, 'email', email) } : {}),
     ...(phone ? { phoneKey: addressKey(addressSalt, 'sms', phone) } : {}),
   };
+  await refuseReusedKey(deps, input, idempotencyKey);
   // Every request reads the STOP marker when it names a phone, so timing tells nothing.
   const [{ holders, newContactId }, stopped] = await Promise.all([
     resolveHolders(deps.addresses, keys, deps.newId),
