@@ -53,6 +53,16 @@ function bearerToken(value: string | string[] | undefined): string | undefined {
 }
 
 /**
+ * The client address (SPEC §5): the first address of `X-Forwarded-For` when one is sent, as
+ * behind CloudFront and API Gateway, else the socket's, so that tests can act as many clients.
+ */
+function clientAddress(req: IncomingMessage): string {
+  const header = req.headers['x-forwarded-for'];
+  const forwarded = (Array.isArray(header) ? header[0] : header)?.split(',')[0]?.trim();
+  return forwarded || (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
+}
+
+/**
  * The local API Gateway: matches the route table, verifies staff tokens as the Cognito authorizer
  * would, builds the REST proxy event and invokes the same handler Lambda runs.
  */
@@ -72,7 +82,7 @@ export async function startGateway(options: {
         url,
         headers: req.headers,
         body,
-        sourceIp: (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, ''),
+        sourceIp: clientAddress(req),
       };
 
       if (url.pathname.startsWith('/_local/')) {

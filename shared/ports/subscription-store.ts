@@ -10,6 +10,11 @@ export interface SubscriptionStore {
    */
   requestConfirmation(contactId: string, topics: readonly Topic[], at: string, windowSeconds: number): Promise<boolean>;
   /**
+   * Makes the same calls as `requestConfirmation`, so that it takes the same time, and records
+   * nothing: for a sign-up that asks only for topics already confirmed (SPEC §2, timing).
+   */
+  requestNoConfirmation(contactId: string, at: string, windowSeconds: number): Promise<void>;
+  /**
    * The topics waiting for the address on `channel` to confirm (a link for email, a YES for a
    * number), or undefined when nothing is pending.
    */

@@ -54,12 +54,37 @@ export class DynamoDbSubscriptionStore implements SubscriptionStore {
   }
 
   async requestConfirmation(contactId: string, topics: readonly Topic[], at: string, windowSeconds: number): Promise<boolean> {
+    return this.confirmationWrites(contactId, topics, at, windowSeconds, false);
+  }
+
+  async requestNoConfirmation(contactId: string, at: string, windowSeconds: number): Promise<void> {
+    await this.confirmationWrites(contactId, ['newsletter'], at, windowSeconds, true);
+  }
+
+  /**
+   * The writes of a confirmation request: one transaction that adds the topics and queues the
+   * message unless one was queued within the window, then one update that adds the topics (a
+   * repeat when the transaction went through, what is kept when the window held it back). Both
+   * always run, so that every request takes the same two calls. With `recordNothing`, both are
+   * conditioned on what cannot hold, so that they cost the same and change nothing.
+   */
+  private async confirmationWrites(
+    contactId: string,
+    topics: readonly Topic[],
+    at: string,
+    windowSeconds: number,
+    recordNothing: boolean,
+  ): Promise<boolean> {
     const pending = keys.subscription(contactId);
+    const never = recordNothing
+      ? { ConditionExpression: 'attribute_exists(#expiresAt) AND attribute_not_exists(#expiresAt)' }
+      : {};
     const addTopics = {
       TableName: this.tableName,
       Key: marshall(pending),
       ExpressionAttributeNames: { '#topics': 'topics', '#expiresAt': 'expiresAt' },
     };
+    let queued = true;
     try {
       await this.client.send(
         new TransactWriteItemsCommand({
@@ -69,7 +94,9 @@ export class DynamoDbSubscriptionStore implements SubscriptionStore {
                 ...addTopics,
                 UpdateExpression:
                   'ADD #topics :topics SET #sentAt = :now, #expiresAt = :expiresAt, entity = :entity, contactId = :contactId',
-                ConditionExpression: 'attribute_not_exists(#sentAt) OR #sentAt < :windowStart',
+                ConditionExpression: recordNothing
+                  ? `(${never.ConditionExpression}) AND #sentAt < :windowStart`
+                  : 'attribute_not_exists(#sentAt) OR #sentAt < :windowStart',
                 ExpressionAttributeNames: { ...addTopics.ExpressionAttributeNames, '#sentAt': 'confirmationQueuedAt' },
                 ExpressionAttributeValues: marshall({
                   ':topics': new Set(topics),
@@ -98,20 +125,25 @@ export class DynamoDbSubscriptionStore implements SubscriptionStore {
           ],
         }),
       );
-      return true;
     } catch (error) {
       if (!(error instanceof TransactionCanceledException) || error.CancellationReasons?.[0]?.Code !== 'ConditionalCheckFailed')
         throw error;
       // A confirmation went out within the window: remember the topics, send nothing.
+      queued = false;
+    }
+    try {
       await this.client.send(
         new UpdateItemCommand({
           ...addTopics,
           UpdateExpression: 'ADD #topics :topics SET #expiresAt = :expiresAt',
           ExpressionAttributeValues: marshall({ ':topics': new Set(topics), ':expiresAt': seconds(at) + PENDING_TTL_SECONDS }),
+          ...never,
         }),
       );
-      return false;
+    } catch (error) {
+      if (!(recordNothing && error instanceof ConditionalCheckFailedException)) throw error;
     }
+    return queued;
   }
 
   async pendingTopics(contactId: string, channel: Channel = 'email'): Promise<Topic[] | undefined> {

@@ -12,7 +12,7 @@ import { normaliseEmail } from '../contact.js';
 export const CONFIRMATION_WINDOW_SECONDS = 3600;
 
 export interface RequestSubscriptionDeps {
-  addresses: Pick<AddressBook, 'holders' | 'claim'>;
+  addresses: Pick<AddressBook, 'claim'>;
   subscriptions: SubscriptionStore;
   directory: RecipientDirectory;
   secrets: SecretsSource;
@@ -30,6 +30,13 @@ export interface SubscriptionRequest {
  * A newsletter sign-up (double opt-in): nothing is granted until the person confirms from the
  * email. The caller answers the same whatever happens here, so no one learns who is subscribed.
  * Topics already confirmed are left alone: re-subscribing never un-confirms anyone.
+ *
+ * Every address, new, known, opted in or suppressed, takes the same steps with the same DynamoDB
+ * calls, so that the time the answer takes tells nothing either (SPEC §2): the claim always runs
+ * (it returns the holder of a known address), the conditional create always runs (a no-op for a
+ * contact that exists), and a sign-up that asks only for confirmed topics still makes the
+ * confirmation's writes, conditioned so that they record nothing. The send gate, not this code,
+ * keeps a suppressed address from being mailed.
  */
 export async function requestSubscription(deps: RequestSubscriptionDeps, request: SubscriptionRequest): Promise<void> {
   const email = normaliseEmail(request.email);
@@ -37,15 +44,14 @@ export async function requestSubscription(deps: RequestSubscriptionDeps, request
   const emailKey = addressKey(addressSalt, 'email', email);
   const at = deps.clock.now().toISOString();
 
-  const { byEmail } = await deps.addresses.holders({ emailKey });
   const candidate = deps.newId();
-  const contactId = byEmail ?? (await deps.addresses.claim({ emailKey }, candidate)).byEmail ?? candidate;
-  if (contactId === candidate) await deps.subscriptions.createUnconfirmedContact(contactId, email, request.name, at);
+  const contactId = (await deps.addresses.claim({ emailKey }, candidate)).byEmail ?? candidate;
+  await deps.subscriptions.createUnconfirmedContact(contactId, email, request.name, at);
 
   const recipient = await deps.directory.getRecipient(contactId);
   const alreadyConfirmed = (topic: Topic) =>
     recipient !== undefined && !recipient.emailOptOutAll && hasOptIn(recipient.preferences, 'email', topic);
   const wanted = request.topics.filter((topic) => !alreadyConfirmed(topic));
-  if (wanted.length === 0) return;
-  await deps.subscriptions.requestConfirmation(contactId, wanted, at, CONFIRMATION_WINDOW_SECONDS);
+  if (wanted.length === 0) await deps.subscriptions.requestNoConfirmation(contactId, at, CONFIRMATION_WINDOW_SECONDS);
+  else await deps.subscriptions.requestConfirmation(contactId, wanted, at, CONFIRMATION_WINDOW_SECONDS);
 }
