@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { apiUrl, drainOutbox, mail, postJson, staffToken, uniqueEmail } from './local-stack.js';
+import { apiUrl, confirmEmailOptIn, drainOutbox, mail, postJson, staffToken, uniqueEmail } from './local-stack.js';
 
 interface CampaignResponse {
   campaignId: string;
@@ -22,10 +22,12 @@ const dispatchAt = async (time: string) =>
     result: { started: string[] };
   }>;
 
+/** A contact from an inquiry form; with consent, the owner also confirms it from the acknowledgement's link. */
 async function contact(label: string, consent: boolean) {
   const email = uniqueEmail(label);
-  await postJson('/inquiries', { name: label, email, consent: { email: consent, sms: false } });
+  expect((await postJson('/inquiries', { name: label, email, consent: { email: consent, sms: false } })).status).toBe(201);
   await drainOutbox();
+  if (consent) expect(await confirmEmailOptIn(email)).toBe(200);
   const text = (await mail()).find((message) => message.destination.to.includes(email))?.body.text ?? '';
   return { email, preferences: /\/preferences\?token=(\S+)/.exec(text)?.[1] ?? '' };
 }
