@@ -61,41 +61,49 @@ async function resolveHolders(
   return { holders, ...(won ? { newContactId: candidate } : {}) };
 }
 
-const idempotencyKeyHash = (key: string) => createHash('sha256').update(key).digest('base64url');
+/** An Idempotency-Key as stored: hashed, with the fingerprint of the request it was first used for. */
+interface IdempotencyClaim {
+  keyHash: string;
+  requestHash: string;
+  earlier?: IdempotencyRecord;
+}
 
 /**
- * Refuses a key already used for another body before anything is written, not even an address
- * claim: a refused request must leave no trace (SPEC §3).
+ * Reads what an earlier request with this Idempotency-Key left, and refuses a key used for another
+ * body before anything is written, not even an address claim: a refused request leaves no trace.
  */
-async function refuseReusedKey(deps: SubmitInquiryDeps, input: InquiryInput, idempotencyKey: string | undefined) {
-  if (idempotencyKey === undefined) return;
-  const earlier = await deps.store.findIdempotencyRecord(idempotencyKeyHash(idempotencyKey));
-  if (earlier && earlier.requestHash !== requestHash(input)) throw new IdempotencyConflictError();
+async function checkIdempotencyKey(
+  deps: SubmitInquiryDeps,
+  input: InquiryInput,
+  idempotencyKey: string | undefined,
+): Promise<IdempotencyClaim | undefined> {
+  if (idempotencyKey === undefined) return undefined;
+  const claim = { keyHash: createHash('sha256').update(idempotencyKey).digest('base64url'), requestHash: requestHash(input) };
+  const earlier = await deps.store.findIdempotencyRecord(claim.keyHash);
+  if (earlier && earlier.requestHash !== claim.requestHash) throw new IdempotencyConflictError();
+  return { ...claim, ...(earlier ? { earlier } : {}) };
 }
 
 /**
  * The id of this inquiry and the contact it is filed under. With an Idempotency-Key, an earlier
- * request's ids win, and a key reused for another body is refused before anything is written.
+ * request's ids win; of two requests racing with one key, the first to claim it does.
  */
 async function assignIds(
   deps: SubmitInquiryDeps,
   filedUnder: string,
-  input: InquiryInput,
-  idempotencyKey: string | undefined,
+  idempotency: IdempotencyClaim | undefined,
 ): Promise<{ inquiryId: string; contactId: string }> {
+  // Saving again finishes what the first request may not have; it is a no-op once stored.
+  if (idempotency?.earlier) return { inquiryId: idempotency.earlier.inquiryId, contactId: idempotency.earlier.contactId };
   const ids = { inquiryId: deps.newId(), contactId: filedUnder };
-  if (idempotencyKey === undefined) return ids;
-  const hash = requestHash(input);
-  const keyHash = idempotencyKeyHash(idempotencyKey);
-  const checked = (record: IdempotencyRecord) => {
-    if (record.requestHash !== hash) throw new IdempotencyConflictError();
-    // Saving again finishes what the first request may not have; it is a no-op once stored.
-    return { inquiryId: record.inquiryId, contactId: record.contactId };
-  };
-  const earlier = await deps.store.findIdempotencyRecord(keyHash);
-  if (earlier) return checked(earlier);
-  const raced = await deps.store.claimIdempotencyKey(keyHash, { ...ids, requestHash: hash }, IDEMPOTENCY_WINDOW_SECONDS);
-  return raced ? checked(raced) : ids;
+  if (!idempotency) return ids;
+  const raced = await deps.store.claimIdempotencyKey(
+    idempotency.keyHash,
+    { ...ids, requestHash: idempotency.requestHash },
+    IDEMPOTENCY_WINDOW_SECONDS,
+  );
+  if (raced && raced.requestHash !== idempotency.requestHash) throw new IdempotencyConflictError();
+  return raced ? { inquiryId: raced.inquiryId, contactId: raced.contactId } : ids;
 }
 
 /**
@@ -118,7 +126,7 @@ export async function submitInquiry(
     ...(email ? { emailKey: addressKey(addressSalt, 'email', email) } : {}),
     ...(phone ? { phoneKey: addressKey(addressSalt, 'sms', phone) } : {}),
   };
-  await refuseReusedKey(deps, input, idempotencyKey);
+  const idempotency = await checkIdempotencyKey(deps, input, idempotencyKey);
   // Every request reads the STOP marker when it names a phone, so timing tells nothing.
   const [{ holders, newContactId }, stopped] = await Promise.all([
     resolveHolders(deps.addresses, keys, deps.newId),
@@ -126,8 +134,8 @@ export async function submitInquiry(
   ]);
   const filedUnder = holders.byEmail ?? holders.byPhone;
   if (!filedUnder) throw new Error('An inquiry names an email or a phone');
-  const { inquiryId, contactId } = await assignIds(deps, filedUnder, input, idempotencyKey);
-  const hash = idempotencyKey === undefined ? undefined : requestHash(input);
+  const { inquiryId, contactId } = await assignIds(deps, filedUnder, idempotency);
+  const hash = idempotency?.requestHash;
 
   const now = deps.clock.now();
   const receivedAt = now.toISOString();
