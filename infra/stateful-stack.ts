@@ -9,6 +9,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { STAFF_ROLES } from '../shared/domain/staff.js';
 import { TABLE_SCHEMA } from '../shared/table.js';
+import { QUEUE_EVENT_SOURCE } from '../shared/event-sources.js';
 
 /**
  * Everything that holds data or identity and must outlive a redeploy: the table and its key, the
@@ -107,7 +108,7 @@ export class StatefulStack extends Stack {
         // Six times the consumer's timeout, as Lambda advises for SQS event sources.
         visibilityTimeout: Duration.minutes(30),
         retentionPeriod: Duration.days(4),
-        deadLetterQueue: { queue: this.campaignDeadLetters, maxReceiveCount: 5 },
+        deadLetterQueue: { queue: this.campaignDeadLetters, maxReceiveCount: QUEUE_EVENT_SOURCE.maxReceiveCount },
       });
     this.campaignQueues = {
       plan: campaignQueue('CampaignPlanQueue'),

@@ -30,6 +30,7 @@ import {
 } from '../shared/routes.js';
 import type { Capability, StreamFilter, TopicSubscriber } from '../shared/routes.js';
 import { TABLE_SCHEMA } from '../shared/table.js';
+import { QUEUE_EVENT_SOURCE, STREAM_EVENT_SOURCE } from '../shared/event-sources.js';
 import { SMS_BUDGET_EXHAUSTED } from '../shared/domain/inquiries/send-follow-ups.js';
 import { getCountries } from 'libphonenumber-js';
 import { SENDER_CONCURRENCY } from './config.js';
@@ -53,7 +54,7 @@ export interface StatelessStackProps extends StackProps {
 const PUBLIC_RATE_LIMIT_PER_5_MIN = 300;
 
 /** A route-table stream filter as Lambda event filter criteria: the new image's entity, or the old one's for REMOVE. */
-function streamFilterCriteria(filter: StreamFilter): Record<string, unknown>[] {
+export function streamFilterCriteria(filter: StreamFilter): Record<string, unknown>[] {
   const upserts = filter.events.filter((event) => event !== 'REMOVE');
   const entities = lambda.FilterRule.or(...filter.entities);
   return [
@@ -307,7 +308,7 @@ export class StatelessStack extends Stack {
       grantCapabilities(fn, subscriber.capabilities);
     }
     for (const job of SCHEDULED_JOBS) {
-      const fn = functionFor(job.entry, { deadLetterQueue: asyncDeadLetters, timeout: Duration.minutes(5) }).function;
+      const fn = functionFor(job.entry, { deadLetterQueue: asyncDeadLetters }).function;
       new events.Rule(this, `${functionName(job.entry)}Schedule`, {
         description: `Forecourt scheduled job ${job.name}`,
         schedule: events.Schedule.expression(job.schedule),
@@ -316,10 +317,10 @@ export class StatelessStack extends Stack {
       grantCapabilities(fn, job.capabilities);
     }
     for (const consumer of QUEUE_CONSUMERS) {
-      const fn = functionFor(consumer.entry, { timeout: Duration.minutes(5) }).function;
+      const fn = functionFor(consumer.entry).function;
       fn.addEventSource(
         new eventSources.SqsEventSource(campaignQueues[consumer.queue], {
-          batchSize: 10,
+          batchSize: QUEUE_EVENT_SOURCE.batchSize,
           reportBatchItemFailures: true,
           // With the pacing in each sender, this caps the account's SES rate (SPEC §4).
           maxConcurrency: SENDER_CONCURRENCY,
@@ -361,10 +362,10 @@ export class StatelessStack extends Stack {
       fn.addEventSource(
         new eventSources.DynamoEventSource(table, {
           startingPosition: lambda.StartingPosition.TRIM_HORIZON,
-          batchSize: 10,
-          bisectBatchOnError: true,
-          retryAttempts: 10,
-          maxRecordAge: Duration.hours(24),
+          batchSize: STREAM_EVENT_SOURCE.batchSize,
+          bisectBatchOnError: STREAM_EVENT_SOURCE.bisectBatchOnError,
+          retryAttempts: STREAM_EVENT_SOURCE.retryAttempts,
+          maxRecordAge: Duration.seconds(STREAM_EVENT_SOURCE.maxRecordAgeSeconds),
           reportBatchItemFailures: true,
           onFailure: new eventSources.SqsDlq(outboxDeadLetters),
           filters: streamFilterCriteria(consumer.filter),

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { functionEnvironment } from '../config.js';
 import type { DeploymentConfig } from '../config.js';
 import { BUNDLE_ALIASES, BUNDLE_TARGET, ESM_REQUIRE_BANNER } from '../bundling.js';
+import { functionLimits } from '../../shared/function-limits.js';
 
 const REPO_ROOT = join(import.meta.dirname, '..', '..');
 
@@ -50,8 +51,8 @@ export class ForecourtFunction extends Construct {
       handler: 'handler',
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
-      memorySize: props.memorySize ?? 512,
-      timeout: props.timeout ?? Duration.seconds(10),
+      memorySize: props.memorySize ?? functionLimits(props.entry).memoryMb,
+      timeout: props.timeout ?? Duration.seconds(functionLimits(props.entry).timeoutSeconds),
       ...(props.deadLetterQueue ? { deadLetterQueue: props.deadLetterQueue, retryAttempts: 2 } : {}),
       tracing: lambda.Tracing.ACTIVE,
       logGroup,
