@@ -152,6 +152,32 @@ describe('submitInquiry', () => {
     expect(mallory?.consentEvents).toEqual([]);
   });
 
+  it('makes the same address-book calls for a known address as for a new one', async () => {
+    // Arrange: count every call the use case makes on the address book
+    const calls: string[] = [];
+    const counted = new Proxy(addresses, {
+      get(target, property, receiver) {
+        const value = Reflect.get(target, property, receiver);
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          calls.push(String(property));
+          return value.apply(target, args);
+        };
+      },
+    });
+    const run = { ...deps, addresses: counted };
+    await submitInquiry(run, inquiry({ phone: '+12025550143' }), VISIT);
+    // Act
+    calls.length = 0;
+    await submitInquiry(run, inquiry({ email: 'someone.new@example.com', phone: '+12025550144' }), VISIT);
+    const forNew = [...calls].sort();
+    calls.length = 0;
+    await submitInquiry(run, inquiry({ phone: '+12025550143' }), VISIT);
+    const forKnown = [...calls].sort();
+    // Assert
+    expect(forKnown).toEqual(forNew);
+  });
+
   it('no sequence of anonymous form posts grants consent or moves an address to another contact', async () => {
     const emails = ['a@x.test', 'b@x.test', 'c@x.test'];
     const phones = ['+12025550101', '+12025550102', '+12025550103'];

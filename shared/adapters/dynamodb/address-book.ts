@@ -57,6 +57,8 @@ export class DynamoDbAddressBook implements AddressBook {
         })
         .catch((error: unknown) => {
           if (!isConditionFailed(error)) throw error;
+          // A failed conditional write of a lookup item still consumes one write unit.
+          this.onCapacity?.(1);
           return error.Item ? (unmarshall(error.Item) as { contactId: string }).contactId : undefined;
         });
       return result ?? contactId;

@@ -39,24 +39,18 @@ function requestHash(input: InquiryInput): string {
 }
 
 /**
- * Finds the contact that holds each address. Addresses no one holds go to one new contact, made
- * for them alone; an address someone holds stays theirs, so a form can neither take over a
- * contact nor merge two (SPEC §2).
+ * Finds the contact that holds each address by claiming it for a new contact: an address someone
+ * holds stays theirs (the claim returns the holder), and addresses nobody held go to the new
+ * contact, made for them alone. So a form can neither take over a contact nor merge two, and a
+ * known address costs the same calls as a new one (SPEC §2: not even timing tells).
  */
 async function resolveHolders(
   addresses: AddressBook,
   keys: ContactKeys,
   newId: () => string,
 ): Promise<{ holders: AddressHolders; newContactId?: string }> {
-  const known = await addresses.holders(keys);
-  const unheld: ContactKeys = {
-    ...(keys.emailKey && !known.byEmail ? { emailKey: keys.emailKey } : {}),
-    ...(keys.phoneKey && !known.byPhone ? { phoneKey: keys.phoneKey } : {}),
-  };
-  if (!unheld.emailKey && !unheld.phoneKey) return { holders: known };
   const candidate = newId();
-  const claimed = await addresses.claim(unheld, candidate);
-  const holders = { ...known, ...claimed };
+  const holders = await addresses.claim(keys, candidate);
   const won = holders.byEmail === candidate || holders.byPhone === candidate;
   return { holders, ...(won ? { newContactId: candidate } : {}) };
 }
