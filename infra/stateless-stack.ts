@@ -28,7 +28,7 @@ import {
   TOPIC_SUBSCRIBERS,
   functionName,
 } from '../shared/routes.js';
-import type { Capability, StreamFilter, TopicSubscriber } from '../shared/routes.js';
+import type { FunctionDeclaration, StreamFilter, TopicSubscriber } from '../shared/routes.js';
 import { TABLE_SCHEMA } from '../shared/table.js';
 import { QUEUE_EVENT_SOURCE, STREAM_EVENT_SOURCE } from '../shared/event-sources.js';
 import { SMS_BUDGET_EXHAUSTED } from '../shared/domain/inquiries/send-follow-ups.js';
@@ -134,6 +134,11 @@ export class StatelessStack extends Stack {
         email: props.campaignQueues.email.queueUrl,
         sms: props.campaignQueues.sms.queueUrl,
       },
+      campaignQueueArns: {
+        plan: props.campaignQueues.plan.queueArn,
+        email: props.campaignQueues.email.queueArn,
+        sms: props.campaignQueues.sms.queueArn,
+      },
     };
 
     const alarmTopic = new sns.Topic(this, 'AlarmTopic', { masterKey: key, enforceSSL: true });
@@ -194,20 +199,22 @@ export class StatelessStack extends Stack {
 
     const functions = new Map<string, ForecourtFunction>();
     const functionFor = (
-      entry: string,
+      { entry, aws }: FunctionDeclaration,
       options: Pick<ForecourtFunctionProps, 'deadLetterQueue' | 'timeout'> = {},
     ): ForecourtFunction => {
       let fn = functions.get(entry);
       if (!fn) {
-        fn = new ForecourtFunction(this, functionName(entry), { entry, config, data, ...options });
+        fn = new ForecourtFunction(this, functionName(entry), { entry, config, data, aws, ...options });
         functions.set(entry, fn);
+      } else if (fn.aws !== aws) {
+        throw new Error(`${entry} serves several routes: give them one shared AwsAccess declaration`);
       }
       return fn;
     };
 
     const publicMethods: apigateway.Method[] = [];
     for (const route of HTTP_ROUTES) {
-      const fn = functionFor(route.entry).function;
+      const fn = functionFor(route).function;
       const resource = this.api.root.resourceForPath(route.path);
       const integration = new apigateway.LambdaIntegration(fn);
       if (route.access === 'staff') {
@@ -241,35 +248,6 @@ export class StatelessStack extends Stack {
       },
     );
 
-    const grantCapabilities = (fn: lambda.IFunction, capabilities: readonly Capability[]) => {
-      if (capabilities.includes('send_email')) {
-        fn.addToRolePolicy(
-          new iam.PolicyStatement({
-            actions: ['ses:SendEmail'],
-            resources: [
-              this.formatArn({ service: 'ses', resource: 'identity', resourceName: config.senderAddress }),
-              this.formatArn({ service: 'ses', resource: 'identity', resourceName: config.senderAddress.split('@')[1] ?? '' }),
-              this.formatArn({ service: 'ses', resource: 'configuration-set', resourceName: config.sesConfigurationSet }),
-            ],
-          }),
-        );
-      }
-      // SMS to a phone number has no resource ARN: SNS only accepts "*" for direct publishes.
-      if (capabilities.includes('send_sms'))
-        fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: ['*'] }));
-      if (capabilities.includes('queue_campaign_work')) {
-        fn.addToRolePolicy(
-          new iam.PolicyStatement({
-            actions: ['sqs:SendMessage'],
-            resources: Object.values(campaignQueues).map((queue) => queue.queueArn),
-          }),
-        );
-      }
-      if (capabilities.includes('read_sms_opt_outs')) {
-        fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['sns:ListPhoneNumbersOptedOut'], resources: ['*'] }));
-      }
-    };
-
     // Inbound SMS and SES events arrive on encrypted topics; their functions retry twice, then dead-letter.
     const topics: Record<TopicSubscriber['publisher'], sns.Topic> = {
       sms_inbound: new sns.Topic(this, 'SmsInboundTopic', {
@@ -301,23 +279,22 @@ export class StatelessStack extends Stack {
       events: [ses.EmailSendingEvent.BOUNCE, ses.EmailSendingEvent.COMPLAINT],
     });
     for (const subscriber of TOPIC_SUBSCRIBERS) {
-      const fn = functionFor(subscriber.entry, { deadLetterQueue: asyncDeadLetters }).function;
+      const fn = functionFor(subscriber, { deadLetterQueue: asyncDeadLetters }).function;
       topics[subscriber.publisher].addSubscription(
         new subscriptions.LambdaSubscription(fn, { deadLetterQueue: asyncDeadLetters }),
       );
-      grantCapabilities(fn, subscriber.capabilities);
     }
     for (const job of SCHEDULED_JOBS) {
-      const fn = functionFor(job.entry, { deadLetterQueue: asyncDeadLetters }).function;
+      const fn = functionFor(job, { deadLetterQueue: asyncDeadLetters }).function;
       new events.Rule(this, `${functionName(job.entry)}Schedule`, {
         description: `Forecourt scheduled job ${job.name}`,
         schedule: events.Schedule.expression(job.schedule),
         targets: [new targets.LambdaFunction(fn, { retryAttempts: 2, deadLetterQueue: asyncDeadLetters })],
       });
-      grantCapabilities(fn, job.capabilities);
     }
     for (const consumer of QUEUE_CONSUMERS) {
-      const fn = functionFor(consumer.entry).function;
+      const forecourtFunction = functionFor(consumer);
+      const fn = forecourtFunction.function;
       fn.addEventSource(
         new eventSources.SqsEventSource(campaignQueues[consumer.queue], {
           batchSize: QUEUE_EVENT_SOURCE.batchSize,
@@ -326,7 +303,8 @@ export class StatelessStack extends Stack {
           maxConcurrency: SENDER_CONCURRENCY,
         }),
       );
-      grantCapabilities(fn, consumer.capabilities);
+      // Lambda's poller reads the encrypted queue with the function's role.
+      forecourtFunction.useDataKey('kms:Decrypt');
     }
     // One alarm per dead-letter queue: anything in it is work that kept failing.
     const deadLetterAlarms: [string, sqs.IQueue, string][] = [
@@ -358,7 +336,8 @@ export class StatelessStack extends Stack {
     });
 
     for (const consumer of STREAM_CONSUMERS) {
-      const fn = functionFor(consumer.entry).function;
+      const forecourtFunction = functionFor(consumer);
+      const fn = forecourtFunction.function;
       fn.addEventSource(
         new eventSources.DynamoEventSource(table, {
           startingPosition: lambda.StartingPosition.TRIM_HORIZON,
@@ -371,7 +350,8 @@ export class StatelessStack extends Stack {
           filters: streamFilterCriteria(consumer.filter),
         }),
       );
-      grantCapabilities(fn, consumer.capabilities);
+      // Records that kept failing go to the encrypted outbox dead-letter queue, sent with the function's role.
+      forecourtFunction.useDataKey('kms:GenerateDataKey', 'kms:Decrypt');
 
       new cloudwatch.Alarm(this, `${functionName(consumer.entry)}IteratorAgeAlarm`, {
         alarmDescription: `The ${consumer.name} stream consumer is falling behind.`,
@@ -382,9 +362,11 @@ export class StatelessStack extends Stack {
       }).addAlarmAction(alarmAction);
     }
 
+    const smsOutbox = functions.get('functions/outbox/sms.ts');
+    if (!smsOutbox) throw new Error('The SMS outbox (functions/outbox/sms.ts) is missing from the route table');
     // The deployment's daily SMS budget: the SMS outbox logs one line per text it holds back.
     const smsBudgetSpent = new logs.MetricFilter(this, 'SmsDailyBudgetSpentFilter', {
-      logGroup: functionFor('functions/outbox/sms.ts').function.logGroup,
+      logGroup: smsOutbox.function.logGroup,
       filterPattern: logs.FilterPattern.stringValue('$.message', '=', SMS_BUDGET_EXHAUSTED),
       metricNamespace: 'Forecourt',
       metricName: 'SmsDailyBudgetExhausted',

@@ -1,5 +1,79 @@
 import type { StaffRole } from './domain/staff.js';
 
+/**
+ * A DynamoDB action a function's code calls on the table. A TransactWriteItems call has no IAM
+ * action of its own: IAM authorises each of its items as PutItem, UpdateItem, DeleteItem or
+ * ConditionCheckItem, so a function that writes transactions lists the item kinds it writes.
+ */
+export type TableAction =
+  'GetItem' | 'BatchGetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'BatchWriteItem' | 'ConditionCheckItem';
+
+/** The campaign queues: planning, email batches, SMS batches. */
+export type CampaignQueue = 'plan' | 'email' | 'sms';
+
+/**
+ * Every AWS call a function's code makes, declared once beside its entry: the CDK grants exactly
+ * this (and what its trigger needs), and `test/infra/least-privilege.test.ts` checks it against
+ * the calls the function's bundle can issue.
+ */
+export interface AwsAccess {
+  /** DynamoDB actions on the table (reads also on its indexes); the data key is granted to match. */
+  table?: readonly TableAction[];
+  /** Reads the app secret through the Parameters and Secrets extension (and decrypts it with the data key). */
+  secret?: true;
+  /** SES v2 calls, from the configured identity through the configured configuration set. */
+  email?: readonly ('SendEmail' | 'SendBulkEmail')[];
+  /** SNS calls: Publish straight to phone numbers (never to a topic), and reading the opted-out list. */
+  sms?: readonly ('Publish' | 'ListPhoneNumbersOptedOut')[];
+  /** The campaign queues it sends work to. */
+  sendsTo?: readonly CampaignQueue[];
+}
+
+/** A function's entry file and its AWS access, spread into each route it serves. */
+export interface FunctionDeclaration {
+  /** The function's entry file, relative to the repository root. */
+  entry: string;
+  aws: AwsAccess;
+}
+
+/** Reads and writes of the contact model with the link-token secret: the public consent pages' access. */
+const CONSENT_PAGE_ACCESS: AwsAccess = {
+  table: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem'],
+  secret: true,
+};
+
+const INQUIRIES_SUBMIT: FunctionDeclaration = {
+  entry: 'functions/inquiries/submit.ts',
+  aws: { table: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'], secret: true },
+};
+const PREFERENCES_PAGE: FunctionDeclaration = { entry: 'functions/preferences/page.ts', aws: CONSENT_PAGE_ACCESS };
+/** A short link only checks its MAC and redirects: no table. */
+const PREFERENCES_SHORT_LINK: FunctionDeclaration = { entry: 'functions/preferences/short-link.ts', aws: { secret: true } };
+const SUBSCRIPTIONS_REQUEST: FunctionDeclaration = {
+  entry: 'functions/subscriptions/request.ts',
+  aws: { table: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], secret: true },
+};
+const SUBSCRIPTIONS_CONFIRM: FunctionDeclaration = {
+  entry: 'functions/subscriptions/confirm.ts',
+  aws: { table: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'], secret: true },
+};
+/** A read-only route: it reads the policy version in force and nothing else. */
+const POLICY_CURRENT: FunctionDeclaration = { entry: 'functions/policy/current.ts', aws: { table: ['Query'] } };
+const UNSUBSCRIBE_PAGE: FunctionDeclaration = { entry: 'functions/unsubscribe/page.ts', aws: CONSENT_PAGE_ACCESS };
+/** Reads inquiries and writes one audit entry per contact shown (BatchWriteItem). */
+const ADMIN_LIST_INQUIRIES: FunctionDeclaration = {
+  entry: 'functions/admin/list-inquiries.ts',
+  aws: { table: ['BatchGetItem', 'Query', 'BatchWriteItem'] },
+};
+const ADMIN_CAMPAIGNS: FunctionDeclaration = {
+  entry: 'functions/admin/campaigns.ts',
+  aws: { table: ['GetItem', 'Query', 'PutItem', 'UpdateItem'] },
+};
+const ADMIN_POLICY_VERSIONS: FunctionDeclaration = {
+  entry: 'functions/admin/policy-versions.ts',
+  aws: { table: ['GetItem', 'Query', 'PutItem', 'UpdateItem'] },
+};
+
 /** One HTTP route: the CDK stack and the local gateway both build the API from this table. */
 export interface HttpRoute {
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -7,6 +81,8 @@ export interface HttpRoute {
   path: string;
   /** The function that serves it: its entry file, relative to the repository root. */
   entry: string;
+  /** The function's AWS access: the same declaration on every route the function serves (local-only routes have none). */
+  aws?: AwsAccess;
   /** Public routes are open and rate-limited by WAF; staff routes need a Cognito token. */
   access: 'public' | 'staff';
   /** For staff routes: the roles the handler allows (the handler enforces them too). */
@@ -14,56 +90,23 @@ export interface HttpRoute {
 }
 
 /** Every route of the public and admin API. */
-export const HTTP_ROUTES: readonly HttpRoute[] = [
-  { method: 'POST', path: '/inquiries', entry: 'functions/inquiries/submit.ts', access: 'public' },
-  { method: 'GET', path: '/preferences', entry: 'functions/preferences/page.ts', access: 'public' },
-  { method: 'POST', path: '/preferences', entry: 'functions/preferences/page.ts', access: 'public' },
-  { method: 'GET', path: '/p/{code}', entry: 'functions/preferences/short-link.ts', access: 'public' },
-  { method: 'POST', path: '/subscriptions', entry: 'functions/subscriptions/request.ts', access: 'public' },
-  { method: 'GET', path: '/subscriptions/confirm', entry: 'functions/subscriptions/confirm.ts', access: 'public' },
-  { method: 'POST', path: '/subscriptions/confirm', entry: 'functions/subscriptions/confirm.ts', access: 'public' },
-  { method: 'GET', path: '/policy', entry: 'functions/policy/current.ts', access: 'public' },
-  { method: 'GET', path: '/unsubscribe', entry: 'functions/unsubscribe/page.ts', access: 'public' },
-  { method: 'POST', path: '/unsubscribe', entry: 'functions/unsubscribe/page.ts', access: 'public' },
-  {
-    method: 'GET',
-    path: '/admin/inquiries',
-    entry: 'functions/admin/list-inquiries.ts',
-    access: 'staff',
-    roles: ['admin', 'sales'],
-  },
-  {
-    method: 'POST',
-    path: '/admin/campaigns',
-    entry: 'functions/admin/campaigns.ts',
-    access: 'staff',
-    roles: ['marketing', 'admin'],
-  },
-  {
-    method: 'GET',
-    path: '/admin/campaigns/{id}',
-    entry: 'functions/admin/campaigns.ts',
-    access: 'staff',
-    roles: ['marketing', 'admin'],
-  },
-  {
-    method: 'POST',
-    path: '/admin/campaigns/{id}/cancel',
-    entry: 'functions/admin/campaigns.ts',
-    access: 'staff',
-    roles: ['marketing', 'admin'],
-  },
-  {
-    method: 'POST',
-    path: '/admin/policy-versions',
-    entry: 'functions/admin/policy-versions.ts',
-    access: 'staff',
-    roles: ['admin'],
-  },
+export const HTTP_ROUTES: readonly (HttpRoute & FunctionDeclaration)[] = [
+  { method: 'POST', path: '/inquiries', ...INQUIRIES_SUBMIT, access: 'public' },
+  { method: 'GET', path: '/preferences', ...PREFERENCES_PAGE, access: 'public' },
+  { method: 'POST', path: '/preferences', ...PREFERENCES_PAGE, access: 'public' },
+  { method: 'GET', path: '/p/{code}', ...PREFERENCES_SHORT_LINK, access: 'public' },
+  { method: 'POST', path: '/subscriptions', ...SUBSCRIPTIONS_REQUEST, access: 'public' },
+  { method: 'GET', path: '/subscriptions/confirm', ...SUBSCRIPTIONS_CONFIRM, access: 'public' },
+  { method: 'POST', path: '/subscriptions/confirm', ...SUBSCRIPTIONS_CONFIRM, access: 'public' },
+  { method: 'GET', path: '/policy', ...POLICY_CURRENT, access: 'public' },
+  { method: 'GET', path: '/unsubscribe', ...UNSUBSCRIBE_PAGE, access: 'public' },
+  { method: 'POST', path: '/unsubscribe', ...UNSUBSCRIBE_PAGE, access: 'public' },
+  { method: 'GET', path: '/admin/inquiries', ...ADMIN_LIST_INQUIRIES, access: 'staff', roles: ['admin', 'sales'] },
+  { method: 'POST', path: '/admin/campaigns', ...ADMIN_CAMPAIGNS, access: 'staff', roles: ['marketing', 'admin'] },
+  { method: 'GET', path: '/admin/campaigns/{id}', ...ADMIN_CAMPAIGNS, access: 'staff', roles: ['marketing', 'admin'] },
+  { method: 'POST', path: '/admin/campaigns/{id}/cancel', ...ADMIN_CAMPAIGNS, access: 'staff', roles: ['marketing', 'admin'] },
+  { method: 'POST', path: '/admin/policy-versions', ...ADMIN_POLICY_VERSIONS, access: 'staff', roles: ['admin'] },
 ];
-
-/** What a non-HTTP function may do beyond reading and writing the table. */
-export type Capability = 'send_email' | 'send_sms' | 'read_sms_opt_outs' | 'queue_campaign_work';
 
 /** Which stream records a consumer takes: the entity is read from the new image, or the old one for REMOVE. */
 export interface StreamFilter {
@@ -86,7 +129,7 @@ export function passesStreamFilter(
 export interface StreamConsumer {
   name: string;
   entry: string;
-  capabilities: readonly Capability[];
+  aws: AwsAccess;
   /** The records it receives (a Lambda event filter in AWS): these stream events of these entities. */
   filter: StreamFilter;
 }
@@ -97,19 +140,19 @@ export const STREAM_CONSUMERS: readonly StreamConsumer[] = [
     name: 'outbox-email',
     entry: 'functions/outbox/email.ts',
     filter: { events: ['INSERT'], entities: ['inquiry', 'outbox_message'] },
-    capabilities: ['send_email'],
+    aws: { table: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], secret: true, email: ['SendEmail'] },
   },
   {
     name: 'outbox-sms',
     entry: 'functions/outbox/sms.ts',
     filter: { events: ['INSERT'], entities: ['inquiry'] },
-    capabilities: ['send_sms'],
+    aws: { table: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], secret: true, sms: ['Publish'] },
   },
   {
     name: 'audience',
     entry: 'functions/audience/index-contacts.ts',
     filter: { events: ['INSERT', 'MODIFY', 'REMOVE'], entities: ['contact'] },
-    capabilities: [],
+    aws: { table: ['Query', 'BatchWriteItem'] },
   },
 ];
 
@@ -129,13 +172,23 @@ export interface TopicSubscriber {
   entry: string;
   /** What publishes to the topic in AWS. */
   publisher: 'sms_inbound' | 'ses_events';
-  capabilities: readonly Capability[];
+  aws: AwsAccess;
 }
 
 /** Functions fed by SNS: two-way SMS replies and SES bounce and complaint events. */
 export const TOPIC_SUBSCRIBERS: readonly TopicSubscriber[] = [
-  { name: 'sms-inbound', entry: 'functions/sms/inbound.ts', publisher: 'sms_inbound', capabilities: ['send_sms'] },
-  { name: 'ses-events', entry: 'functions/email-events/ses-events.ts', publisher: 'ses_events', capabilities: [] },
+  {
+    name: 'sms-inbound',
+    entry: 'functions/sms/inbound.ts',
+    publisher: 'sms_inbound',
+    aws: { table: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'], secret: true, sms: ['Publish'] },
+  },
+  {
+    name: 'ses-events',
+    entry: 'functions/email-events/ses-events.ts',
+    publisher: 'ses_events',
+    aws: { table: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'], secret: true },
+  },
 ];
 
 /** A job run on a schedule (EventBridge in AWS; `POST /_local/jobs/{name}` locally). */
@@ -144,7 +197,7 @@ export interface ScheduledJob {
   entry: string;
   /** An EventBridge schedule expression. */
   schedule: string;
-  capabilities: readonly Capability[];
+  aws: AwsAccess;
 }
 
 /** The scheduled jobs. */
@@ -153,13 +206,17 @@ export const SCHEDULED_JOBS: readonly ScheduledJob[] = [
     name: 'sms-opt-out-sync',
     entry: 'functions/sms/opt-out-sync.ts',
     schedule: 'rate(1 hour)',
-    capabilities: ['read_sms_opt_outs'],
+    aws: {
+      table: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'],
+      secret: true,
+      sms: ['ListPhoneNumbersOptedOut'],
+    },
   },
   {
     name: 'campaign-dispatch',
     entry: 'functions/campaigns/dispatch.ts',
     schedule: 'rate(1 minute)',
-    capabilities: ['queue_campaign_work'],
+    aws: { table: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], sendsTo: ['plan'] },
   },
 ];
 
@@ -167,23 +224,40 @@ export const SCHEDULED_JOBS: readonly ScheduledJob[] = [
 export interface QueueConsumer {
   name: string;
   entry: string;
-  queue: 'plan' | 'email' | 'sms';
-  capabilities: readonly Capability[];
+  queue: CampaignQueue;
+  aws: AwsAccess;
 }
 
 /** The campaign queues' consumers: the planner and the two senders. */
 export const QUEUE_CONSUMERS: readonly QueueConsumer[] = [
-  { name: 'campaign-plan', entry: 'functions/campaigns/plan.ts', queue: 'plan', capabilities: ['queue_campaign_work'] },
+  {
+    name: 'campaign-plan',
+    entry: 'functions/campaigns/plan.ts',
+    queue: 'plan',
+    aws: { table: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'BatchWriteItem'], sendsTo: ['email', 'sms'] },
+  },
   {
     name: 'campaign-email',
     entry: 'functions/campaigns/send-email.ts',
     queue: 'email',
-    capabilities: ['send_email'],
+    aws: {
+      table: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem'],
+      secret: true,
+      email: ['SendEmail', 'SendBulkEmail'],
+      // A batch whose turn would come after the function's timeout goes back on the queue.
+      sendsTo: ['email'],
+    },
   },
   {
     name: 'campaign-sms',
     entry: 'functions/campaigns/send-sms.ts',
     queue: 'sms',
-    capabilities: ['send_sms', 'queue_campaign_work'],
+    aws: {
+      table: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem'],
+      secret: true,
+      sms: ['Publish'],
+      // Texts held back by quiet hours go back on their own queue, delayed.
+      sendsTo: ['sms'],
+    },
   },
 ];

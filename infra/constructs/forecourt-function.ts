@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -8,24 +8,34 @@ import { Construct } from 'constructs';
 import { join } from 'node:path';
 import { functionEnvironment } from '../config.js';
 import type { DeploymentConfig } from '../config.js';
+import type { AwsAccess, CampaignQueue, TableAction } from '../../shared/routes.js';
 import { BUNDLE_ALIASES, BUNDLE_TARGET, ESM_REQUIRE_BANNER } from '../bundling.js';
 import { functionLimits } from '../../shared/function-limits.js';
 
 const REPO_ROOT = join(import.meta.dirname, '..', '..');
 
+/** What a function may do with the data key. */
+export type DataKeyAction = 'kms:Decrypt' | 'kms:DescribeKey' | 'kms:Encrypt' | 'kms:GenerateDataKey';
+
+/** The table actions that only read; the others write. */
+const TABLE_READS: ReadonlySet<TableAction> = new Set<TableAction>(['GetItem', 'BatchGetItem', 'Query']);
+
 export interface ForecourtFunctionProps {
   /** The handler's entry file, relative to the repository root (as in `shared/routes.ts`). */
   entry: string;
   config: DeploymentConfig;
-  /** The table, its indexes, the app secret and the key that encrypts both. */
+  /** The table, its indexes, the app secret, the campaign queues and the key that encrypts them all. */
   data: {
     tableArn: string;
     tableName: string;
     indexNames: readonly string[];
     appSecretArn: string;
     keyArn: string;
-    campaignQueueUrls: { plan: string; email: string; sms: string };
+    campaignQueueUrls: Record<CampaignQueue, string>;
+    campaignQueueArns: Record<CampaignQueue, string>;
   };
+  /** What the function's code calls in AWS, from its entry in `shared/routes.ts`: granted exactly. */
+  aws: AwsAccess;
   timeout?: Duration;
   memorySize?: number;
   /** For functions invoked asynchronously (SNS, EventBridge): where failed invocations go. */
@@ -34,14 +44,20 @@ export interface ForecourtFunctionProps {
 
 /**
  * The house Lambda function: Node.js 24 on arm64, X-Ray tracing, a log group with retention, and
- * esbuild bundling with the AWS SDK clients bundled in (not the runtime's copy). Access to the
- * table and the secret is granted in the same place that names them in the environment.
+ * esbuild bundling with the AWS SDK clients bundled in (not the runtime's copy). Its role allows
+ * exactly the AWS calls its `AwsAccess` declaration names, on the resources it uses.
  */
 export class ForecourtFunction extends Construct {
   readonly function: nodejs.NodejsFunction;
+  /** The function's AWS access as `shared/routes.ts` declares it. */
+  readonly aws: AwsAccess;
+  private readonly data: ForecourtFunctionProps['data'];
+  private keyStatement: iam.PolicyStatement | undefined;
+  private readonly keyActions = new Set<DataKeyAction>();
 
   constructor(scope: Construct, id: string, props: ForecourtFunctionProps) {
     super(scope, id);
+    this.aws = props.aws;
     const logGroup = new logs.LogGroup(this, 'Logs', {
       retention: logs.RetentionDays.THREE_MONTHS,
       removalPolicy: RemovalPolicy.DESTROY,
@@ -86,7 +102,10 @@ export class ForecourtFunction extends Construct {
         forceDockerBundling: false,
       },
     });
-    this.grantData(props.data);
+    this.data = props.data;
+    this.grantAccess(props.aws, props.config);
+    // Failed asynchronous invocations go to an encrypted queue, sent with the function's role.
+    if (props.deadLetterQueue) this.useDataKey('kms:GenerateDataKey', 'kms:Decrypt');
     Validations.of(this.function).acknowledge(
       {
         id: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
@@ -100,37 +119,90 @@ export class ForecourtFunction extends Construct {
   }
 
   /**
-   * The one grant and the one environment for the data: item-level actions on the table and its
-   * named indexes (no wildcards), reading the app secret, and using the key that encrypts them.
+   * Lets the function use the data key for these actions (the table, the secret and the queues are
+   * all encrypted with it). Triggers call this too: an encrypted queue's poller or dead-letter
+   * queue needs the key under the function's role.
    */
-  private grantData(data: ForecourtFunctionProps['data']): void {
-    this.function.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: [
-          'dynamodb:GetItem',
-          'dynamodb:BatchGetItem',
-          'dynamodb:Query',
-          'dynamodb:PutItem',
-          'dynamodb:UpdateItem',
-          'dynamodb:DeleteItem',
-          'dynamodb:BatchWriteItem',
-          'dynamodb:ConditionCheckItem',
-          'dynamodb:DescribeTable',
-        ],
-        resources: [data.tableArn, ...data.indexNames.map((index) => `${data.tableArn}/index/${index}`)],
-      }),
-    );
-    this.function.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
-        resources: [data.appSecretArn],
-      }),
-    );
-    this.function.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
-        resources: [data.keyArn],
-      }),
-    );
+  useDataKey(...actions: DataKeyAction[]): void {
+    const missing = [...new Set(actions)].filter((action) => !this.keyActions.has(action));
+    if (missing.length === 0) return;
+    for (const action of missing) this.keyActions.add(action);
+    if (this.keyStatement) {
+      this.keyStatement.addActions(...missing);
+      return;
+    }
+    this.keyStatement = new iam.PolicyStatement({ actions: missing, resources: [this.data.keyArn] });
+    this.function.addToRolePolicy(this.keyStatement);
+  }
+
+  /** The grants of the function's `AwsAccess` declaration (`shared/routes.ts`), and nothing more. */
+  private grantAccess(access: AwsAccess, config: DeploymentConfig): void {
+    const stack = Stack.of(this);
+    const { table = [], email = [], sms = [], sendsTo = [] } = access;
+    const reads = table.filter((action) => TABLE_READS.has(action));
+    const writes = table.filter((action) => !TABLE_READS.has(action));
+    const { tableArn, indexNames } = this.data;
+    if (reads.length > 0) {
+      this.function.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: reads.map((action) => `dynamodb:${action}`),
+          resources: [tableArn, ...indexNames.map((index) => `${tableArn}/index/${index}`)],
+        }),
+      );
+    }
+    // Items are written to the table only; an index is never a write target.
+    if (writes.length > 0) {
+      this.function.addToRolePolicy(
+        new iam.PolicyStatement({ actions: writes.map((action) => `dynamodb:${action}`), resources: [tableArn] }),
+      );
+    }
+    if (table.length > 0) this.useDataKey('kms:Decrypt', 'kms:DescribeKey');
+    if (writes.length > 0) this.useDataKey('kms:Encrypt', 'kms:GenerateDataKey');
+    if (access.secret) {
+      // The Parameters and Secrets extension calls GetSecretValue with the function's own credentials.
+      this.function.addToRolePolicy(
+        new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [this.data.appSecretArn] }),
+      );
+      this.useDataKey('kms:Decrypt');
+    }
+    if (email.length > 0) {
+      this.function.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: email.map((action) => `ses:${action}`),
+          resources: [
+            stack.formatArn({ service: 'ses', resource: 'identity', resourceName: config.senderAddress }),
+            stack.formatArn({ service: 'ses', resource: 'identity', resourceName: config.senderAddress.split('@')[1] ?? '' }),
+            stack.formatArn({ service: 'ses', resource: 'configuration-set', resourceName: config.sesConfigurationSet }),
+          ],
+        }),
+      );
+    }
+    if (sms.includes('Publish')) {
+      // A publish to a phone number has no resource ARN, so IAM accepts only "*" for it. The deny
+      // takes back every publish that does name an ARN (any topic or platform endpoint, any account):
+      // what is left is texting phone numbers.
+      this.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: ['*'] }));
+      this.function.addToRolePolicy(
+        new iam.PolicyStatement({
+          effect: iam.Effect.DENY,
+          actions: ['sns:Publish'],
+          resources: [`arn:${stack.partition}:sns:*:*:*`],
+        }),
+      );
+    }
+    if (sms.includes('ListPhoneNumbersOptedOut')) {
+      // An account-level list: the action has no resource type.
+      this.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['sns:ListPhoneNumbersOptedOut'], resources: ['*'] }));
+    }
+    if (sendsTo.length > 0) {
+      this.function.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['sqs:SendMessage'],
+          resources: sendsTo.map((queue) => this.data.campaignQueueArns[queue]),
+        }),
+      );
+      // The campaign queues are encrypted with the data key: a producer makes and uses data keys.
+      this.useDataKey('kms:GenerateDataKey', 'kms:Decrypt');
+    }
   }
 }
