@@ -13,12 +13,12 @@ const campaigns = new DynamoDbCampaignStore(config.TABLE_NAME);
 const queue = new SqsWorkQueue(campaignQueueUrls(config));
 
 /** The campaign dispatcher, every minute (EventBridge in AWS; `POST /_local/jobs/campaign-dispatch` locally). */
-export const handler = middy<ScheduledEvent, { started: string[] }, Error, Context>()
+export const handler = middy<ScheduledEvent, { started: string[]; replanned: string[] }, Error, Context>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .handler(async (event) => {
     // Due means due at the scheduled tick, which EventBridge stamps on the event.
     const tick = event.time ? new Date(event.time) : systemClock.now();
     const result = await dispatchDueCampaigns({ campaigns, queue, clock: { now: () => tick } });
-    if (result.started.length > 0) logger.info('Campaign runs started', result);
+    if (result.started.length > 0 || result.replanned.length > 0) logger.info('Campaign runs started', result);
     return result;
   });

@@ -14,4 +14,6 @@ const deps = {
 };
 
 /** The campaign SMS sender: each text through the send gate, quiet hours deferring it to a later delivery. */
-export const handler = campaignQueueConsumer((work: Parameters<typeof sendBatch>[1]) => sendBatch(deps, work));
+export const handler = campaignQueueConsumer((work: Parameters<typeof sendBatch>[1], { remainingMs }) =>
+  sendBatch({ ...deps, remainingMs }, work),
+);

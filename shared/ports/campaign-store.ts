@@ -11,9 +11,17 @@ export interface CampaignStore {
   due(now: Date): Promise<Campaign[]>;
   /**
    * Starts the run due at `scheduledAt` and moves the campaign on to `next` (or finishes it).
-   * Exactly one caller gets `started`, however many dispatchers run at once.
+   * Exactly one caller gets `started`, however many dispatchers run at once. With `planBy`, the
+   * run awaits planning: unless `planningQueued` says otherwise by then, a later dispatcher finds
+   * it among `unplannedRuns` (the dispatcher died between the two steps).
    */
-  startRun(campaign: Campaign, scheduledAt: string, next: string | undefined): Promise<'started' | 'exists'>;
+  startRun(campaign: Campaign, scheduledAt: string, next: string | undefined, planBy?: string): Promise<'started' | 'exists'>;
+  /** Records that the run's planning work is queued: no dispatcher need queue it again. */
+  planningQueued(campaignId: string, runId: string): Promise<void>;
+  /** Runs started whose planning was not queued by their `planBy` time, read from a sparse index. */
+  unplannedRuns(now: Date): Promise<{ campaignId: string; runId: string }[]>;
+  /** Takes over the queueing of an unplanned run until `planBy`; exactly one dispatcher gets true. */
+  reclaimPlanning(campaignId: string, runId: string, now: Date, planBy: string): Promise<boolean>;
   runs(campaignId: string): Promise<CampaignRun[]>;
   addCounts(campaignId: string, runId: string, counts: Partial<RunCounts>): Promise<void>;
   /**
@@ -34,7 +42,14 @@ export interface CampaignStore {
   /**
    * Claims the batching of the channel's leftovers, so that of planners finishing together one
    * does it; a claim not marked done within `leaseSeconds` may be taken over (after a crash).
+   * `held`: another planner holds an unexpired claim; `done`: the leftovers are queued.
    */
-  claimLeftovers(campaignId: string, runId: string, channel: Channel, at: string, leaseSeconds: number): Promise<boolean>;
+  claimLeftovers(
+    campaignId: string,
+    runId: string,
+    channel: Channel,
+    at: string,
+    leaseSeconds: number,
+  ): Promise<'claimed' | 'held' | 'done'>;
   leftoversDone(campaignId: string, runId: string, channel: Channel): Promise<void>;
 }

@@ -22,6 +22,16 @@ const toItem = (value: Record<string, unknown>) => marshall(value, { removeUndef
 const dueKeys = (campaign: Pick<Campaign, 'campaignId' | 'nextRunAt'>) =>
   campaign.nextRunAt ? { gsi1pk: keys.campaignsDue, gsi1sk: `${campaign.nextRunAt}#${campaign.campaignId}` } : {};
 
+/** The sparse index partition of runs started but not yet queued for planning. */
+const RUNS_UNPLANNED = 'CAMPAIGN_RUNS_UNPLANNED';
+
+/** The sparse "unplanned" index entry of a run whose planning is not yet queued, due for re-planning at `planBy`. */
+const unplannedKeys = (campaignId: string, runId: string, planBy: string) => ({
+  planBy,
+  gsi1pk: RUNS_UNPLANNED,
+  gsi1sk: `${planBy}#${campaignId}#${runId}`,
+});
+
 function campaignOf(item: Record<string, unknown>): Campaign {
   const { pk: _pk, sk: _sk, gsi1pk: _gsi1pk, gsi1sk: _gsi1sk, entity: _entity, ...campaign } = item;
   return campaign as unknown as Campaign;
@@ -82,7 +92,12 @@ export class DynamoDbCampaignStore implements CampaignStore {
     return (result.Items ?? []).map((item) => campaignOf(unmarshall(item)));
   }
 
-  async startRun(campaign: Campaign, scheduledAt: string, next: string | undefined): Promise<'started' | 'exists'> {
+  async startRun(
+    campaign: Campaign,
+    scheduledAt: string,
+    next: string | undefined,
+    planBy?: string,
+  ): Promise<'started' | 'exists'> {
     const advance: TransactWriteItem = {
       Update: {
         TableName: this.tableName,
@@ -115,6 +130,7 @@ export class DynamoDbCampaignStore implements CampaignStore {
                   runId: scheduledAt,
                   scheduledAt,
                   ...EMPTY_RUN_COUNTS,
+                  ...(planBy ? unplannedKeys(campaign.campaignId, scheduledAt, planBy) : {}),
                 }),
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
@@ -126,6 +142,54 @@ export class DynamoDbCampaignStore implements CampaignStore {
       return 'started';
     } catch (error) {
       if (error instanceof TransactionCanceledException) return 'exists';
+      throw error;
+    }
+  }
+
+  async planningQueued(campaignId: string, runId: string): Promise<void> {
+    await this.client.send(
+      new UpdateItemCommand({
+        TableName: this.tableName,
+        Key: marshall(keys.campaignRun(campaignId, runId)),
+        UpdateExpression: 'REMOVE planBy, gsi1pk, gsi1sk',
+      }),
+    );
+  }
+
+  async unplannedRuns(now: Date): Promise<{ campaignId: string; runId: string }[]> {
+    const result = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :unplanned AND gsi1sk <= :now',
+        ExpressionAttributeValues: marshall({ ':unplanned': RUNS_UNPLANNED, ':now': `${now.toISOString()}~` }),
+      }),
+    );
+    return (result.Items ?? []).map((raw) => {
+      const item = unmarshall(raw);
+      return { campaignId: String(item.pk).replace(/^CAMPAIGN#/, ''), runId: String(item.runId) };
+    });
+  }
+
+  async reclaimPlanning(campaignId: string, runId: string, now: Date, planBy: string): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: marshall(keys.campaignRun(campaignId, runId)),
+          UpdateExpression: 'SET planBy = :planBy, gsi1pk = :unplanned, gsi1sk = :sk',
+          ConditionExpression: 'planBy <= :now',
+          ExpressionAttributeValues: marshall({
+            ':planBy': planBy,
+            ':unplanned': RUNS_UNPLANNED,
+            ':sk': `${planBy}#${campaignId}#${runId}`,
+            ':now': now.toISOString(),
+          }),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
       throw error;
     }
   }
@@ -221,7 +285,13 @@ export class DynamoDbCampaignStore implements CampaignStore {
     return (result.Items ?? []).flatMap((item) => (unmarshall(item).leftover as string[] | undefined) ?? []);
   }
 
-  async claimLeftovers(campaignId: string, runId: string, channel: Channel, at: string, leaseSeconds: number): Promise<boolean> {
+  async claimLeftovers(
+    campaignId: string,
+    runId: string,
+    channel: Channel,
+    at: string,
+    leaseSeconds: number,
+  ): Promise<'claimed' | 'held' | 'done'> {
     const nowSeconds = Math.floor(Date.parse(at) / 1000);
     try {
       await this.client.send(
@@ -237,12 +307,13 @@ export class DynamoDbCampaignStore implements CampaignStore {
             ':leaseUntil': nowSeconds + leaseSeconds,
             ':now': nowSeconds,
           }),
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
-      return true;
+      return 'claimed';
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      return unmarshall(error.Item ?? {}).state === 'done' ? 'done' : 'held';
     }
   }
 

@@ -1,8 +1,9 @@
-import { ConditionalCheckFailedException, GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import type { ClaimResult, SendClaim, SendLedger } from '../../ports/send-ledger.js';
+import type { ClaimResult, ProviderSendOutcome, SendClaim, SendLedger, SendRef } from '../../ports/send-ledger.js';
 import { dynamoDbClient } from './client.js';
+import { isConditionFailed } from './conditions.js';
 import { keys } from './keys.js';
 
 const toItem = (value: Record<string, unknown>) => marshall(value, { removeUndefinedValues: true });
@@ -31,6 +32,7 @@ export class DynamoDbSendLedger implements SendLedger {
             'audience = :audience, campaignId = :campaignId, #status = :sending, leaseUntil = :leaseUntil, updatedAt = :at, ' +
             'createdAt = if_not_exists(createdAt, :at) ADD attempts :one',
           ConditionExpression: 'attribute_not_exists(pk) OR (#status <> :sent AND (#status <> :sending OR leaseUntil < :now))',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: toItem({
             ':entity': 'message',
@@ -49,39 +51,76 @@ export class DynamoDbSendLedger implements SendLedger {
           }),
         }),
       );
-      return 'claimed';
+      return { state: 'claimed' };
     } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      const existing = await this.client.send(
-        new GetItemCommand({ TableName: this.tableName, Key: marshall(key), ConsistentRead: true }),
-      );
-      return unmarshall(existing.Item ?? {}).status === 'sent' ? 'already_sent' : 'in_flight';
+      if (!isConditionFailed(error)) throw error;
+      const existing = unmarshall(error.Item ?? {});
+      return existing.status === 'sent'
+        ? { state: 'already_sent', counted: existing.counted === true }
+        : { state: 'in_flight', leaseUntil: Number(existing.leaseUntil ?? 0) };
     }
   }
 
-  async markSent(claim: SendClaim, providerMessageId: string, at: string): Promise<void> {
-    await this.client.send(
+  async markSent(claim: SendClaim, providerMessageId: string | undefined, at: string): Promise<boolean> {
+    const result = await this.client.send(
       new UpdateItemCommand({
         TableName: this.tableName,
         Key: marshall(keys.message(claim.contactId, claim.dedupeKey)),
-        UpdateExpression: 'SET #status = :sent, providerMessageId = :id, sentAt = :at, updatedAt = :at REMOVE leaseUntil',
+        UpdateExpression:
+          'SET #status = :sent, sentAt = if_not_exists(sentAt, :at), updatedAt = :at, counted = :true' +
+          (providerMessageId ? ', providerMessageId = :id' : '') +
+          ' REMOVE leaseUntil',
         ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: marshall({ ':sent': 'sent', ':id': providerMessageId, ':at': at }),
+        ExpressionAttributeValues: toItem({ ':sent': 'sent', ':id': providerMessageId, ':at': at, ':true': true }),
+        ReturnValues: 'UPDATED_OLD',
       }),
     );
+    return unmarshall(result.Attributes ?? {}).counted !== true;
+  }
+
+  async recordProviderSend(ref: SendRef, providerMessageId: string, at: string): Promise<ProviderSendOutcome> {
+    try {
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: marshall(keys.message(ref.contactId, ref.dedupeKey)),
+          // Whatever the record says (sending, failed after a timeout, a skip), the provider sent it.
+          UpdateExpression:
+            'SET #status = :sent, providerMessageId = :id, sentAt = if_not_exists(sentAt, :at), updatedAt = :at, ' +
+            'confirmedBy = :provider REMOVE leaseUntil',
+          ConditionExpression: 'attribute_exists(pk) AND #status <> :sent',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: marshall({ ':sent': 'sent', ':id': providerMessageId, ':at': at, ':provider': 'provider' }),
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return 'recorded';
+    } catch (error) {
+      if (!isConditionFailed(error)) throw error;
+      if (!error.Item) return 'unknown';
+      const existing = unmarshall(error.Item);
+      return existing.providerMessageId === undefined || existing.providerMessageId === providerMessageId
+        ? 'already_recorded'
+        : 'duplicate';
+    }
   }
 
   async markFailed(claim: SendClaim, reason: string, at: string): Promise<void> {
-    await this.client.send(
-      new UpdateItemCommand({
-        TableName: this.tableName,
-        Key: marshall(keys.message(claim.contactId, claim.dedupeKey)),
-        UpdateExpression: 'SET #status = :failed, lastError = :reason, updatedAt = :at REMOVE leaseUntil',
-        ConditionExpression: '#status = :sending',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: marshall({ ':failed': 'failed', ':sending': 'sending', ':reason': reason, ':at': at }),
-      }),
-    );
+    await this.client
+      .send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: marshall(keys.message(claim.contactId, claim.dedupeKey)),
+          UpdateExpression: 'SET #status = :failed, lastError = :reason, updatedAt = :at REMOVE leaseUntil',
+          ConditionExpression: '#status = :sending',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: marshall({ ':failed': 'failed', ':sending': 'sending', ':reason': reason, ':at': at }),
+        }),
+      )
+      // The provider's record may have marked it sent meanwhile: sent stays sent.
+      .catch((error: unknown) => {
+        if (!isConditionFailed(error)) throw error;
+      });
   }
 
   async markSkipped(claim: SendClaim, status: string, at: string): Promise<boolean> {

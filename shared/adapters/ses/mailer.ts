@@ -1,12 +1,16 @@
 import { SESv2Client, SendBulkEmailCommand, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import type { OutgoingEmail, ProviderReceipt } from '../../domain/messages.js';
-import type { BulkEntry, Mailer } from '../../ports/mailer.js';
+import { SEND_TAG_NAME } from '../../domain/sending/send-tag.js';
+import type { BulkEntry, EmailOptions, Mailer } from '../../ports/mailer.js';
+
+/** The message tag that names the send record, so that the configuration set's `Send` event carries it back. */
+const sendTags = (sendTag: string | undefined) => (sendTag ? [{ Name: SEND_TAG_NAME, Value: sendTag }] : undefined);
 
 /** The one SES v2 client of a process; locally `AWS_ENDPOINT_URL_SESV2` points it at aws-ses-v2-local. */
 // Pure: a bundle whose code never sends email drops the client entirely.
 export const sesClient = /* @__PURE__ */ new SESv2Client({});
 
-/** Sends each email as SES v2 Simple content: text and HTML parts plus custom headers. */
+/** Sends each email as SES v2 Simple content: text and HTML parts plus custom headers, tagged with its send key. */
 export class SesMailer implements Mailer {
   constructor(
     private readonly fromAddress: string,
@@ -14,11 +18,13 @@ export class SesMailer implements Mailer {
     private readonly client: SESv2Client = sesClient,
   ) {}
 
-  async sendEmail(email: OutgoingEmail): Promise<ProviderReceipt> {
+  async sendEmail(email: OutgoingEmail, options: EmailOptions = {}): Promise<ProviderReceipt> {
+    const tags = sendTags(options.sendTag);
     const result = await this.client.send(
       new SendEmailCommand({
         FromEmailAddress: this.fromAddress,
         Destination: { ToAddresses: [email.to] },
+        ...(tags ? { EmailTags: tags } : {}),
         ...(this.configurationSet ? { ConfigurationSetName: this.configurationSet } : {}),
         Content: {
           Simple: {
@@ -51,6 +57,7 @@ export class SesMailer implements Mailer {
         },
         BulkEmailEntries: entries.map((entry) => ({
           Destination: { ToAddresses: [entry.to] },
+          ...(entry.sendTag ? { ReplacementTags: sendTags(entry.sendTag) } : {}),
           ReplacementEmailContent: { ReplacementTemplate: { ReplacementTemplateData: JSON.stringify(entry.data) } },
           ReplacementHeaders: entry.headers.map(({ name, value }) => ({ Name: name, Value: value })),
         })),

@@ -1,9 +1,8 @@
 import type { AudienceIndex } from '../../ports/audience-index.js';
 import type { CampaignStore } from '../../ports/campaign-store.js';
 import type { CampaignWork, WorkQueue } from '../../ports/work-queue.js';
-import type { SendOutcome } from '../messages.js';
-import { EMAIL_BATCH_LIMIT } from '../sending/send-gate.js';
-import type { SendGate, SendResult } from '../sending/send-gate.js';
+import { CLAIM_LEASE_SECONDS, EMAIL_BATCH_LIMIT, SendInFlightError } from '../sending/send-gate.js';
+import type { BatchResult, SendGate } from '../sending/send-gate.js';
 import { AUDIENCE_SHARDS } from './audience.js';
 import { audienceFor, emailBodyOf } from './campaign.js';
 import type { RunCounts } from './campaign.js';
@@ -20,12 +19,24 @@ const LEFTOVER_LEASE_SECONDS = 300;
 
 export interface SendDeps {
   campaigns: CampaignStore;
-  /** Where texts deferred by quiet hours go back to; the email sender has no use for it. */
+  /** Where work goes back to: texts deferred by quiet hours, recipients claimed elsewhere, batches handed back. */
   queue?: WorkQueue;
   gate: Pick<SendGate, 'sendEmailBatch' | 'sendTracked'>;
-  /** Waits until `emails` more may go out under the configured SES rate. */
-  pace: (emails: number) => Promise<void>;
+  /**
+   * Waits until `emails` more may go out under the configured SES rate; false (without waiting)
+   * when that would be after `latestStart` (epoch ms).
+   */
+  pace: (emails: number, latestStart?: number) => Promise<boolean | void>;
+  /** The time left to this invocation (ms); without it, the sender never hands work back. */
+  remainingMs?: () => number;
+  now?: () => number;
 }
+
+/**
+ * What a sender keeps in hand before its timeout: one bulk call with its claims and records
+ * (SES and DynamoDB calls with the SDK's retries) must fit in it.
+ */
+export const HAND_BACK_MARGIN_MS = 30_000;
 
 /** How long a text held back by quiet hours waits before it is tried again (SQS's longest delay). */
 export const QUIET_HOURS_RETRY_SECONDS = 900;
@@ -38,7 +49,15 @@ export class CampaignBatchFailedError extends Error {
   }
 }
 
-const COUNTED: Partial<Record<SendOutcome | 'failed', keyof RunCounts>> = {
+/** Another planner is batching the run's leftovers; the message comes back after its visibility timeout, past their lease. */
+export class LeftoversHeldError extends Error {
+  constructor() {
+    super('Another planner holds the leftovers of this run; retried later');
+    this.name = 'LeftoversHeldError';
+  }
+}
+
+const COUNTED: Partial<Record<BatchResult['outcome'], keyof RunCounts>> = {
   sent: 'sent',
   skipped_opted_out: 'skippedOptedOut',
   skipped_suppressed: 'skippedSuppressed',
@@ -47,7 +66,7 @@ const COUNTED: Partial<Record<SendOutcome | 'failed', keyof RunCounts>> = {
   failed: 'failed',
 };
 
-function tally(results: Iterable<SendResult | { outcome: 'failed'; firstTime: boolean }>): Partial<RunCounts> {
+function tally(results: Iterable<BatchResult>): Partial<RunCounts> {
   const counts: Partial<RunCounts> = {};
   for (const { outcome, firstTime } of results) {
     const counter = COUNTED[outcome];
@@ -85,16 +104,16 @@ export async function planShard(deps: PlanDeps, work: Extract<CampaignWork, { ki
   const planned = await deps.campaigns.markPlanned(work.campaignId, work.runId, work.channel, work.shard, targeted, pending);
   if (planned < AUDIENCE_SHARDS) return;
   // The last shard planned batches the leftovers of all, so a run makes ceil(N/50) provider calls.
-  if (
-    !(await deps.campaigns.claimLeftovers(
-      work.campaignId,
-      work.runId,
-      work.channel,
-      deps.now().toISOString(),
-      LEFTOVER_LEASE_SECONDS,
-    ))
-  )
-    return;
+  const leftovers = await deps.campaigns.claimLeftovers(
+    work.campaignId,
+    work.runId,
+    work.channel,
+    deps.now().toISOString(),
+    LEFTOVER_LEASE_SECONDS,
+  );
+  if (leftovers === 'done') return;
+  // Another planner holds the leftovers: if it died, this message's redelivery takes them over.
+  if (leftovers === 'held') throw new LeftoversHeldError();
   pending = [];
   batches.length = 0;
   for (const contactId of await deps.campaigns.leftovers(work.campaignId, work.runId, work.channel)) {
@@ -110,15 +129,19 @@ export async function planShard(deps: PlanDeps, work: Extract<CampaignWork, { ki
  * Sends one batch: every recipient is checked at the last moment through the send gate (consent,
  * suppression, quiet hours), one SES call per email batch, and each message is keyed by run and
  * recipient, so that a recipient gets exactly one message per run however often the batch comes.
- * A cancelled campaign sends nothing more.
+ * A cancelled campaign sends nothing more. A sender whose pacing would carry it past its timeout
+ * hands the batch back to the queue untouched; recipients another worker holds come back once
+ * that worker's claim has run out, so a crash mid-batch loses nobody and dead-letters nothing.
  */
 export async function sendBatch(deps: SendDeps, work: Extract<CampaignWork, { kind: 'send' }>): Promise<void> {
   const campaign = await deps.campaigns.get(work.campaignId);
   if (!campaign || campaign.status === 'cancelled') return;
   const dedupeKey = (contactId: string) => `campaign#${work.campaignId}#${work.runId}#${work.channel}#${contactId}`;
-  let results: (SendResult | { outcome: 'failed'; firstTime: boolean })[];
+  const latestStart = deps.remainingMs ? (deps.now ?? Date.now)() + deps.remainingMs() - HAND_BACK_MARGIN_MS : undefined;
+  if (latestStart !== undefined && latestStart < (deps.now ?? Date.now)()) return handBack(deps, work);
+  let results: BatchResult[];
   if (work.channel === 'email') {
-    await deps.pace(work.contactIds.length);
+    if ((await deps.pace(work.contactIds.length, latestStart)) === false) return handBack(deps, work);
     const byContact = await deps.gate
       .sendEmailBatch({
         category: campaign.category,
@@ -131,7 +154,7 @@ export async function sendBatch(deps: SendDeps, work: Extract<CampaignWork, { ki
         await deps.campaigns.addCounts(work.campaignId, work.runId, { failed: work.contactIds.length });
         throw error;
       });
-    results = [...byContact.values()];
+    results = work.contactIds.map((contactId) => byContact.get(contactId) ?? { outcome: 'failed', firstTime: false });
   } else {
     results = await Promise.all(
       work.contactIds.map((contactId) =>
@@ -145,17 +168,30 @@ export async function sendBatch(deps: SendDeps, work: Extract<CampaignWork, { ki
             campaignId: campaign.campaignId,
             body: { text: campaign.sms ?? campaign.text },
           })
-          .catch((): { outcome: 'failed'; firstTime: boolean } => ({ outcome: 'failed', firstTime: false })),
+          .catch((error: unknown): BatchResult => ({
+            outcome: error instanceof SendInFlightError ? 'in_flight' : 'failed',
+            firstTime: false,
+          })),
       ),
     );
     // Texts held back by quiet hours are deferred, never dropped: they come round again later.
     const deferred = work.contactIds.filter((_, index) => results[index]?.outcome === 'deferred_quiet_hours');
-    if (deferred.length > 0) {
-      if (!deps.queue) throw new Error('Deferring texts needs the campaign work queue');
-      await deps.queue.enqueue([{ ...work, contactIds: deferred }], QUIET_HOURS_RETRY_SECONDS);
-    }
+    if (deferred.length > 0) await requeue(deps, { ...work, contactIds: deferred }, QUIET_HOURS_RETRY_SECONDS);
   }
+  // Recipients another worker holds: once its lease has run out they are sent, or found sent.
+  const inFlight = work.contactIds.filter((_, index) => results[index]?.outcome === 'in_flight');
+  if (inFlight.length > 0) await requeue(deps, { ...work, contactIds: inFlight }, CLAIM_LEASE_SECONDS + 5);
   await deps.campaigns.addCounts(work.campaignId, work.runId, tally(results));
   const failed = results.filter((result) => result.outcome === 'failed').length;
   if (failed > 0) throw new CampaignBatchFailedError(failed);
+}
+
+async function requeue(deps: SendDeps, work: CampaignWork, delaySeconds: number): Promise<void> {
+  if (!deps.queue) throw new Error('Handing work back needs the campaign work queue');
+  await deps.queue.enqueue([work], delaySeconds);
+}
+
+/** Puts a batch back on the queue untouched, for a fresh invocation to send. */
+async function handBack(deps: SendDeps, work: Extract<CampaignWork, { kind: 'send' }>): Promise<void> {
+  await requeue(deps, work, 0);
 }

@@ -2,7 +2,7 @@ import type { Clock } from '../../ports/clock.js';
 import type { Mailer } from '../../ports/mailer.js';
 import type { RecipientDirectory } from '../../ports/recipient-directory.js';
 import type { SecretsSource } from '../../ports/secrets.js';
-import type { SendClaim, SendLedger } from '../../ports/send-ledger.js';
+import type { ClaimResult, SendClaim, SendLedger } from '../../ports/send-ledger.js';
 import type { SmsSender } from '../../ports/sms-sender.js';
 import type { Topic } from '../consent.js';
 import type { Brand, Category, EmailBody, SendOutcome, SmsBody } from '../messages.js';
@@ -10,6 +10,7 @@ import { issueShortPreferencesCode, issueToken } from '../tokens.js';
 import { decideEligibility } from './eligibility.js';
 import { renderEmail, renderSms } from './render.js';
 import type { RecipientLinks } from './render.js';
+import { sendTag } from './send-tag.js';
 
 /** An email to a contact. */
 export interface ContactEmail {
@@ -65,16 +66,54 @@ export interface SendGateDeps {
   mailer: Mailer;
   smsSender: SmsSender;
   clock: Clock;
+  /**
+   * How long a send waits for another worker's unexpired claim (it ends sent, or its lease runs
+   * out) before it gives up with `SendInFlightError`; keep it well inside the function's timeout.
+   */
+  claimWaitMs?: number;
+  /** Waits; tests pass one that moves their clock. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 /** How long a claim protects a send in progress before a retry may take it over. */
-const CLAIM_LEASE_SECONDS = 60;
+export const CLAIM_LEASE_SECONDS = 60;
+
+/** The outbox consumers run for 10 s: a wait of 5 s leaves the rest of the batch its time. */
+const DEFAULT_CLAIM_WAIT_MS = 5_000;
+/** How often a waiting send looks at the claim it waits for. */
+const CLAIM_POLL_MS = 1_000;
+/** Attempts at the "sent" write after the provider accepted: every failed one widens the window for a duplicate. */
+const MARK_SENT_ATTEMPTS = 4;
+
+/**
+ * Errors after which the provider certainly did not accept the message (it answered with a
+ * client fault: throttled, rejected, not verified). Anything else (a timeout, a reset connection,
+ * a server fault) may have followed an acceptance, so the claim is kept until its lease ends and
+ * the provider's own record can settle it.
+ */
+const REJECTION_NAMES =
+  /Throttl|TooManyRequests|Rejected|LimitExceeded|NotVerified|BadRequest|Validation|Suspended|Paused|OptedOut|InvalidParameter/;
+
+function definitelyNotSent(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const fault = (error as { $fault?: unknown }).$fault;
+  if (fault === 'client') return true;
+  if (fault === 'server') return false;
+  const name = (error as { name?: unknown }).name;
+  return typeof name === 'string' && REJECTION_NAMES.test(name);
+}
 
 /** What happened to one message, and whether this call is the first to record it (for progress counts). */
 export interface SendResult {
   outcome: SendOutcome;
   firstTime: boolean;
 }
+
+/**
+ * One recipient of a bulk send: as `SendResult`, or `failed` (the provider refused it; retry), or
+ * `in_flight` (another worker holds its unexpired claim; try again once the lease has run out).
+ */
+export type BatchResult = SendResult | { outcome: 'failed' | 'in_flight'; firstTime: boolean };
 
 /** The body of a campaign email, the same for every recipient but the links. */
 export interface EmailBatch {
@@ -94,7 +133,7 @@ export interface SendGate {
    * claimed and given their own links and one-click headers. A recipient whose send failed gets
    * outcome `failed`; the caller retries those.
    */
-  sendEmailBatch(batch: EmailBatch): Promise<Map<string, SendResult | { outcome: 'failed'; firstTime: boolean }>>;
+  sendEmailBatch(batch: EmailBatch): Promise<Map<string, BatchResult>>;
 }
 
 /** The most recipients one bulk provider call takes (SES SendBulkEmail). */
@@ -127,19 +166,74 @@ export function createSendGate(deps: SendGateDeps): SendGate {
     };
   }
 
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+
+  /**
+   * Claims a send; a claim another worker holds is waited for (polled) until it ends sent, its
+   * lease runs out, or the wait budget is spent. An expired claim of a sender that died is taken
+   * over only if the send record is still not sent: the provider's own record of an accepted
+   * message (SES `Send` event) marks it sent meanwhile.
+   */
+  async function claimOrWait(claim: SendClaim): Promise<ClaimResult> {
+    const waitMs = deps.claimWaitMs ?? DEFAULT_CLAIM_WAIT_MS;
+    const giveUpAt = clock.now().getTime() + waitMs;
+    // Bounded by polls as well as by time, so that a clock that stands still cannot spin forever.
+    for (let polls = Math.ceil(waitMs / CLAIM_POLL_MS) + 2; ; polls -= 1) {
+      const result = await ledger.claim({ ...claim, at: clock.now().toISOString() }, CLAIM_LEASE_SECONDS);
+      if (result.state !== 'in_flight') return result;
+      const now = clock.now().getTime();
+      if (now >= giveUpAt || polls <= 0) return result;
+      const leaseEndsIn = result.leaseUntil * 1000 + 1000 - now;
+      await sleep(Math.max(1, Math.min(CLAIM_POLL_MS, leaseEndsIn, giveUpAt - now)));
+    }
+  }
+
+  /** Marks a send sent, retrying: the window between the provider's acceptance and this write is where a crash duplicates. */
+  async function recordSent(claim: SendClaim, providerMessageId: string): Promise<boolean> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await ledger.markSent(claim, providerMessageId, clock.now().toISOString());
+      } catch (error) {
+        if (attempt >= MARK_SENT_ATTEMPTS) throw error;
+        await sleep(50 * 2 ** attempt);
+      }
+    }
+  }
+
+  /**
+   * A send found sent. When only the provider's record said so (its sender died before counting
+   * it), this call counts it: the message did go out, once.
+   */
+  async function alreadySent(claim: SendClaim, counted: boolean): Promise<SendResult> {
+    if (!counted && (await ledger.markSent(claim, undefined, clock.now().toISOString())))
+      return { outcome: 'sent', firstTime: true };
+    return { outcome: 'already_sent', firstTime: false };
+  }
+
+  /** After a provider error: frees the claim only when the provider certainly did not accept the message. */
+  async function release(claim: SendClaim, error: unknown): Promise<void> {
+    if (!definitelyNotSent(error)) return;
+    await ledger.markFailed(claim, error instanceof Error ? error.name : 'UnknownError', clock.now().toISOString());
+  }
+
   async function deliver(claim: SendClaim, provider: () => Promise<{ providerMessageId: string }>): Promise<SendResult> {
-    const claimed = await ledger.claim(claim, CLAIM_LEASE_SECONDS);
-    if (claimed === 'already_sent') return { outcome: 'already_sent', firstTime: false };
-    if (claimed === 'in_flight') throw new SendInFlightError(claim.dedupeKey);
+    const claimed = await claimOrWait(claim);
+    if (claimed.state === 'already_sent') return alreadySent(claim, claimed.counted);
+    if (claimed.state === 'in_flight') throw new SendInFlightError(claim.dedupeKey);
     let receipt: { providerMessageId: string };
     try {
       receipt = await provider();
     } catch (error) {
-      await ledger.markFailed(claim, error instanceof Error ? error.name : 'UnknownError', clock.now().toISOString());
+      await release(claim, error);
       throw error;
     }
-    await ledger.markSent(claim, receipt.providerMessageId, clock.now().toISOString());
-    return { outcome: 'sent', firstTime: true };
+    return { outcome: 'sent', firstTime: await recordSent(claim, receipt.providerMessageId) };
+  }
+
+  /** The tag an email carries so that the provider's `Send` event names its send record. */
+  function tagOf(claim: SendClaim): { sendTag?: string } {
+    const tag = sendTag({ contactId: claim.contactId, dedupeKey: claim.dedupeKey });
+    return tag ? { sendTag: tag } : {};
   }
 
   async function sendToStaff(message: StaffEmail): Promise<SendResult> {
@@ -151,7 +245,7 @@ export function createSendGate(deps: SendGateDeps): SendGate {
       audience: 'staff',
       at: clock.now().toISOString(),
     };
-    return deliver(claim, () => deps.mailer.sendEmail({ to: message.to, ...message.body, headers: [] }));
+    return deliver(claim, () => deps.mailer.sendEmail({ to: message.to, ...message.body, headers: [] }, tagOf(claim)));
   }
 
   /** The checks every contact message passes before it may be claimed: address, suppression, consent, quiet hours. */
@@ -204,12 +298,12 @@ export function createSendGate(deps: SendGateDeps): SendGate {
       return deliver(claim, () => deps.smsSender.sendSms({ to: address, body }));
     }
     const rendered = renderEmail(brand, message.category, message.body, recipientLinks);
-    return deliver(claim, () => deps.mailer.sendEmail({ to: address, ...rendered }));
+    return deliver(claim, () => deps.mailer.sendEmail({ to: address, ...rendered }, tagOf(claim)));
   }
 
-  async function sendEmailBatch(batch: EmailBatch) {
+  async function sendEmailBatch(batch: EmailBatch): Promise<Map<string, BatchResult>> {
     if (batch.recipients.length > EMAIL_BATCH_LIMIT) throw new Error(`A batch holds at most ${EMAIL_BATCH_LIMIT} recipients`);
-    const results = new Map<string, SendResult | { outcome: 'failed'; firstTime: boolean }>();
+    const results = new Map<string, BatchResult>();
     const claimed: { claim: SendClaim; address: string; links: RecipientLinks }[] = [];
     await Promise.all(
       batch.recipients.map(async ({ contactId, dedupeKey }) => {
@@ -221,9 +315,10 @@ export function createSendGate(deps: SendGateDeps): SendGate {
           campaignId: batch.campaignId,
         });
         if ('outcome' in admitted) return results.set(contactId, admitted);
+        // No waiting inside a bulk call: a recipient claimed elsewhere comes back to the caller.
         const state = await ledger.claim(admitted.claim, CLAIM_LEASE_SECONDS);
-        if (state === 'already_sent') return results.set(contactId, { outcome: 'already_sent', firstTime: false });
-        if (state === 'in_flight') return results.set(contactId, { outcome: 'failed', firstTime: false });
+        if (state.state === 'already_sent') return results.set(contactId, await alreadySent(admitted.claim, state.counted));
+        if (state.state === 'in_flight') return results.set(contactId, { outcome: 'in_flight', firstTime: false });
         claimed.push({ ...admitted, links: await links(contactId, batch.category, 'email') });
       }),
     );
@@ -236,32 +331,33 @@ export function createSendGate(deps: SendGateDeps): SendGate {
       unsubscribeUrl: '{{{unsubscribeUrl}}}',
       shortPreferencesUrl: '{{{preferencesUrl}}}',
     });
-    const entries = claimed.map(({ address, links: recipientLinks }) => ({
+    const entries = claimed.map(({ claim, address, links: recipientLinks }) => ({
       to: address,
       data: { preferencesUrl: recipientLinks.preferencesUrl, unsubscribeUrl: recipientLinks.unsubscribeUrl },
       headers: renderEmail(brand, batch.category, batch.body, recipientLinks).headers,
+      ...tagOf(claim),
     }));
     let receipts: Awaited<ReturnType<Mailer['sendBulk']>>;
     try {
       receipts = await deps.mailer.sendBulk({ subject: template.subject, text: template.text, html: template.html }, entries);
     } catch (error) {
-      const at = clock.now().toISOString();
-      await Promise.all(
-        claimed.map(({ claim }) => ledger.markFailed(claim, error instanceof Error ? error.name : 'UnknownError', at)),
-      );
+      await Promise.all(claimed.map(({ claim }) => release(claim, error)));
       throw error;
     }
-    const at = clock.now().toISOString();
+    // Every accepted recipient is recorded before any refusal: the accepted ones are the window.
     await Promise.all(
       claimed.map(async ({ claim }, index) => {
         const receipt = receipts[index];
-        if (receipt && 'providerMessageId' in receipt) {
-          await ledger.markSent(claim, receipt.providerMessageId, at);
-          results.set(claim.contactId, { outcome: 'sent', firstTime: true });
-        } else {
-          await ledger.markFailed(claim, receipt?.error ?? 'MissingResult', at);
-          results.set(claim.contactId, { outcome: 'failed', firstTime: false });
-        }
+        if (receipt && 'providerMessageId' in receipt)
+          results.set(claim.contactId, { outcome: 'sent', firstTime: await recordSent(claim, receipt.providerMessageId) });
+      }),
+    );
+    await Promise.all(
+      claimed.map(async ({ claim }, index) => {
+        const receipt = receipts[index];
+        if (receipt && 'providerMessageId' in receipt) return;
+        await ledger.markFailed(claim, receipt?.error ?? 'MissingResult', clock.now().toISOString());
+        results.set(claim.contactId, { outcome: 'failed', firstTime: false });
       }),
     );
     return results;
