@@ -18,7 +18,6 @@ import * as smsvoice from 'aws-cdk-lib/aws-smsvoice';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import type { Construct } from 'constructs';
 import {
   HTTP_ROUTES,
@@ -35,6 +34,7 @@ import { SMS_BUDGET_EXHAUSTED } from '../shared/domain/inquiries/send-follow-ups
 import { getCountries } from 'libphonenumber-js';
 import { SENDER_CONCURRENCY } from './config.js';
 import type { DeploymentConfig } from './config.js';
+import { ApiFirewall } from './constructs/api-firewall.js';
 import { ForecourtFunction } from './constructs/forecourt-function.js';
 import type { ForecourtFunctionProps } from './constructs/forecourt-function.js';
 
@@ -49,9 +49,6 @@ export interface StatelessStackProps extends StackProps {
   campaignDeadLetters: sqs.IQueue;
   userPool: cognito.IUserPool;
 }
-
-/** Requests per 5 minutes per IP on the public routes before WAF blocks (its minimum window). */
-const PUBLIC_RATE_LIMIT_PER_5_MIN = 300;
 
 /** A route-table stream filter as Lambda event filter criteria: the new image's entity, or the old one's for REMOVE. */
 export function streamFilterCriteria(filter: StreamFilter): Record<string, unknown>[] {
@@ -403,48 +400,6 @@ export class StatelessStack extends Stack {
       }).addAlarmAction(alarmAction);
     }
 
-    const webAcl = new wafv2.CfnWebACL(this, 'WebAcl', {
-      scope: 'REGIONAL',
-      defaultAction: { allow: {} },
-      visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: 'forecourt-web-acl', sampledRequestsEnabled: true },
-      rules: [
-        {
-          name: 'public-rate-limit',
-          priority: 0,
-          action: { block: { customResponse: { responseCode: 429, responseHeaders: [{ name: 'Retry-After', value: '300' }] } } },
-          statement: {
-            rateBasedStatement: {
-              limit: PUBLIC_RATE_LIMIT_PER_5_MIN,
-              aggregateKeyType: 'IP',
-              // Only the public routes: staff traffic is authenticated and throttled by the stage.
-              scopeDownStatement: {
-                notStatement: {
-                  statement: {
-                    byteMatchStatement: {
-                      fieldToMatch: { uriPath: {} },
-                      positionalConstraint: 'STARTS_WITH',
-                      searchString: '/v1/admin',
-                      textTransformations: [{ priority: 0, type: 'LOWERCASE' }],
-                    },
-                  },
-                },
-              },
-            },
-          },
-          visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: 'public-rate-limit', sampledRequestsEnabled: true },
-        },
-        {
-          name: 'aws-common-rules',
-          priority: 1,
-          overrideAction: { none: {} },
-          statement: { managedRuleGroupStatement: { vendorName: 'AWS', name: 'AWSManagedRulesCommonRuleSet' } },
-          visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: 'aws-common-rules', sampledRequestsEnabled: true },
-        },
-      ],
-    });
-    new wafv2.CfnWebACLAssociation(this, 'WebAclAssociation', {
-      resourceArn: this.api.deploymentStage.stageArn,
-      webAclArn: webAcl.attrArn,
-    });
+    new ApiFirewall(this, 'Firewall', { stageArn: this.api.deploymentStage.stageArn });
   }
 }

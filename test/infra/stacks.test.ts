@@ -305,16 +305,18 @@ describe('stateless stack', () => {
     });
   });
 
-  it('puts a WAF web ACL with a rate-based rule for the public routes in front of the stage', () => {
-    stateless.hasResourceProperties('AWS::WAFv2::WebACL', {
-      Scope: 'REGIONAL',
-      Rules: Match.arrayWith([
-        Match.objectLike({
-          Name: 'public-rate-limit',
-          Statement: { RateBasedStatement: Match.objectLike({ AggregateKeyType: 'IP', ScopeDownStatement: Match.anyValue() }) },
-        }),
-      ]),
-    });
+  it('puts a WAF web ACL with rate-based rules for the public and the admin routes in front of the stage', () => {
+    for (const name of ['public-rate-limit', 'admin-rate-limit']) {
+      stateless.hasResourceProperties('AWS::WAFv2::WebACL', {
+        Scope: 'REGIONAL',
+        Rules: Match.arrayWith([
+          Match.objectLike({
+            Name: name,
+            Statement: { RateBasedStatement: Match.objectLike({ AggregateKeyType: 'IP', ScopeDownStatement: Match.anyValue() }) },
+          }),
+        ]),
+      });
+    }
     stateless.resourceCountIs('AWS::WAFv2::WebACLAssociation', 1);
   });
 });
