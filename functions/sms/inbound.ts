@@ -1,15 +1,13 @@
-import { policyVersions } from '../../shared/adapters/dynamodb/policy-versions.js';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
-import type { Context, SNSEvent } from 'aws-lambda';
 import * as z from 'zod/mini';
-import { DynamoDbConsentStore } from '../../shared/adapters/dynamodb/consent-store.js';
 import { DynamoDbAddressBook } from '../../shared/adapters/dynamodb/address-book.js';
+import { DynamoDbConsentStore } from '../../shared/adapters/dynamodb/consent-store.js';
+import { policyVersions } from '../../shared/adapters/dynamodb/policy-versions.js';
 import { DynamoDbSubscriptionStore } from '../../shared/adapters/dynamodb/subscription-store.js';
 import { snsMessage } from '../../shared/adapters/sns/notification.js';
 import { secretsSource } from '../../shared/adapters/secrets-extension/secrets-source.js';
 import { runtimeConfig } from '../../shared/config.js';
 import { handleInboundSms } from '../../shared/domain/sms/handle-inbound-sms.js';
+import { notificationHandler } from '../../shared/events/handler.js';
 import { logger } from '../../shared/logger.js';
 import { systemClock } from '../../shared/ports/clock.js';
 import { brandOf, recipientDirectory, smsGate } from '../../shared/wiring.js';
@@ -39,18 +37,17 @@ const inboundSmsSchema = z.looseObject({
  * Inbound SMS from the SNS topic of the two-way SMS channel (locally, `POST /_local/sms/inbound`).
  * A failure throws, so that Lambda retries the delivery and then sends it to the DLQ.
  */
-export const handler = middy<SNSEvent, void, Error, Context>()
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .handler(async (event) => {
-    for (const record of event.Records) {
-      const message = snsMessage(record, inboundSmsSchema);
-      if (!message) {
-        logger.warn('Inbound SMS event not understood; dropped', { snsMessageId: record.Sns.MessageId });
-        continue;
-      }
-      const { originationNumber, messageBody, inboundMessageId } = message;
-      const outcome = await handleInboundSms(deps, { from: originationNumber, body: messageBody, messageId: inboundMessageId });
-      // The text itself and the number stay out of the log.
-      logger.info('Inbound SMS handled', { inboundMessageId, outcome });
+export const handler = notificationHandler(
+  async (record) => {
+    const message = snsMessage(record, inboundSmsSchema);
+    if (!message) {
+      logger.warn('Inbound SMS event not understood; dropped', { snsMessageId: record.Sns.MessageId });
+      return;
     }
-  });
+    const { originationNumber, messageBody, inboundMessageId } = message;
+    const outcome = await handleInboundSms(deps, { from: originationNumber, body: messageBody, messageId: inboundMessageId });
+    // The text itself and the number stay out of the log.
+    logger.info('Inbound SMS handled', { inboundMessageId, outcome });
+  },
+  { failureMessage: 'Inbound SMS failed' },
+);

@@ -1,13 +1,11 @@
-import { policyVersions } from '../../shared/adapters/dynamodb/policy-versions.js';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
-import type { Context, ScheduledEvent } from 'aws-lambda';
-import { DynamoDbConsentStore } from '../../shared/adapters/dynamodb/consent-store.js';
 import { DynamoDbAddressBook } from '../../shared/adapters/dynamodb/address-book.js';
+import { DynamoDbConsentStore } from '../../shared/adapters/dynamodb/consent-store.js';
+import { policyVersions } from '../../shared/adapters/dynamodb/policy-versions.js';
 import { secretsSource } from '../../shared/adapters/secrets-extension/secrets-source.js';
 import { SnsOptOutList } from '../../shared/adapters/sns/opt-out-list.js';
 import { runtimeConfig } from '../../shared/config.js';
 import { syncOptedOutNumbers } from '../../shared/domain/sms/sync-opted-out.js';
+import { scheduledHandler } from '../../shared/events/handler.js';
 import { logger } from '../../shared/logger.js';
 import { systemClock } from '../../shared/ports/clock.js';
 import { recipientDirectory } from '../../shared/wiring.js';
@@ -24,10 +22,8 @@ const deps = {
 };
 
 /** The scheduled SNS opt-out sync (EventBridge in AWS, `POST /_local/jobs/sms-opt-out-sync` locally). */
-export const handler = middy<ScheduledEvent, { checked: number; withdrawn: number }, Error, Context>()
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .handler(async () => {
-    const result = await syncOptedOutNumbers(deps);
-    logger.info('SMS opt-out list synced', result);
-    return result;
-  });
+export const handler = scheduledHandler(async () => {
+  const result = await syncOptedOutNumbers(deps);
+  logger.info('SMS opt-out list synced', result);
+  return result;
+});

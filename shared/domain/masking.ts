@@ -25,8 +25,33 @@ export function redactContactDetails(text: string): string {
     .replace(PHONE_IN_TEXT, (phone) => maskPhone(phone.replace(/[^\d+]/g, '')));
 }
 
-/** An error reduced to what a log line may hold: its name and a redacted message. */
-export function loggableError(error: unknown): { name: string; message: string } {
+/** What a log line may hold of an error: its name, a redacted message, and the same of its cause. */
+export interface LoggableError {
+  name: string;
+  message: string;
+  cause?: LoggableError;
+}
+
+/** How deep a cause chain is followed; a longer chain (or a cycle) ends in a marker. */
+const MAX_CAUSE_DEPTH = 5;
+
+/**
+ * An error reduced to what a log line may hold: its name and a redacted message, and the same for
+ * each error in its `cause` chain. The cause is usually what explains a failure (a DynamoDB
+ * cancellation reason under a domain error, a provider's refusal under a send error), and its
+ * message can quote an address as easily as the outer one can.
+ */
+export function loggableError(error: unknown): LoggableError {
+  return reduceError(error, 0);
+}
+
+function reduceError(error: unknown, depth: number): LoggableError {
   if (!(error instanceof Error)) return { name: 'NonError', message: redactContactDetails(String(error)) };
-  return { name: error.name, message: redactContactDetails(error.message) };
+  const reduced: LoggableError = { name: error.name, message: redactContactDetails(error.message) };
+  if (error.cause === undefined) return reduced;
+  reduced.cause =
+    depth + 1 >= MAX_CAUSE_DEPTH
+      ? { name: 'CauseChainTruncated', message: `more than ${MAX_CAUSE_DEPTH} errors deep` }
+      : reduceError(error.cause, depth + 1);
+  return reduced;
 }

@@ -8,6 +8,7 @@ import {
 import type { DynamoDBClient, ReturnConsumedCapacity, TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { InquiryRecord } from '../../domain/inquiries/inquiry.js';
+import type { OutboxInquiry } from '../../domain/inquiries/send-follow-ups.js';
 import type { IdempotencyRecord, InquiryStore } from '../../ports/inquiry-store.js';
 import { TOPICS } from '../../domain/consent.js';
 import { INQUIRY_ENTITY } from '../../table.js';
@@ -122,6 +123,33 @@ function inquiryPut(tableName: string, record: InquiryRecord): TransactWriteItem
       }),
       ConditionExpression: 'attribute_not_exists(pk)',
     },
+  };
+}
+
+/**
+ * Reads back what the outbox needs from an inquiry item that `inquiryPut` wrote (the stream's new
+ * image): the one place that knows both how the item is laid out and what the follow-ups read.
+ */
+export function outboxInquiryOfItem(item: Record<string, unknown>): OutboxInquiry {
+  const text = (name: string) => (typeof item[name] === 'string' ? (item[name] as string) : undefined);
+  const visit = item.visit as { receivedAt?: string; ip?: string } | undefined;
+  const submitted = (item.submitted ?? {}) as { name?: string; email?: string; phone?: string };
+  return {
+    inquiryId: String(item.inquiryId),
+    contactId: String(item.contactId),
+    holders: (item.holders as OutboxInquiry['holders'] | undefined) ?? {},
+    consentRequests: (item.consentRequests as OutboxInquiry['consentRequests'] | undefined) ?? {},
+    ...(submitted.name ? { name: submitted.name } : {}),
+    ...(submitted.email ? { email: submitted.email } : {}),
+    ...(submitted.phone ? { phone: submitted.phone } : {}),
+    ...(visit?.ip ? { ip: visit.ip } : {}),
+    followUps: (item.followUps as OutboxInquiry['followUps'] | undefined) ?? [],
+    topic: item.topic as OutboxInquiry['topic'],
+    ...(text('message') ? { message: text('message') } : {}),
+    ...(text('pageUrl') ? { pageUrl: text('pageUrl') } : {}),
+    ...(text('companyName') ? { companyName: text('companyName') } : {}),
+    ...(text('dealershipType') ? { dealershipType: text('dealershipType') } : {}),
+    receivedAt: visit?.receivedAt ?? '',
   };
 }
 

@@ -20,6 +20,22 @@ const PENDING_TTL_SECONDS = 7 * 24 * 3600;
 
 const seconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
 
+/** A confirmation that `requestConfirmation` queued, as the outbox reads it back. */
+export interface QueuedConfirmation {
+  contactId: string;
+  /** One key per queued message, so that a redelivered record sends nothing twice. */
+  dedupeKey: string;
+}
+
+/**
+ * Reads back a queued subscription confirmation from the outbox item this store writes (the
+ * stream's new image); undefined for any other outbox message.
+ */
+export function queuedConfirmationOfItem(item: Record<string, unknown>): QueuedConfirmation | undefined {
+  if (item.entity !== OUTBOX_MESSAGE_ENTITY || item.kind !== 'subscription_confirmation') return undefined;
+  return { contactId: String(item.contactId), dedupeKey: `outbox#${String(item.sk)}` };
+}
+
 /** Pending sign-ups under their contact, with the confirmation queued as an outbox record. */
 export class DynamoDbSubscriptionStore implements SubscriptionStore {
   constructor(
