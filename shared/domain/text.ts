@@ -33,8 +33,15 @@ export const MESSAGE_TEXT: TextRules = { lines: 'multi', webAddresses: 'allowed'
  * - Zl/Zp: the line and paragraph separators U+2028/U+2029;
  * - Cs: a lone surrogate, which has no UTF-8 encoding and so cannot be put in a header.
  */
-const FORBIDDEN_IN_ONE_LINE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/u;
-const FORBIDDEN_IN_LINES = /[^\P{Cc}\n\r\t]|[\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/u;
+const BLANK_LOOKALIKES = '\\u034F\\u115F\\u1160\\u17B4\\u17B5\\u2800\\u3164\\uFFA0';
+/*
+ * Also refused: characters that render as nothing but are not format characters (the Hangul
+ * fillers U+115F, U+1160, U+3164, U+FFA0, the combining grapheme joiner U+034F, the Khmer vowels
+ * U+17B4/U+17B5, the braille blank U+2800), and a base character stacked with more than four
+ * combining marks (text that spills over the lines around it).
+ */
+const FORBIDDEN_IN_ONE_LINE = new RegExp(`[\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}\\p{Cs}${BLANK_LOOKALIKES}]|\\p{M}{5,}`, 'u');
+const FORBIDDEN_IN_LINES = new RegExp(`[^\\P{Cc}\\n\\r\\t]|[\\p{Cf}\\p{Zl}\\p{Zp}\\p{Cs}${BLANK_LOOKALIKES}]|\\p{M}{5,}`, 'u');
 
 /** The first character the rules refuse, as `U+XXXX`, or undefined when the text is clean. */
 export function forbiddenCharacterIn(text: string, lines: TextRules['lines']): string | undefined {
@@ -44,13 +51,15 @@ export function forbiddenCharacterIn(text: string, lines: TextRules['lines']): s
 }
 
 // Full stops as IDNA maps them (U+3002, U+FF0E, U+FF61): mail clients link `evil\u3002com` too.
-const DOT = '[.\\u3002\\uFF0E\\uFF61]';
+// The full stop and the characters mail clients also take for one: ideographic, full-width,
+// half-width, one-dot leader, small full stop.
+const DOT = '[.\\u3002\\uFF0E\\uFF61\\u2024\\uFE52]';
 // Each alternative matches a short, fixed-shape piece, so the test stays linear in the text's length.
 const WEB_ADDRESS = new RegExp(
   [
     ':\\/\\/', // a scheme: http://, https://, ftp://
     `(?:^|[^\\p{L}\\p{N}])www${DOT}`,
-    `[\\p{L}\\p{N}-]${DOT}[a-z]{2,63}(?![\\p{L}\\p{N}])`, // the end of a domain: bit.ly, evil.example/x
+    `[\\p{L}\\p{N}-]${DOT}\\p{L}{2,63}(?![\\p{L}\\p{N}])`, // the end of a domain: bit.ly, evil.example/x, evil.рф
     '(?:^|[^\\p{N}.])\\d{1,3}(?:\\.\\d{1,3}){3}(?![\\p{N}.])', // an IPv4 address
   ].join('|'),
   'iu',

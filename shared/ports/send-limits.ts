@@ -5,6 +5,8 @@
 export interface SendLimits {
   /** At most one send per `windowSeconds` under `name` (sliding); false when one went out within it. */
   takeOnly(name: string, dedupeKey: string, windowSeconds: number, at: Date): Promise<boolean>;
+  /** Gives back the slot `dedupeKey` took with `takeOnly`, when a later cap held the send back. */
+  releaseOnly(name: string, dedupeKey: string): Promise<void>;
   /** At most `limit` sends under `name` in the current fixed window of `windowSeconds`; false when full. */
   takeSlot(name: string, dedupeKey: string, limit: number, windowSeconds: number, at: Date): Promise<boolean>;
   /**

@@ -120,6 +120,46 @@ describe('sendInquiryFollowUps', () => {
     expect(mailer.sent.filter((email) => email.to === 'sales@acme.test')).toHaveLength(11);
   });
 
+  it('counts the aliases that reach one mailbox as one address', async () => {
+    // Act: plus-tags and Gmail's dots and domain alias, from different client IPs
+    const aliases = ['bob+a@gmail.com', 'B.o.b@gmail.com', 'bob+z@googlemail.com', 'bob@gmail.com'];
+    for (const [index, email] of aliases.entries())
+      await sendInquiryFollowUps(deps, another(index + 1, { email, ip: `198.51.100.${index}`, followUps: ['acknowledgement'] }));
+    // Assert
+    expect(mailer.sent).toHaveLength(1);
+  });
+
+  it('caps the acknowledgements one client IP can cause in an hour, to any addresses', async () => {
+    // Act: 25 inquiries from one IP, each naming another address
+    const outcomes = [];
+    for (let index = 0; index < 25; index += 1) {
+      directory.recipients.set(`e${index}`, { contactId: `e${index}`, email: `person${index}@example.com`, preferences: {} });
+      const inquiry = another(200 + index, { email: `person${index}@example.com`, holders: { email: `e${index}` } });
+      outcomes.push((await sendInquiryFollowUps(deps, { ...inquiry, followUps: ['acknowledgement'] })).acknowledgement);
+    }
+    // Assert
+    expect(outcomes.filter((outcome) => outcome === 'sent')).toHaveLength(20);
+    expect(mailer.sent).toHaveLength(20);
+  });
+
+  it("gives a number's slot back when the daily budget holds its text, so its owner can still opt in", async () => {
+    // Arrange: the budget is spent
+    const spent = { ...deps, smsCaps: { perIpPerHour: 3, dailyBudget: 0 } };
+    // Act
+    const held = await sendInquiryFollowUps(spent, another(1, { followUps: ['sms_opt_in_confirmation'] }));
+    const owner = await sendInquiryFollowUps(deps, another(2, { followUps: ['sms_opt_in_confirmation'], ip: '192.0.2.50' }));
+    // Assert
+    expect(held.sms_opt_in_confirmation).toBe('skipped_budget_exhausted');
+    expect(owner.sms_opt_in_confirmation).toBe('sent');
+  });
+
+  it('cuts a long first name by characters, never inside one', async () => {
+    await sendInquiryFollowUps(deps, another(1, { name: `${'🚗'.repeat(45)} Doe`, followUps: ['acknowledgement'] }));
+    const text = mailer.sent[0]?.text ?? '';
+    expect(text.startsWith(`Hi ${'🚗'.repeat(40)},`)).toBe(true);
+    expect(text).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/);
+  });
+
   it('texts one number at most once in 24 hours', async () => {
     // Act
     const first = await sendInquiryFollowUps(deps, another(1, { followUps: ['sms_opt_in_confirmation'] }));

@@ -17,6 +17,7 @@ const REFUSED_EVERYWHERE: [string, string[]][] = [
   ['another invisible format character', ['\u00ad', '\u180e', '\ufff9', '\u{e0041}']],
   ['a line or paragraph separator', ['\u2028', '\u2029']],
   ['a lone surrogate', ['\ud800', '\udfff']],
+  ['a character that renders as blank', ['\u3164', '\u115f', '\u1160', '\uffa0', '\u034f', '\u2800', '\u17b4']],
 ];
 
 const codePointOf = (character: string) => `U+${(character.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
@@ -61,6 +62,11 @@ describe('free-text character rules', () => {
     },
   );
 
+  it('refuses a letter stacked with five or more combining marks, and allows a few', () => {
+    expect(forbiddenCharacterIn(`Z${'\u0301'.repeat(5)}algo`, 'single')).toBe('U+0301');
+    expect(forbiddenCharacterIn('Ngozi Okonkwo-Adébáyọ̀', 'single')).toBeUndefined();
+  });
+
   it('names the character it found, so that the person can find it', () => {
     expect(textProblem('Jane\u202eeoD', NAME_TEXT)).toBe(
       'must not contain control, invisible or bidirectional formatting characters (found U+202E)',
@@ -85,6 +91,11 @@ describe('web addresses in a name', () => {
     'J.Smith',
     'evil\u3002com',
     'evil\uff0ecom',
+    'evil\u2024com',
+    'evil\ufe52com',
+    '\uff45\uff56\uff49\uff4c\uff0e\uff43\uff4f\uff4d',
+    'evil.рф',
+    'evil.中国',
     'Müller.de',
     'xn--80ak6aa92e.com',
     'jane@evil.example',

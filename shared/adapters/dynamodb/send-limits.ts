@@ -1,4 +1,4 @@
-import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { SendLimits } from '../../ports/send-limits.js';
@@ -39,6 +39,21 @@ export class DynamoDbSendLimits implements SendLimits {
         ':entity': 'send_limit',
       }),
     });
+  }
+
+  async releaseOnly(name: string, dedupeKey: string): Promise<void> {
+    await this.client
+      .send(
+        new DeleteItemCommand({
+          TableName: this.tableName,
+          Key: marshall(keys.sendLimit(name)),
+          ConditionExpression: 'lastKey = :key',
+          ExpressionAttributeValues: marshall({ ':key': dedupeKey }),
+        }),
+      )
+      .catch((error: unknown) => {
+        if (!isConditionFailed(error)) throw error;
+      });
   }
 
   takeSlot(name: string, dedupeKey: string, limit: number, windowSeconds: number, at: Date): Promise<boolean> {

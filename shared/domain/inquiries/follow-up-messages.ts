@@ -14,7 +14,10 @@ const TOPIC_LABELS: Record<InquiryTopic, string> = {
  * its own choosing at the top of an email we send to someone else's address.
  */
 export function firstName(name: string | undefined): string | undefined {
-  const first = name?.trim().split(/\s+/)[0]?.slice(0, 40);
+  // By code points, so that the cut never leaves half of a surrogate pair.
+  const first = Array.from(name?.trim().split(/\s+/)[0] ?? '')
+    .slice(0, 40)
+    .join('');
   return first ? first : undefined;
 }
 

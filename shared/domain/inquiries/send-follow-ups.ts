@@ -30,6 +30,8 @@ export const FOLLOW_UP_CHANNEL: Record<FollowUp, Channel> = {
 
 /** At most one acknowledgement per email address in this window; later inquiries still reach sales. */
 export const ACKNOWLEDGEMENT_WINDOW_SECONDS = 3600;
+/** Acknowledgements one client IP may cause per hour, to any addresses. */
+export const ACKNOWLEDGEMENTS_PER_IP_PER_HOUR = 20;
 /** At most one SMS opt-in confirmation per number in this window (SPEC §2). */
 export const SMS_CONFIRMATION_WINDOW_SECONDS = 24 * 3600;
 
@@ -61,12 +63,29 @@ export class FollowUpsFailedError extends Error {
   }
 }
 
-/** The IP as a cap's key: hashed, so that the counter items hold no address. */
-const ipKey = (ip: string) => createHash('sha256').update(ip).digest('base64url').slice(0, 22);
+/** A value as a cap's key: hashed, so that the counter items hold no address. */
+const hashed = (value: string) => createHash('sha256').update(value).digest('base64url').slice(0, 22);
+const ipKey = hashed;
 
 /**
- * The caps on a text that anyone can cause by typing a number into a form (SMS pumping): one per
- * number per 24 hours, a few per client IP per hour, and a daily budget for the deployment.
+ * One key per mailbox: the local part without a `+tag`, and for Gmail without its dots, so that
+ * the aliases that reach one inbox share its cap.
+ */
+export function mailboxKey(email: string): string {
+  const [local = '', domain = ''] = email
+    .trim()
+    .toLowerCase()
+    .split(/@(?=[^@]*$)/);
+  const gmail = domain === 'gmail.com' || domain === 'googlemail.com';
+  const base = local.split('+')[0] ?? '';
+  return hashed(`${gmail ? base.replaceAll('.', '') : base}@${gmail ? 'gmail.com' : domain}`);
+}
+
+/**
+ * The caps on a text that anyone can cause by typing a number into a form (SMS pumping): a few per
+ * client IP per hour, one per number per 24 hours, and a daily budget for the deployment. The IP
+ * is checked first, so one client cannot block many numbers; a number's slot is given back when
+ * the budget holds the text back, so its owner is not locked out for a day by someone else.
  */
 async function smsCapHolds(
   deps: SendFollowUpsDeps,
@@ -75,12 +94,31 @@ async function smsCapHolds(
   dedupeKey: string,
 ): Promise<FollowUpOutcome | undefined> {
   const now = deps.clock.now();
-  if (!(await deps.limits.takeOnly(`sms_confirmation#${smsHolder}`, dedupeKey, SMS_CONFIRMATION_WINDOW_SECONDS, now)))
-    return 'skipped_rate_limited';
   if (inquiry.ip && !(await deps.limits.takeSlot(`sms_ip#${ipKey(inquiry.ip)}`, dedupeKey, deps.smsCaps.perIpPerHour, 3600, now)))
     return 'skipped_rate_limited';
-  if (!(await deps.limits.takeBudget('sms_daily', deps.smsCaps.dailyBudget, 24 * 3600, now))) return 'skipped_budget_exhausted';
+  const numberSlot = `sms_confirmation#${smsHolder}`;
+  if (!(await deps.limits.takeOnly(numberSlot, dedupeKey, SMS_CONFIRMATION_WINDOW_SECONDS, now))) return 'skipped_rate_limited';
+  if (!(await deps.limits.takeBudget('sms_daily', deps.smsCaps.dailyBudget, 24 * 3600, now))) {
+    await deps.limits.releaseOnly(numberSlot, dedupeKey);
+    return 'skipped_budget_exhausted';
+  }
   return undefined;
+}
+
+/**
+ * The caps on an acknowledgement, which anyone can cause by typing an address into a form: one
+ * per mailbox per hour (aliases such as `name+tag@` and Gmail's dotted forms count as one
+ * mailbox), and a few per client IP per hour. Sales still hear of every inquiry.
+ */
+async function acknowledgementCapHolds(deps: SendFollowUpsDeps, inquiry: OutboxInquiry, dedupeKey: string): Promise<boolean> {
+  const now = deps.clock.now();
+  if (
+    inquiry.ip &&
+    !(await deps.limits.takeSlot(`ack_ip#${ipKey(inquiry.ip)}`, dedupeKey, ACKNOWLEDGEMENTS_PER_IP_PER_HOUR, 3600, now))
+  )
+    return true;
+  const mailbox = inquiry.email ? mailboxKey(inquiry.email) : inquiry.holders.email;
+  return !(await deps.limits.takeOnly(`acknowledgement#${mailbox}`, dedupeKey, ACKNOWLEDGEMENT_WINDOW_SECONDS, now));
 }
 
 /**
@@ -99,9 +137,7 @@ export async function sendInquiryFollowUps(
       case 'acknowledgement': {
         const holder = inquiry.holders.email;
         if (!holder) return 'skipped_no_address';
-        const now = deps.clock.now();
-        if (!(await deps.limits.takeOnly(`acknowledgement#${holder}`, dedupeKey, ACKNOWLEDGEMENT_WINDOW_SECONDS, now)))
-          return 'skipped_rate_limited';
+        if (await acknowledgementCapHolds(deps, inquiry, dedupeKey)) return 'skipped_rate_limited';
         // Under double opt-in the acknowledgement carries the link that confirms the email consent.
         const pending =
           inquiry.consentRequests.email?.mode === 'double' ? await deps.subscriptions.pendingTopics(holder, 'email') : undefined;
