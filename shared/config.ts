@@ -16,6 +16,24 @@ const listOf = z.pipe(
   ),
 );
 
+/**
+ * A number in an environment variable, checked as one: `Number()` alone turns "fourteen" into NaN
+ * and "" into 0, which then pace a sender or cap a budget without a word. Whole numbers for
+ * counts, decimals for rates.
+ */
+function numberVar(kind: 'whole' | 'decimal', bound: { atLeast: number } | { above: number }) {
+  const pattern = kind === 'whole' ? /^\d+$/ : /^\d+(\.\d+)?$/;
+  const wanted = kind === 'whole' ? 'a whole number' : 'a number';
+  const limit =
+    'atLeast' in bound
+      ? z.gte(bound.atLeast, { error: `must be at least ${bound.atLeast}` })
+      : z.gt(bound.above, { error: `must be more than ${bound.above}` });
+  return z.pipe(
+    z.string().check(z.regex(pattern, { error: (issue) => `must be ${wanted}, not ${JSON.stringify(issue.input)}` })),
+    z.pipe(z.transform(Number), z.number().check(limit)),
+  );
+}
+
 const runtimeSchema = z.object({
   TABLE_NAME: z.string().check(z.minLength(1)),
   SECRET_ID: z.string().check(z.minLength(1)),
@@ -29,19 +47,19 @@ const runtimeSchema = z.object({
   SUPPORT_PHONE: z.string().check(z.minLength(1)),
   SALES_NOTIFICATION_ADDRESS: z.email(),
   ALLOWED_ORIGINS: listOf,
-  SMS_MESSAGES_PER_MONTH: z.pipe(z.string(), z.transform(Number)),
+  SMS_MESSAGES_PER_MONTH: numberVar('whole', { atLeast: 1 }),
   SMS_ORIGINATION_NUMBER: z.optional(z.string()),
   SMS_ALLOWED_COUNTRIES: listOf,
-  SMS_MAX_CONFIRMATIONS_PER_IP_PER_HOUR: z.pipe(z.string(), z.transform(Number)),
-  SMS_DAILY_BUDGET: z.pipe(z.string(), z.transform(Number)),
+  SMS_MAX_CONFIRMATIONS_PER_IP_PER_HOUR: numberVar('whole', { atLeast: 1 }),
+  SMS_DAILY_BUDGET: numberVar('whole', { atLeast: 1 }),
   OPT_IN_EMAIL: z.enum(['double', 'single']),
   OPT_IN_SMS: z.enum(['double', 'single']),
   DEFAULT_TIME_ZONE: z.string().check(z.minLength(1)),
   CAMPAIGN_PLAN_QUEUE_URL: z.url(),
   CAMPAIGN_EMAIL_QUEUE_URL: z.url(),
   CAMPAIGN_SMS_QUEUE_URL: z.url(),
-  SES_RATE_PER_SECOND: z.pipe(z.string(), z.transform(Number)),
-  SENDER_CONCURRENCY: z.pipe(z.string(), z.transform(Number)),
+  SES_RATE_PER_SECOND: numberVar('decimal', { above: 0 }),
+  SENDER_CONCURRENCY: numberVar('whole', { atLeast: 1 }),
   POLICY_VERSION: z.string().check(z.minLength(1)),
   POLICY_EFFECTIVE_AT: z.iso.datetime(),
   POLICY_SUMMARY: z.string().check(z.minLength(1)),
