@@ -1,3 +1,4 @@
+import { DynamoDbAddressBook } from './adapters/dynamodb/address-book.js';
 import { DynamoDbConsentStore } from './adapters/dynamodb/consent-store.js';
 import { policyVersions } from './adapters/dynamodb/policy-versions.js';
 import { DynamoDbRecipientDirectory } from './adapters/dynamodb/recipient-directory.js';
@@ -79,6 +80,7 @@ export function followUpDeps(config: RuntimeConfig, channels: readonly Channel[]
 /** What the preference center, unsubscribe and confirmation pages need. */
 export function preferenceDeps(config: RuntimeConfig): PreferenceDeps {
   return {
+    addresses: new DynamoDbAddressBook(config.TABLE_NAME),
     secrets: secretsSource(config),
     directory: recipientDirectory(config),
     consent: new DynamoDbConsentStore(config.TABLE_NAME),

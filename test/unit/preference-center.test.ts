@@ -32,7 +32,7 @@ describe('preference center use cases', () => {
       preferences: { 'email:newsletter': true, 'email:marketing': true, 'sms:marketing': true, 'sms:newsletter': true },
     });
     clock = new FakeClock(NOW);
-    deps = { secrets, directory, consent: directory, clock, policy: fixedPolicy('v2'), brandName: 'Acme' };
+    deps = { addresses: directory, secrets, directory, consent: directory, clock, policy: fixedPolicy('v2'), brandName: 'Acme' };
   });
 
   describe('a link governs only the address it was sent to', () => {
@@ -161,6 +161,9 @@ describe('preference center use cases', () => {
       expect(stored()?.preferences).toMatchObject({ 'sms:newsletter': false, 'sms:marketing': true, 'email:newsletter': true });
       const view = await updatePreferences(deps, smsLink(), { topics: {}, stopAllTexts: true, complete: true }, {});
       expect(view).toMatchObject({ channel: 'sms', textsStopped: true });
+      // "Stop all texts" holds for the number itself, as a STOP does, so no later form re-opts it.
+      expect(await directory.addressStatus('sms', PHONE)).toEqual({ suppressed: false, stopped: true });
+      expect(await directory.addressStatus('email', EMAIL)).toEqual({ suppressed: false, stopped: false });
     });
 
     it('refuses to start a text topic from the page, changing nothing', async () => {

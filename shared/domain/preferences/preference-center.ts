@@ -3,6 +3,8 @@ import type { Clock } from '../../ports/clock.js';
 import { ContactNotFoundError } from '../../ports/consent-store.js';
 import type { ConsentStore } from '../../ports/consent-store.js';
 import type { Recipient, RecipientDirectory } from '../../ports/recipient-directory.js';
+import type { AddressBook } from '../../ports/address-book.js';
+import { addressKey } from '../address-key.js';
 import type { SecretsSource } from '../../ports/secrets.js';
 import { CHANNELS, TOPICS, hasAnyOptIn, hasOptIn, planConsentChange } from '../consent.js';
 import type { Channel, ConsentChange, ConsentSource, ConsentState, PreferenceKey, Topic } from '../consent.js';
@@ -12,6 +14,8 @@ import { maskEmail, maskPhone } from '../masking.js';
 import { verifyLink } from './links.js';
 
 export interface PreferenceDeps {
+  /** Where a "Stop all texts" is held for the number itself, as a STOP is. */
+  addresses: Pick<AddressBook, 'markStopped'>;
   secrets: SecretsSource;
   directory: RecipientDirectory;
   consent: ConsentStore;
@@ -196,6 +200,7 @@ export async function updatePreferences(
     'preference_center',
     request,
     PREFERENCE_CENTER_WORDING(deps.brandName, channel),
+    address,
   );
   return viewOf(deps.brandName, channel, address, next);
 }
@@ -213,6 +218,7 @@ export async function recordConsentChanges(
   source: ConsentSource,
   request: RequestContext,
   wording: string,
+  address?: string,
 ): Promise<ConsentState> {
   const { events, next } = planConsentChange(current, changes, {
     source,
@@ -226,6 +232,13 @@ export async function recordConsentChanges(
   } catch (error) {
     if (error instanceof ContactNotFoundError) throw new NotFoundError('We hold no data for this link any more.');
     throw error;
+  }
+  // "Stop all texts" from a link sent to the number holds for the number, as a STOP does: no
+  // later form re-opts it; only a reply from the number does.
+  const stopsTexts = changes.some((change) => change.channel === 'sms' && change.action === 'withdraw' && change.allOfChannel);
+  if (stopsTexts && address) {
+    const { addressSalt } = await deps.secrets.getSecrets();
+    await deps.addresses.markStopped(addressKey(addressSalt, 'sms', address), deps.clock.now().toISOString());
   }
   return next;
 }

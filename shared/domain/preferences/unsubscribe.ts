@@ -60,6 +60,7 @@ export async function unsubscribe(
     'one_click_unsubscribe',
     request,
     UNSUBSCRIBE_WORDING(scope),
+    address,
   );
   return { scope, address: maskAddress(claims.channel, address) };
 }
