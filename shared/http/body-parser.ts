@@ -13,6 +13,34 @@ const MEDIA_TYPES: Record<BodyType, string> = {
 /** Public bodies are capped at 16 KiB (SPEC §3). */
 export const PUBLIC_BODY_LIMIT_BYTES = 16 * 1024;
 
+/** Decodes strictly: bytes that are not UTF-8 throw instead of silently becoming U+FFFD. */
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * What no string in a parsed body may hold. U+FFFD is the trace of bytes that were not UTF-8 where
+ * something decoded them leniently before us: a gateway that hands the body over as text, a
+ * form's `%FF`, a multipart part. A lone surrogate (`"\ud800"` in JSON) has no UTF-8 form at all.
+ */
+const UNDECODABLE = /\uFFFD|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+function decodeUtf8(raw: Buffer): string {
+  try {
+    return strictUtf8.decode(raw);
+  } catch (cause) {
+    throw new MalformedBodyError({ cause });
+  }
+}
+
+/** True when every string in a parsed body, keys included, is text that UTF-8 can carry. */
+function isDecodable(value: unknown): boolean {
+  if (typeof value === 'string') return !UNDECODABLE.test(value);
+  if (Array.isArray(value)) return value.every(isDecodable);
+  if (value !== null && typeof value === 'object') {
+    return Object.entries(value).every(([key, inner]) => !UNDECODABLE.test(key) && isDecodable(inner));
+  }
+  return true;
+}
+
 /** Trims every string in a parsed body, at any depth: SPEC §3 trims before validation. */
 export function trimStrings(value: unknown): unknown {
   if (typeof value === 'string') return value.trim();
@@ -55,10 +83,10 @@ async function parseMultipart(raw: Buffer, contentType: string): Promise<Record<
 
 /**
  * Parses the body by its Content-Type into `event.parsedBody`: 413 over the limit, 415 for a type
- * the route does not take, 400 `malformed_body` when it does not parse. An empty body is left to
- * the route (a one-click unsubscribe may send none, and a browser form with no ticked box sends
- * nothing): it gets the body type its Content-Type names, if the route takes that type, and an
- * empty form (urlencoded or multipart) parses as no fields.
+ * the route does not take, 400 `malformed_body` when it does not parse or is not UTF-8 text. An
+ * empty body is left to the route (a one-click unsubscribe may send none, and a browser form with
+ * no ticked box sends nothing): it gets the body type its Content-Type names, if the route takes
+ * that type, and an empty form (urlencoded or multipart) parses as no fields.
  */
 export function parseBody(options: { accept: readonly BodyType[]; maxBytes?: number }): MiddlewareObj<HttpEvent, HttpResult> {
   const maxBytes = options.maxBytes ?? PUBLIC_BODY_LIMIT_BYTES;
@@ -77,21 +105,25 @@ export function parseBody(options: { accept: readonly BodyType[]; maxBytes?: num
         return;
       }
       if (!bodyType) throw new UnsupportedMediaTypeError(options.accept.map((candidate) => MEDIA_TYPES[candidate]));
-      const text = raw.toString('utf8');
       event.bodyType = bodyType;
+      // A multipart body may carry a binary file part, which parseMultipart refuses by name.
+      const text = bodyType === 'multipart' ? '' : decodeUtf8(raw);
+      let parsed: unknown;
       if (bodyType === 'text') {
-        event.parsedBody = text;
+        parsed = text;
       } else if (bodyType === 'form') {
-        event.parsedBody = trimStrings(parseForm(text));
+        parsed = parseForm(text);
       } else if (bodyType === 'multipart') {
-        event.parsedBody = trimStrings(await parseMultipart(raw, contentType ?? ''));
+        parsed = await parseMultipart(raw, contentType ?? '');
       } else {
         try {
-          event.parsedBody = trimStrings(JSON.parse(text));
+          parsed = JSON.parse(text);
         } catch (cause) {
           throw new MalformedBodyError({ cause });
         }
       }
+      if (!isDecodable(parsed)) throw new MalformedBodyError();
+      event.parsedBody = bodyType === 'text' ? parsed : trimStrings(parsed);
     },
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { footprint, post, postJson, uniqueEmail } from './local-stack.js';
+import { apiUrl, footprint, post, postJson, uniqueEmail } from './local-stack.js';
 
 interface ErrorBody {
   error: { code: string; message: string; details?: { path: string; message: string }[] };
@@ -142,6 +142,26 @@ describe('POST /inquiries refuses bad input, storing nothing and sending nothing
   it('400 malformed_body for JSON that does not parse', async () => {
     const before = await footprint();
     const response = await post('/inquiries', '{"name": "Jane",');
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as ErrorBody).error.code).toBe('malformed_body');
+    expect(await footprint()).toEqual(before);
+  });
+
+  it('400 malformed_body for a body that is not UTF-8, storing nothing', async () => {
+    // Arrange: a name with the byte 0xFF, which UTF-8 never uses.
+    const before = await footprint();
+    const body = Buffer.concat([
+      Buffer.from(`{"email":"${uniqueEmail('utf8')}","name":"Jane `),
+      Buffer.from([0xff]),
+      Buffer.from(' Doe"}'),
+    ]);
+    // Act
+    const response = await fetch(`${apiUrl()}/inquiries`, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json' },
+    });
+    // Assert
     expect(response.status).toBe(400);
     expect(((await response.json()) as ErrorBody).error.code).toBe('malformed_body');
     expect(await footprint()).toEqual(before);
