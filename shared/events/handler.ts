@@ -84,15 +84,21 @@ function eventStack<E, R>() {
     .use(redactedFailures<E, R>());
 }
 
+/**
+ * Processes one record. The invocation's context comes along, so that work can see the time left
+ * (`getRemainingTimeInMillis`) and hand the rest back before the timeout.
+ */
+export type RecordProcessor<R> = (record: R, context: Context) => Promise<void>;
+
 /** Runs one record, logging a failure (redacted, with its cause chain) before it is reported. */
 function loggingFailures<R>(
-  processRecord: (record: R) => Promise<void>,
+  processRecord: RecordProcessor<R>,
   sourceFields: (record: R) => LogFields,
   options: RecordOptions<R>,
-): (record: R) => Promise<void> {
-  return async (record) => {
+): RecordProcessor<R> {
+  return async (record, context) => {
     try {
-      await processRecord(record);
+      await processRecord(record, context);
     } catch (error) {
       logger.warn(options.failureMessage ?? 'Record failed', {
         ...sourceFields(record),
@@ -116,10 +122,7 @@ function streamRecordFields(record: DynamoDBRecord): LogFields {
  * logged and reported as a partial batch failure, so that Lambda retries from it (bisecting the
  * batch, as the event source mapping declares) and what keeps failing reaches the DLQ.
  */
-export function streamHandler(
-  processRecord: (record: DynamoDBRecord) => Promise<void>,
-  options: RecordOptions<DynamoDBRecord> = {},
-) {
+export function streamHandler(processRecord: RecordProcessor<DynamoDBRecord>, options: RecordOptions<DynamoDBRecord> = {}) {
   const processor = new BatchProcessor(EventType.DynamoDBStreams);
   const run = loggingFailures(processRecord, streamRecordFields, options);
   return eventStack<DynamoDBStreamEvent, DynamoDBBatchResponse>().handler((event, context) =>
@@ -131,7 +134,7 @@ export function streamHandler(
  * An SQS consumer. One message is one unit of work; a failed one is logged and reported on its
  * own (partial batch response), and SQS redelivers it, then dead-letters it.
  */
-export function queueHandler(processRecord: (record: SQSRecord) => Promise<void>, options: RecordOptions<SQSRecord> = {}) {
+export function queueHandler(processRecord: RecordProcessor<SQSRecord>, options: RecordOptions<SQSRecord> = {}) {
   const processor = new BatchProcessor(EventType.SQS);
   const run = loggingFailures(processRecord, (record) => ({ messageId: record.messageId }), options);
   return eventStack<SQSEvent, SQSBatchResponse>().handler((event, context) =>
@@ -144,13 +147,10 @@ export function queueHandler(processRecord: (record: SQSRecord) => Promise<void>
  * so a failure fails the invocation: Lambda retries the asynchronous delivery, then sends it to
  * the DLQ.
  */
-export function notificationHandler(
-  processRecord: (record: SNSEventRecord) => Promise<void>,
-  options: RecordOptions<SNSEventRecord> = {},
-) {
+export function notificationHandler(processRecord: RecordProcessor<SNSEventRecord>, options: RecordOptions<SNSEventRecord> = {}) {
   const run = loggingFailures(processRecord, (record) => ({ snsMessageId: record.Sns.MessageId }), options);
-  return eventStack<SNSEvent, void>().handler(async (event) => {
-    for (const record of event.Records) await run(record);
+  return eventStack<SNSEvent, void>().handler(async (event, context) => {
+    for (const record of event.Records) await run(record, context);
   });
 }
 

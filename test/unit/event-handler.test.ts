@@ -166,6 +166,22 @@ describe('the event handler wrapper', () => {
     });
   });
 
+  describe('the invocation context', () => {
+    it('reaches each record, so that work can see the time left before the timeout', async () => {
+      // Arrange
+      const seen: number[] = [];
+      const handler = queueHandler(async (_record, context) => {
+        seen.push(context.getRemainingTimeInMillis());
+      });
+      // Act
+      await handler({ Records: [queueRecord('m1')] }, lambdaContext('t', 5_000));
+      // Assert
+      expect(seen).toHaveLength(1);
+      expect(seen[0]).toBeLessThanOrEqual(5_000);
+      expect(seen[0]).toBeGreaterThan(0);
+    });
+  });
+
   describe('notificationHandler', () => {
     it('fails the delivery, so that Lambda retries it, with a redacted error logged once', async () => {
       // Arrange
