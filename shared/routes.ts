@@ -38,7 +38,7 @@ export interface FunctionDeclaration {
 
 /** Reads and writes of the contact model with the link-token secret: the public consent pages' access. */
 const CONSENT_PAGE_ACCESS: AwsAccess = {
-  table: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem'],
+  table: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'],
   secret: true,
 };
 
