@@ -1,4 +1,5 @@
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -40,6 +41,8 @@ export interface ForecourtFunctionProps {
   memorySize?: number;
   /** For functions invoked asynchronously (SNS, EventBridge): where failed invocations go. */
   deadLetterQueue?: sqs.IQueue;
+  /** Where the function's own errors alarm notifies. */
+  alarmAction: cloudwatch.IAlarmAction;
 }
 
 /**
@@ -104,6 +107,15 @@ export class ForecourtFunction extends Construct {
     });
     this.data = props.data;
     this.grantAccess(props.aws, props.config);
+    // Each function owns its errors alarm, whatever order the functions are created in.
+    new cloudwatch.Alarm(this, 'ErrorsAlarm', {
+      alarmDescription: `Errors in ${id}.`,
+      metric: this.function.metricErrors({ period: Duration.minutes(5) }),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    }).addAlarmAction(props.alarmAction);
     // Failed asynchronous invocations go to an encrypted queue, sent with the function's role.
     if (props.deadLetterQueue) this.useDataKey('kms:GenerateDataKey', 'kms:Decrypt');
     Validations.of(this.function).acknowledge(
