@@ -150,14 +150,15 @@ export async function startAwsStandIns(
       '<ErrorResponse><Error><Type>Sender</Type><Code>InvalidAction</Code><Message>Not supported locally</Message></Error></ErrorResponse>',
     );
   });
-  // `localhost`, as the extension is addressed in Lambda; it may resolve to 127.0.0.1 or ::1.
+  // Loopback only (SPEC §5). The secrets client addresses the extension as `localhost`, as in
+  // Lambda; Node tries each address `localhost` resolves to, so it reaches 127.0.0.1.
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, 'localhost', resolve);
+    server.listen(port, '127.0.0.1', resolve);
   });
 
   return {
-    endpoint: `http://localhost:${port}`,
+    endpoint: `http://127.0.0.1:${port}`,
     outbox,
     optedOut,
     failNextSms: (count) => {

