@@ -1,16 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { HttpRoute } from '../shared/routes.js';
 import { buildProxyEvent, matchPath } from './api-event.js';
 import type { IncomingHttp } from './api-event.js';
-import { lambdaContext } from './lambda-context.js';
 import type { LocalStaffTokens } from './staff-tokens.js';
 
-/** A route with its handler loaded: the same module Lambda runs. */
-export interface LoadedRoute extends HttpRoute {
-  handler: (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+/** A route with its function: the same handler Lambda runs, invoked in the function's own instance. */
+export interface LoadedRoute extends Pick<HttpRoute, 'method' | 'path' | 'entry' | 'access' | 'roles'> {
+  handler: (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
 }
 
 /** A local-only route's answer. */
@@ -108,7 +107,7 @@ export async function startGateway(options: {
       }
 
       const event = buildProxyEvent(incoming, match.route, match.params, claims);
-      const result = await match.route.handler(event, lambdaContext(match.route.entry));
+      const result = await match.route.handler(event);
       const headers: Record<string, string | string[]> = {};
       for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
       for (const [name, values] of Object.entries(result.multiValueHeaders ?? {})) headers[name] = values.map(String);

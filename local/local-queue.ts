@@ -1,6 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { lambdaContext } from './lambda-context.js';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { QUEUE_EVENT_SOURCE } from '../shared/event-sources.js';
 
 interface QueuedMessage {
   messageId: string;
@@ -16,30 +18,60 @@ export interface QueueDeadLetter {
   body: string;
 }
 
-/** Mirrors the queue and event source mapping in the CDK stack. */
-const BATCH_SIZE = 10;
-const MAX_RECEIVES = 5;
-const VISIBILITY_TIMEOUT_MS = 500;
+/**
+ * The visibility timeout per receive. SQS's is 30 minutes (six times the consumer's timeout);
+ * locally a received message that failed, or whose consumer crashed, is visible again after this
+ * many milliseconds times its receive count, so that retries and redrive happen in seconds.
+ */
+const LOCAL_VISIBILITY_TIMEOUT_MS = 500;
+
+/** What the queue file holds: the queue and its dead-letter queue. */
+interface QueueFile {
+  messages: QueuedMessage[];
+  deadLetters: QueueDeadLetter[];
+}
 
 /**
- * An in-process SQS queue with the same event shape, delays, visibility timeouts, partial batch
- * responses and dead-lettering as SQS and Lambda's event source mapping, invoking the same handler.
+ * A local SQS queue with the same event shape, delays, visibility timeouts, partial batch
+ * responses and redrive to a dead-letter queue (after `QUEUE_EVENT_SOURCE.maxReceiveCount`
+ * receives) as SQS and Lambda's event source mapping, invoking the same handler. With a `file`
+ * it survives a crash as SQS does: every send, receive and delete is written there before it
+ * counts, so a message received by a consumer that died is received again once its visibility
+ * timeout has passed.
  */
 export class LocalQueue {
-  readonly deadLetters: QueueDeadLetter[] = [];
-  private readonly messages: QueuedMessage[] = [];
+  readonly deadLetters: QueueDeadLetter[];
+  private readonly messages: QueuedMessage[];
   private working: Promise<number> = Promise.resolve(0);
   private timer: NodeJS.Timeout | undefined;
 
+  private readonly file: string | undefined;
+  private readonly visibilityTimeoutMs: number;
+
+  /**
+   * @param options.file where the queue is kept (`.forecourt/queues/<name>.json`); omitted keeps it in memory
+   * @param options.visibilityTimeoutMs the visibility timeout per receive (see `LOCAL_VISIBILITY_TIMEOUT_MS`)
+   */
   constructor(
     private readonly name: string,
-    private readonly handler: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void>,
-  ) {}
+    private readonly handler: (event: SQSEvent) => Promise<SQSBatchResponse | void>,
+    options: { file?: string; visibilityTimeoutMs?: number } = {},
+  ) {
+    const file = options.file;
+    this.file = file;
+    this.visibilityTimeoutMs = options.visibilityTimeoutMs ?? LOCAL_VISIBILITY_TIMEOUT_MS;
+    const saved: QueueFile =
+      file && existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as QueueFile) : { messages: [], deadLetters: [] };
+    this.messages = saved.messages;
+    this.deadLetters = saved.deadLetters;
+    if (file) mkdirSync(dirname(file), { recursive: true });
+  }
 
   send(body: string, delaySeconds = 0): string {
     const messageId = randomUUID();
     const now = Date.now();
     this.messages.push({ messageId, body, visibleAt: now + delaySeconds * 1000, receiveCount: 0, sentAt: now });
+    this.save();
     return messageId;
   }
 
@@ -85,12 +117,13 @@ export class LocalQueue {
     let ran = 0;
     for (;;) {
       const now = Date.now();
-      const batch = this.messages.filter((message) => message.visibleAt <= now).slice(0, BATCH_SIZE);
+      const batch = this.messages.filter((message) => message.visibleAt <= now).slice(0, QUEUE_EVENT_SOURCE.batchSize);
       if (batch.length === 0) return ran;
       for (const message of batch) {
         message.receiveCount += 1;
-        message.visibleAt = now + VISIBILITY_TIMEOUT_MS * message.receiveCount;
+        message.visibleAt = now + this.visibilityTimeoutMs * message.receiveCount;
       }
+      this.save();
       const records: SQSRecord[] = batch.map((message) => ({
         messageId: message.messageId,
         receiptHandle: message.messageId,
@@ -109,20 +142,29 @@ export class LocalQueue {
       }));
       let failedIds: Set<string>;
       try {
-        const result = await this.handler({ Records: records }, lambdaContext(this.name));
+        const result = await this.handler({ Records: records });
         failedIds = new Set((result?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier));
       } catch {
         failedIds = new Set(batch.map((message) => message.messageId));
       }
       for (const message of batch) {
         if (!failedIds.has(message.messageId)) this.remove(message);
-        else if (message.receiveCount >= MAX_RECEIVES) {
+        else if (message.receiveCount >= QUEUE_EVENT_SOURCE.maxReceiveCount) {
           this.remove(message);
           this.deadLetters.push({ messageId: message.messageId, body: message.body });
         }
       }
+      this.save();
       ran += batch.length;
     }
+  }
+
+  /** Writes the queue to its file, aside then renamed, so that a crash never leaves half of it. */
+  private save(): void {
+    if (!this.file) return;
+    const state: QueueFile = { messages: this.messages, deadLetters: this.deadLetters };
+    writeFileSync(`${this.file}.tmp`, JSON.stringify(state));
+    renameSync(`${this.file}.tmp`, this.file);
   }
 
   private remove(message: QueuedMessage): void {

@@ -1,17 +1,24 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { functionEnvironment, loadDeploymentConfig } from '../infra/config.js';
 import { HTTP_ROUTES, QUEUE_CONSUMERS, SCHEDULED_JOBS, STREAM_CONSUMERS, TOPIC_SUBSCRIBERS } from '../shared/routes.js';
 import { LocalQueue } from './local-queue.js';
 import { OPT_IN_KEYWORDS, OPT_OUT_KEYWORDS } from '../shared/domain/sms/keywords.js';
-import type { Context } from 'aws-lambda';
+import type {
+  APIGatewayProxyEvent,
+  APIGatewayProxyResult,
+  DynamoDBBatchResponse,
+  DynamoDBStreamEvent,
+  SQSBatchResponse,
+  SQSEvent,
+} from 'aws-lambda';
 import { inboundSmsMessage, scheduledEvent, sesEventMessage, snsEvent } from './events.js';
-import { lambdaContext } from './lambda-context.js';
+import { LocalFunctions } from './function-host.js';
 import type { IncomingHttp } from './api-event.js';
 import { startAwsStandIns } from './aws-stand-ins.js';
 import { ensureTable, localDynamoDbClient, startDynamoDbLocal } from './dynamodb-local.js';
@@ -27,6 +34,8 @@ export const LOCAL_TABLE_NAME = 'forecourt';
 /** Where the local stack serves the website's thank-you page; `thankYouUrl` points here locally. */
 export const LOCAL_THANK_YOU_PATH = '/thank-you';
 export const LOCAL_SECRET_ID = 'forecourt/app';
+/** The local-only function behind `LOCAL_THANK_YOU_PATH`. */
+const LOCAL_THANK_YOU_ENTRY = 'local/thank-you-page.ts';
 /** The local campaign queues' names, as in their URLs. */
 const localQueueName = (queue: string) => `forecourt-campaign-${queue}`;
 
@@ -45,6 +54,8 @@ export interface LocalStackOptions {
 export interface LocalStack {
   urls: { api: string; sesInbox: string; dynamoDb: string; awsStandIns: string };
   streamRunner: StreamRunner;
+  /** Each deployed function's own instance (SPEC §5). */
+  functions: LocalFunctions;
   stop(): Promise<void>;
 }
 
@@ -71,11 +82,6 @@ function localSecrets(dataDir: string | undefined): { appSecret: string; staffTo
   const file = join(dataDir, 'local-secrets.json');
   if (!existsSync(file)) writeFileSync(file, JSON.stringify(generate(), null, 2), { mode: 0o600 });
   return JSON.parse(readFileSync(file, 'utf8')) as { appSecret: string; staffTokenKey: string };
-}
-
-async function loadHandler<T>(entry: string): Promise<T> {
-  const module = (await import(pathToFileURL(join(REPO_ROOT, entry)).href)) as { handler: T };
-  return module.handler;
 }
 
 function parseJson(request: IncomingHttp): Record<string, unknown> {
@@ -108,31 +114,18 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   };
 
   try {
-    if (options.dataDir) mkdirSync(join(options.dataDir, 'dynamodb'), { recursive: true });
-    const dynamoDb = await startDynamoDbLocal({
-      port: dynamoDbPort,
-      ...(options.dataDir ? { dataDir: join(options.dataDir, 'dynamodb') } : {}),
-    });
-    stops.push(dynamoDb.stop);
-    const ses = await startSesLocal(sesPort);
-    stops.push(ses.stop);
-    const queues = new Map<string, LocalQueue>();
-    const standIns = await startAwsStandIns(standInsPort, secrets.appSecret, ses.endpoint, (queueName, body, delaySeconds) => {
-      const queue = queues.get(queueName);
-      if (!queue) throw new Error(`No local queue ${queueName}`);
-      return queue.send(body, delaySeconds);
-    });
-    stops.push(standIns.stop);
-
+    // The functions' environment: the same as in AWS but for the endpoints, which are known from the ports.
+    const dynamoDbEndpoint = `http://127.0.0.1:${dynamoDbPort}`;
+    const standInsEndpoint = `http://127.0.0.1:${standInsPort}`;
     const apiUrl = `http://127.0.0.1:${gatewayPort}`;
     Object.assign(process.env, {
       AWS_REGION: 'us-east-1',
       AWS_ACCESS_KEY_ID: 'local',
       AWS_SECRET_ACCESS_KEY: 'local',
-      AWS_ENDPOINT_URL_DYNAMODB: dynamoDb.endpoint,
-      AWS_ENDPOINT_URL_SESV2: standIns.endpoint,
-      AWS_ENDPOINT_URL_SNS: standIns.endpoint,
-      AWS_ENDPOINT_URL_SQS: standIns.endpoint,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamoDbEndpoint,
+      AWS_ENDPOINT_URL_SESV2: standInsEndpoint,
+      AWS_ENDPOINT_URL_SNS: standInsEndpoint,
+      AWS_ENDPOINT_URL_SQS: standInsEndpoint,
       PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: String(standInsPort),
       AWS_SESSION_TOKEN: 'local',
       POWERTOOLS_DEV: 'true',
@@ -149,13 +142,43 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           tableName: LOCAL_TABLE_NAME,
           secretId: LOCAL_SECRET_ID,
           campaignQueueUrls: {
-            plan: `${standIns.endpoint}/000000000000/${localQueueName('plan')}`,
-            email: `${standIns.endpoint}/000000000000/${localQueueName('email')}`,
-            sms: `${standIns.endpoint}/000000000000/${localQueueName('sms')}`,
+            plan: `${standInsEndpoint}/000000000000/${localQueueName('plan')}`,
+            email: `${standInsEndpoint}/000000000000/${localQueueName('email')}`,
+            sms: `${standInsEndpoint}/000000000000/${localQueueName('sms')}`,
           },
         },
       ),
     });
+
+    // Each function runs in its own instance, as its own Lambda does: no module state is shared.
+    // They are bundled and started while the emulators start.
+    const bundleDir = mkdtempSync(join(tmpdir(), 'forecourt-functions-'));
+    stops.push(async () => rmSync(bundleDir, { recursive: true, force: true }));
+    const entries = [
+      ...[...HTTP_ROUTES, ...STREAM_CONSUMERS, ...TOPIC_SUBSCRIBERS, ...SCHEDULED_JOBS, ...QUEUE_CONSUMERS].map((fn) => fn.entry),
+      LOCAL_THANK_YOU_ENTRY,
+    ];
+    const starting = LocalFunctions.build(REPO_ROOT, [...new Set(entries)], bundleDir).then(async (built) => {
+      await built.startAll();
+      return built;
+    });
+    // Handled where it is awaited; this only keeps a failure from being reported before that.
+    starting.catch(() => undefined);
+    stops.push(async () => (await starting).stop());
+
+    if (options.dataDir) mkdirSync(join(options.dataDir, 'dynamodb'), { recursive: true });
+    const [dynamoDb, ses] = await Promise.all([
+      startDynamoDbLocal({ port: dynamoDbPort, ...(options.dataDir ? { dataDir: join(options.dataDir, 'dynamodb') } : {}) }),
+      startSesLocal(sesPort),
+    ]);
+    stops.push(dynamoDb.stop, ses.stop);
+    const queues = new Map<string, LocalQueue>();
+    const standIns = await startAwsStandIns(standInsPort, secrets.appSecret, ses.endpoint, (queueName, body, delaySeconds) => {
+      const queue = queues.get(queueName);
+      if (!queue) throw new Error(`No local queue ${queueName}`);
+      return queue.send(body, delaySeconds);
+    });
+    stops.push(standIns.stop);
 
     const dynamoDbClient = localDynamoDbClient(dynamoDb.endpoint);
     await ensureTable(dynamoDbClient, LOCAL_TABLE_NAME);
@@ -164,39 +187,38 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const streamArn = table.Table?.LatestStreamArn;
     if (!streamArn) throw new Error('The local table has no stream');
 
-    const targets: StreamTarget[] = [];
-    for (const consumer of STREAM_CONSUMERS) {
-      targets.push({
-        name: consumer.name,
-        filter: consumer.filter,
-        handler: await loadHandler(consumer.entry),
-      });
-    }
+    const functions = await starting;
+    const targets: StreamTarget[] = STREAM_CONSUMERS.map((consumer) => ({
+      name: consumer.name,
+      filter: consumer.filter,
+      handler: functions.handler<DynamoDBStreamEvent, DynamoDBBatchResponse | void>(consumer.entry),
+    }));
     const streamsClient = new DynamoDBStreamsClient({
       endpoint: dynamoDb.endpoint,
       region: 'us-east-1',
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     });
-    const streamRunner = new StreamRunner(streamsClient, streamArn, targets);
+    const streamRunner = new StreamRunner(streamsClient, streamArn, targets, {
+      ...(options.dataDir ? { checkpointDir: join(options.dataDir, 'stream-checkpoints') } : {}),
+    });
     streamRunner.start();
     stops.push(async () => {
-      streamRunner.stop();
+      await streamRunner.stop();
       streamsClient.destroy();
     });
 
-    type AsyncHandler = (event: unknown, context: Context) => Promise<unknown>;
+    type AsyncHandler = (event: unknown) => Promise<unknown>;
     const subscribers = new Map<string, AsyncHandler>();
-    for (const subscriber of TOPIC_SUBSCRIBERS)
-      subscribers.set(subscriber.publisher, await loadHandler<AsyncHandler>(subscriber.entry));
+    for (const subscriber of TOPIC_SUBSCRIBERS) subscribers.set(subscriber.publisher, functions.handler(subscriber.entry));
     const jobs = new Map<string, AsyncHandler>();
-    for (const job of SCHEDULED_JOBS) jobs.set(job.name, await loadHandler<AsyncHandler>(job.entry));
+    for (const job of SCHEDULED_JOBS) jobs.set(job.name, functions.handler(job.entry));
     const asyncFailures: { target: string; error: string }[] = [];
     /** Invokes as Lambda's asynchronous invocation does: the first try and two retries, then dead-lettered. */
     const invokeAsync = async (target: string, handler: AsyncHandler, event: unknown): Promise<unknown> => {
       let lastError: unknown;
       for (let attempt = 0; attempt < 3; attempt += 1) {
         try {
-          return await handler(event, lambdaContext(target));
+          return await handler(event);
         } catch (error) {
           lastError = error;
         }
@@ -209,7 +231,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     };
 
     for (const consumer of QUEUE_CONSUMERS) {
-      const queue = new LocalQueue(localQueueName(consumer.queue), await loadHandler(consumer.entry));
+      const queue = new LocalQueue(
+        localQueueName(consumer.queue),
+        functions.handler<SQSEvent, SQSBatchResponse | void>(consumer.entry),
+        options.dataDir ? { file: join(options.dataDir, 'queues', `${localQueueName(consumer.queue)}.json`) } : {},
+      );
       queues.set(localQueueName(consumer.queue), queue);
       queue.start();
       stops.push(async () => queue.stop());
@@ -224,16 +250,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       }
     };
 
-    const routes: LoadedRoute[] = [];
-    for (const route of HTTP_ROUTES) routes.push({ ...route, handler: await loadHandler(route.entry) });
+    const routes: LoadedRoute[] = HTTP_ROUTES.map((route) => ({
+      ...route,
+      handler: functions.handler<APIGatewayProxyEvent, APIGatewayProxyResult>(route.entry),
+    }));
     // A local page route: the website's thank-you page, which AWS does not serve.
-    const thankYouEntry = 'local/thank-you-page.ts';
     routes.push({
       method: 'GET',
       path: LOCAL_THANK_YOU_PATH,
-      entry: thankYouEntry,
+      entry: LOCAL_THANK_YOU_ENTRY,
       access: 'public',
-      handler: await loadHandler(thankYouEntry),
+      handler: functions.handler<APIGatewayProxyEvent, APIGatewayProxyResult>(LOCAL_THANK_YOU_ENTRY),
     });
     const staffTokens = new LocalStaffTokens(secrets.staffTokenKey);
 
@@ -357,6 +384,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     return {
       urls: { api: gateway.url, sesInbox: ses.endpoint, dynamoDb: dynamoDb.endpoint, awsStandIns: standIns.endpoint },
       streamRunner,
+      functions,
       stop: stopAll,
     };
   } catch (error) {

@@ -3,12 +3,15 @@ import { REPO_ROOT, startLocalStack } from './stack.js';
 
 /**
  * `npm start`: the whole stack on this machine, data under `.forecourt/`. Ctrl+C stops it all.
- * `FORECOURT_IN_MEMORY=1` keeps nothing on disk; `FORECOURT_CONFIG` points at another config file.
+ * `FORECOURT_IN_MEMORY=1` keeps nothing on disk; `FORECOURT_DATA_DIR` keeps the data elsewhere;
+ * `FORECOURT_CONFIG` points at another config file.
  */
 const port = process.env.PORT ? Number(process.env.PORT) : 3000;
 const stack = await startLocalStack({
   port,
-  ...(process.env.FORECOURT_IN_MEMORY === '1' ? {} : { dataDir: join(REPO_ROOT, '.forecourt') }),
+  ...(process.env.FORECOURT_IN_MEMORY === '1'
+    ? {}
+    : { dataDir: process.env.FORECOURT_DATA_DIR ?? join(REPO_ROOT, '.forecourt') }),
   ...(process.env.FORECOURT_CONFIG ? { configPath: process.env.FORECOURT_CONFIG } : {}),
   dynamoDbPort: Number(process.env.DYNAMODB_PORT ?? 8000),
   sesPort: Number(process.env.SES_PORT ?? 8005),

@@ -1,0 +1,71 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { pathToFileURL } from 'node:url';
+import { lambdaContext } from './lambda-context.js';
+
+/** What the local function host tells a new instance: which function it is, and its limits. */
+export interface FunctionWorkerData {
+  /** The function's bundle, absolute. */
+  entryPath: string;
+  functionName: string;
+  timeoutMs: number;
+  memoryMb: number;
+}
+
+/** One invocation, host to instance. */
+export interface InvokeMessage {
+  id: number;
+  event: unknown;
+}
+
+/** An instance's answer: `ready` once the handler module is loaded, then one `result` per invocation. */
+export type WorkerMessage =
+  | { type: 'ready' }
+  | { type: 'init_failed'; error: SerializedError }
+  | { type: 'result'; id: number; value: unknown }
+  | { type: 'error'; id: number; error: SerializedError };
+
+/** A thrown value as it crosses the thread boundary. */
+export interface SerializedError {
+  name: string;
+  message: string;
+  stack?: string;
+}
+
+const serialize = (error: unknown): SerializedError =>
+  error instanceof Error
+    ? { name: error.name, message: error.message, ...(error.stack ? { stack: error.stack } : {}) }
+    : { name: 'Error', message: String(error) };
+
+/**
+ * The Lambda runtime of one local function: it imports the handler into this worker thread's own
+ * module graph (so module state is the function's alone, as in its own Lambda), then runs each
+ * invocation the host sends with a context that counts down the function's own timeout.
+ */
+async function run(): Promise<void> {
+  const port = parentPort;
+  if (!port) throw new Error('function-worker.ts runs only as a worker thread');
+  const data = workerData as FunctionWorkerData;
+  // The bundles carry source maps, as the deployed functions do (NODE_OPTIONS=--enable-source-maps).
+  process.setSourceMapsEnabled(true);
+  let handler: (event: unknown, context: ReturnType<typeof lambdaContext>) => Promise<unknown>;
+  try {
+    const module = (await import(pathToFileURL(data.entryPath).href)) as { handler: typeof handler };
+    if (typeof module.handler !== 'function') throw new Error(`${data.entryPath} exports no handler`);
+    handler = module.handler;
+  } catch (error) {
+    port.postMessage({ type: 'init_failed', error: serialize(error) } satisfies WorkerMessage);
+    return;
+  }
+  port.on('message', (message: InvokeMessage) => {
+    const context = lambdaContext(data.functionName, data.timeoutMs, data.memoryMb);
+    Promise.resolve()
+      .then(() => handler(message.event, context))
+      .then(
+        (value) => port.postMessage({ type: 'result', id: message.id, value } satisfies WorkerMessage),
+        (error: unknown) => port.postMessage({ type: 'error', id: message.id, error: serialize(error) } satisfies WorkerMessage),
+      );
+  });
+  port.postMessage({ type: 'ready' } satisfies WorkerMessage);
+}
+
+await run();

@@ -1,0 +1,96 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { FunctionCrashError, FunctionTimeoutError, LocalFunctions } from '../../local/function-host.js';
+
+/**
+ * Three tiny functions that share one module, as two Lambdas built from one codebase share
+ * `shared/`: a module-scope cache that only shared memory could carry from one to the other.
+ */
+const SOURCES = {
+  'shared/cache.ts': 'export const cache = new Map<string, string>();\n',
+  'functions/writer.ts': `import { cache } from '../shared/cache.js';
+export const handler = async (event: { key: string; value: string }) => {
+  cache.set(event.key, event.value);
+  return Object.fromEntries(cache);
+};\n`,
+  'functions/reader.ts': `import { cache } from '../shared/cache.js';
+export const handler = async (event: { key: string }) => ({ value: cache.get(event.key) ?? null, env: process.env.AWS_LAMBDA_FUNCTION_NAME });\n`,
+  'functions/slow.ts': `let calls = 0;
+export const handler = async (event: { ms: number }, context: { getRemainingTimeInMillis(): number }) => {
+  calls += 1;
+  const remaining = context.getRemainingTimeInMillis();
+  await new Promise((resolve) => setTimeout(resolve, event.ms));
+  return { calls, remaining };
+};\n`,
+  'functions/greedy.ts': `const kept: number[][] = [];
+export const handler = async () => {
+  for (;;) kept.push(new Array(1_000_000).fill(1));
+};\n`,
+};
+
+let root: string;
+let functions: LocalFunctions;
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'forecourt-function-host-'));
+  for (const [path, source] of Object.entries(SOURCES)) {
+    mkdirSync(join(root, path, '..'), { recursive: true });
+    writeFileSync(join(root, path), source);
+  }
+  const limits = (entry: string) =>
+    entry === 'functions/slow.ts'
+      ? { timeoutSeconds: 0.5, memoryMb: 128 }
+      : entry === 'functions/greedy.ts'
+        ? { timeoutSeconds: 20, memoryMb: 32 }
+        : { timeoutSeconds: 5, memoryMb: 128 };
+  functions = await LocalFunctions.build(
+    root,
+    Object.keys(SOURCES).filter((path) => path.startsWith('functions/')),
+    join(root, 'out'),
+    limits,
+  );
+}, 60_000);
+
+afterAll(async () => {
+  await functions.stop();
+  rmSync(root, { recursive: true, force: true });
+});
+
+describe('the local function host', () => {
+  it('gives each function its own module state, as separate Lambdas have', async () => {
+    // Arrange
+    const write = functions.handler<{ key: string; value: string }, Record<string, string>>('functions/writer.ts');
+    const read = functions.handler<{ key: string }, { value: string | null; env: string }>('functions/reader.ts');
+    // Act
+    const written = await write({ key: 'policy', value: 'v2' });
+    const seenByOther = await read({ key: 'policy' });
+    const seenBySame = await write({ key: 'other', value: 'x' });
+    // Assert
+    expect(written).toEqual({ policy: 'v2' });
+    expect(seenByOther).toEqual({ value: null, env: 'Reader' });
+    expect(seenBySame).toEqual({ policy: 'v2', other: 'x' });
+  }, 30_000);
+
+  it("stops an invocation at the function's own timeout and answers the next one from a fresh instance", async () => {
+    // Arrange
+    const slow = functions.get('functions/slow.ts');
+    const warm = await slow.invoke<{ calls: number; remaining: number }>({ ms: 0 });
+    // Act
+    const timedOut = slow.invoke({ ms: 5_000 });
+    await expect(timedOut).rejects.toBeInstanceOf(FunctionTimeoutError);
+    const after = await slow.invoke<{ calls: number }>({ ms: 0 });
+    // Assert: the context counted down from the function's 0.5 s, and the module state began again
+    expect(warm.remaining).toBeGreaterThan(400);
+    expect(warm.remaining).toBeLessThanOrEqual(500);
+    expect(after.calls).toBe(1);
+  }, 30_000);
+
+  it("fails an invocation that outgrows the function's memory", async () => {
+    // Act
+    const outcome = functions.get('functions/greedy.ts').invoke({});
+    // Assert
+    await expect(outcome).rejects.toBeInstanceOf(FunctionCrashError);
+  }, 60_000);
+});

@@ -1,0 +1,169 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { DescribeStreamCommand, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
+import type { DynamoDBStreamsClient, _Record as StreamRecord } from '@aws-sdk/client-dynamodb-streams';
+import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { StreamRunner } from '../../local/stream-runner.js';
+import type { StreamTarget } from '../../local/stream-runner.js';
+import { STREAM_EVENT_SOURCE } from '../../shared/event-sources.js';
+
+const STREAM_ARN = 'arn:aws:dynamodb:us-east-1:000000000000:table/forecourt/stream/local';
+
+/** A one-shard DynamoDB stream in memory, answering the three calls the runner makes. */
+class FakeStream {
+  readonly records: StreamRecord[] = [];
+
+  write(entity: string, created = new Date()): string {
+    const sequenceNumber = String(this.records.length + 1).padStart(10, '0');
+    this.records.push({
+      eventID: sequenceNumber,
+      eventName: 'INSERT',
+      dynamodb: {
+        SequenceNumber: sequenceNumber,
+        ApproximateCreationDateTime: created,
+        Keys: { pk: { S: sequenceNumber }, sk: { S: 'X' } },
+        NewImage: { entity: { S: entity } },
+      },
+    });
+    return sequenceNumber;
+  }
+
+  readonly client = {
+    send: async (command: unknown) => {
+      if (command instanceof DescribeStreamCommand) return { StreamDescription: { Shards: [{ ShardId: 'shard-1' }] } };
+      if (command instanceof GetShardIteratorCommand) {
+        const after = command.input.SequenceNumber;
+        const position = after ? this.records.findIndex((record) => record.dynamodb?.SequenceNumber === after) + 1 : 0;
+        return { ShardIterator: `at:${position}` };
+      }
+      if (command instanceof GetRecordsCommand) {
+        const position = Number(command.input.ShardIterator?.slice(3));
+        const page = this.records.slice(position, position + (command.input.Limit ?? 100));
+        return { Records: page, NextShardIterator: `at:${position + page.length}` };
+      }
+      throw new Error('unexpected command');
+    },
+  } as unknown as DynamoDBStreamsClient;
+}
+
+const sequenceNumbers = (event: DynamoDBStreamEvent) =>
+  event.Records.map((record: DynamoDBRecord) => record.dynamodb?.SequenceNumber ?? '');
+
+/** A consumer of inquiries that records each invocation's records and answers with `respond`. */
+function target(name: string, respond: (event: DynamoDBStreamEvent) => Promise<void> = async () => undefined) {
+  const invocations: string[][] = [];
+  const consumer: StreamTarget = {
+    name,
+    filter: { events: ['INSERT'], entities: ['inquiry'] },
+    handler: async (event) => {
+      invocations.push(sequenceNumbers(event));
+      await respond(event);
+    },
+  };
+  return { consumer, invocations };
+}
+
+let dir: string;
+let stream: FakeStream;
+const fast = { retryBaseMs: 1, retryMaxMs: 1 };
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'forecourt-stream-'));
+  stream = new FakeStream();
+});
+
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the local stream runner', () => {
+  it('retries a failing record retryAttempts times, as the CDK declares, then dead-letters it', async () => {
+    // Arrange
+    const poison = stream.write('inquiry');
+    const failing = target('outbox-sms', async () => {
+      throw new Error('SNS is down');
+    });
+    const runner = new StreamRunner(stream.client, STREAM_ARN, [failing.consumer], fast);
+    // Act
+    await runner.drain();
+    // Assert
+    expect(failing.invocations).toHaveLength(1 + STREAM_EVENT_SOURCE.retryAttempts);
+    expect(runner.deadLetters).toEqual([{ target: 'outbox-sms', sequenceNumber: poison, error: 'Error: SNS is down' }]);
+  });
+
+  it('splits a batch that throws until the failing record is alone, delivering every other record', async () => {
+    // Arrange: one full batch with one record that always fails
+    const written = Array.from({ length: STREAM_EVENT_SOURCE.batchSize }, () => stream.write('inquiry'));
+    const poison = written[6];
+    const delivered: string[] = [];
+    const consumer = target('outbox-email', async (event) => {
+      if (sequenceNumbers(event).includes(poison ?? '')) throw new Error('bad record');
+      delivered.push(...sequenceNumbers(event));
+    });
+    const runner = new StreamRunner(stream.client, STREAM_ARN, [consumer.consumer], fast);
+    // Act
+    await runner.drain();
+    // Assert
+    expect(consumer.invocations[0]).toHaveLength(STREAM_EVENT_SOURCE.batchSize);
+    expect(delivered.sort()).toEqual(written.filter((sequence) => sequence !== poison));
+    expect(runner.deadLetters.map((letter) => letter.sequenceNumber)).toEqual([poison]);
+    expect(consumer.invocations.filter((records) => records.length === 1 && records[0] === poison).length).toBeGreaterThan(1);
+  });
+
+  it('keeps delivering to one consumer while another keeps failing', async () => {
+    // Arrange: the SMS consumer fails every time and waits 200 ms between retries
+    const sms = target('outbox-sms', async () => {
+      throw new Error('SNS is down');
+    });
+    const email = target('outbox-email');
+    const runner = new StreamRunner(stream.client, STREAM_ARN, [sms.consumer, email.consumer], {
+      retryBaseMs: 200,
+      retryMaxMs: 200,
+    });
+    runner.start(10);
+    // Act
+    const first = stream.write('inquiry');
+    const started = Date.now();
+    while (email.invocations.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    const second = stream.write('inquiry');
+    while (email.invocations.flat().length < 2) await new Promise((resolve) => setTimeout(resolve, 5));
+    const elapsed = Date.now() - started;
+    await runner.stop();
+    // Assert: both emails went out while SMS was still retrying its first record
+    expect(email.invocations.flat()).toEqual([first, second]);
+    expect(elapsed).toBeLessThan(1_000);
+    expect(runner.deadLetters).toEqual([]);
+  });
+
+  it("resumes from each consumer's checkpoint after a restart instead of replaying the stream", async () => {
+    // Arrange
+    const checkpointDir = join(dir, 'stream-checkpoints');
+    stream.write('inquiry');
+    stream.write('inquiry');
+    const before = target('outbox-email');
+    await new StreamRunner(stream.client, STREAM_ARN, [before.consumer], { ...fast, checkpointDir }).drain();
+    const later = stream.write('inquiry');
+    // Act: a new process with the same checkpoint directory
+    const after = target('outbox-email');
+    const fresh = target('audience');
+    await new StreamRunner(stream.client, STREAM_ARN, [after.consumer, fresh.consumer], { ...fast, checkpointDir }).drain();
+    // Assert
+    expect(before.invocations.flat()).toHaveLength(2);
+    expect(after.invocations.flat()).toEqual([later]);
+    expect(fresh.invocations.flat()).toHaveLength(3);
+  });
+
+  it('sends a record older than maxRecordAge to the dead letters without invoking', async () => {
+    // Arrange
+    const old = stream.write('inquiry', new Date(Date.now() - (STREAM_EVENT_SOURCE.maxRecordAgeSeconds + 60) * 1000));
+    const consumer = target('outbox-email');
+    const runner = new StreamRunner(stream.client, STREAM_ARN, [consumer.consumer], fast);
+    // Act
+    await runner.drain();
+    // Assert
+    expect(consumer.invocations).toEqual([]);
+    expect(runner.deadLetters.map((letter) => letter.sequenceNumber)).toEqual([old]);
+  });
+});
