@@ -4,6 +4,7 @@ import { ulid } from 'ulid';
 import { DynamoDbCampaignStore } from '../../shared/adapters/dynamodb/campaign-store.js';
 import { brandOf, runtimeConfig } from '../../shared/config.js';
 import { announcePolicyChange } from '../../shared/domain/policy/announce-policy.js';
+import { assertEffectiveLateEnough } from '../../shared/domain/policy/policy-version.js';
 import { systemClock } from '../../shared/ports/clock.js';
 import { ConflictError } from '../../shared/domain/errors.js';
 import { httpHandler } from '../../shared/http/handler.js';
@@ -36,7 +37,8 @@ const policyVersionSchema = z.strictObject({
 });
 
 /**
- * Stores a new privacy-policy version (admin only). From its effective time it is what
+ * Stores a new privacy-policy version (admin only), effective no sooner than the functions' policy
+ * cache lifetime from now (`POLICY_CACHE_SECONDS`). From its effective time it is what
  * `GET /policy` returns and what every new consent record names. A significant change also
  * schedules the service notice that tells every reachable contact.
  */
@@ -45,6 +47,7 @@ export const handler = httpHandler(
     const { staff } = event as StaffEvent;
     const input = validate(policyVersionSchema, event.parsedBody);
     const version = { ...input, effectiveAt: new Date(input.effectiveAt).toISOString() };
+    assertEffectiveLateEnough(version.effectiveAt, systemClock.now());
     const added = await policy.add({ ...version, createdBy: staff.sub, createdAt: new Date().toISOString() });
     if (!added) throw new ConflictError(`Policy version ${input.version} exists already.`);
     const notice = input.significant ? await announcePolicyChange(campaignDeps, staff, version) : undefined;

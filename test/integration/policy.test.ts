@@ -1,4 +1,6 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from '@jest/globals';
+import { POLICY_CACHE_SECONDS } from '../../shared/domain/policy/policy-version.js';
 import {
   apiUrl,
   confirmEmailOptIn,
@@ -60,14 +62,34 @@ describe('privacy-policy versions', () => {
     );
   });
 
+  it('400 for a version that would take effect before every function has seen it', async () => {
+    // Arrange: sooner than the functions' policy cache lifetime, and in the past
+    const soon = version(`soon-${Date.now()}`, new Date(Date.now() + 1000));
+    const past = version(`past-${Date.now()}`, new Date(Date.now() - 1000));
+    // Act
+    const responses = [await addVersion(soon), await addVersion(past)];
+    // Assert
+    for (const response of responses) {
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as { error: { details: { path: string }[] } }).error.details.map((d) => d.path)).toEqual([
+        'effectiveAt',
+      ]);
+    }
+  });
+
   it('makes a new version current once effective, names it in new consent records, and refuses it twice', async () => {
-    // Arrange
+    // Arrange: GET /policy and the consent pages run in their own instances (SPEC §5), and have
+    // cached the version in force before the new one is stored, as separate Lambdas would.
     const name = `2026-v${Date.now()}`;
     const future = `${name}-future`;
+    const effectiveAt = new Date(Date.now() + POLICY_CACHE_SECONDS * 1000 + 2000);
+    const before = await policyInForce();
     // Act
-    const added = await addVersion(version(name, new Date(Date.now() - 1000)));
-    const again = await addVersion(version(name, new Date(Date.now() - 500)));
+    const added = await addVersion(version(name, effectiveAt));
+    const again = await addVersion(version(name, new Date(effectiveAt.getTime() + 500)));
     await addVersion(version(future, new Date(Date.now() + 86_400_000)));
+    const beforeEffect = await policyInForce();
+    await sleep(effectiveAt.getTime() - Date.now());
     const email = uniqueEmail('policy');
     const receipt = (await (
       await postJson('/inquiries', { name: 'Policy Reader', email, consent: { email: true, sms: false } })
@@ -87,6 +109,7 @@ describe('privacy-policy versions', () => {
     expect(noticeCampaignId).toBeTruthy();
     expect(notices).toHaveLength(1);
     expect(notices[0]?.body.text).toContain('https://forecourt.example/privacy-policy/v2');
+    expect(beforeEffect).toBe(before);
     expect(await policyInForce()).toBe(name);
     const consent = (await tableItems()).filter((item) => item.entity === 'consent' && item.contactId === contactId);
     expect(consent.length).toBeGreaterThan(0);

@@ -1,13 +1,11 @@
 import { QueryCommand, TransactWriteItemsCommand, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { POLICY_CACHE_SECONDS } from '../../domain/policy/policy-version.js';
 import type { PolicyVersion } from '../../domain/policy/policy-version.js';
 import type { PolicyVersions } from '../../ports/policy-versions.js';
 import { dynamoDbClient } from './client.js';
 import { keys } from './keys.js';
-
-/** How long a function trusts the version it read; a new version reaches every function within it. */
-const CACHE_MS = 60_000;
 
 /**
  * Policy versions in the table, under one partition sorted by effective time. Until one is stored,
@@ -22,29 +20,38 @@ export class DynamoDbPolicyVersions implements PolicyVersions {
     private readonly client: DynamoDBClient = dynamoDbClient,
   ) {}
 
+  /**
+   * The version in force at `at`. The answer is kept for `POLICY_CACHE_SECONDS`, or until the next
+   * stored version takes effect if that comes first. A version stored later takes effect no sooner
+   * than the cache lifetime after it is stored, so no cached answer outlives it.
+   */
   async inForce(at: Date): Promise<PolicyVersion> {
     if (this.cached && this.cached.until > at.getTime()) return this.cached.value;
+    const now = `VERSION#${at.toISOString()}~`;
+    const [latest, next] = await Promise.all([
+      this.firstVersion({ from: 'VERSION#', to: now, newestFirst: true }),
+      // '~' sorts after every ISO timestamp character, so this range is everything after `at`.
+      this.firstVersion({ from: now, to: 'VERSION#~', newestFirst: false }),
+    ]);
+    // The stored version wins only once it is as new as the configured one.
+    const value = latest && latest.effectiveAt >= this.configured.effectiveAt ? latest : this.configured;
+    const expires = at.getTime() + POLICY_CACHE_SECONDS * 1000;
+    this.cached = { value, until: next ? Math.min(expires, Date.parse(next.effectiveAt)) : expires };
+    return value;
+  }
+
+  private async firstVersion(range: { from: string; to: string; newestFirst: boolean }): Promise<PolicyVersion | undefined> {
     const result = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :now',
-        ExpressionAttributeValues: marshall({
-          ':pk': keys.policyPartition,
-          ':first': 'VERSION#',
-          ':now': `VERSION#${at.toISOString()}~`,
-        }),
-        ScanIndexForward: false,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: marshall({ ':pk': keys.policyPartition, ':from': range.from, ':to': range.to }),
+        ScanIndexForward: !range.newestFirst,
         Limit: 1,
       }),
     );
     const item = result.Items?.[0] ? (unmarshall(result.Items[0]) as PolicyVersion) : undefined;
-    const stored = item
-      ? { version: item.version, effectiveAt: item.effectiveAt, summary: item.summary, url: item.url }
-      : undefined;
-    // The stored version wins only once it is as new as the configured one.
-    const value = stored && stored.effectiveAt >= this.configured.effectiveAt ? stored : this.configured;
-    this.cached = { value, until: at.getTime() + CACHE_MS };
-    return value;
+    return item ? { version: item.version, effectiveAt: item.effectiveAt, summary: item.summary, url: item.url } : undefined;
   }
 
   async add(version: PolicyVersion & { createdBy: string; createdAt: string }): Promise<boolean> {
@@ -65,14 +72,13 @@ export class DynamoDbPolicyVersions implements PolicyVersions {
       if (error instanceof TransactionCanceledException) return false;
       throw error;
     }
-    this.cached = undefined;
     return true;
   }
 }
 
 let shared: DynamoDbPolicyVersions | undefined;
 
-/** The process's policy versions, sharing one short cache. */
+/** This function's policy versions: one short cache per function instance, as each Lambda has its own. */
 export function policyVersions(config: {
   TABLE_NAME: string;
   POLICY_VERSION: string;
