@@ -1,9 +1,5 @@
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
-import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { loggableError } from '../../shared/domain/masking.js';
-import { logger } from '../../shared/logger.js';
+import type { SQSRecord } from 'aws-lambda';
+import { queueHandler } from '../../shared/events/handler.js';
 import type { CampaignWork } from '../../shared/ports/work-queue.js';
 
 /**
@@ -15,26 +11,16 @@ import type { CampaignWork } from '../../shared/ports/work-queue.js';
 export function campaignQueueConsumer<W extends CampaignWork>(
   process: (work: W, invocation: { remainingMs: () => number }) => Promise<void>,
 ) {
-  const processor = new BatchProcessor(EventType.SQS);
-  let remainingMs = () => Number.POSITIVE_INFINITY;
-  const processRecord = async (record: SQSRecord) => {
-    const work = JSON.parse(record.body) as W;
-    try {
-      await process(work, { remainingMs });
-    } catch (error) {
-      logger.warn('Campaign work failed; SQS will redeliver it', {
-        kind: work.kind,
-        campaignId: work.campaignId,
-        runId: work.runId,
-        error: loggableError(error),
-      });
-      throw error;
-    }
-  };
-  return middy<SQSEvent, SQSBatchResponse, Error, Context>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .handler((event, context) => {
-      remainingMs = () => context.getRemainingTimeInMillis();
-      return processPartialResponse(event, processRecord, processor, { context });
-    });
+  const workOf = (record: SQSRecord) => JSON.parse(record.body) as W;
+  return queueHandler((record, context) => process(workOf(record), { remainingMs: () => context.getRemainingTimeInMillis() }), {
+    failureMessage: 'Campaign work failed; SQS will redeliver it',
+    logFields: (record) => {
+      try {
+        const { kind, campaignId, runId } = workOf(record);
+        return { kind, campaignId, runId };
+      } catch {
+        return { unreadable: true };
+      }
+    },
+  });
 }
