@@ -176,7 +176,7 @@ export class StatelessStack extends Stack {
     });
     configurationSet.addEventDestination('BouncesAndComplaints', {
       destination: ses.EventDestination.snsTopic(topics.ses_events),
-      events: [ses.EmailSendingEvent.BOUNCE, ses.EmailSendingEvent.COMPLAINT],
+      events: [ses.EmailSendingEvent.SEND, ses.EmailSendingEvent.BOUNCE, ses.EmailSendingEvent.COMPLAINT],
     });
     new CfnOutput(this, 'SmsInboundTopicArn', {
       description: 'Set this as the two-way SMS destination of the origination number (AWS End User Messaging)',
