@@ -1,7 +1,4 @@
 import { policyVersions } from '../../shared/adapters/dynamodb/policy-versions.js';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
-import type { Context, SNSEvent } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { DynamoDbConsentStore } from '../../shared/adapters/dynamodb/consent-store.js';
 import { DynamoDbAddressBook } from '../../shared/adapters/dynamodb/address-book.js';
@@ -13,6 +10,7 @@ import { runtimeConfig } from '../../shared/config.js';
 import { handleEmailEvent } from '../../shared/domain/email-events/handle-email-event.js';
 import type { EmailEvent } from '../../shared/domain/email-events/handle-email-event.js';
 import { recordProviderSend } from '../../shared/domain/email-events/record-send.js';
+import { notificationHandler } from '../../shared/events/handler.js';
 import { logger } from '../../shared/logger.js';
 import { systemClock } from '../../shared/ports/clock.js';
 import { recipientDirectory } from '../../shared/wiring.js';
@@ -73,39 +71,38 @@ function emailEventOf(message: z.output<typeof sesEventSchema>): EmailEvent | un
  * `POST /_local/ses/events`). A `Send` event marks its send record sent (reconciling a sender
  * that died after SES accepted the email). A failure throws so that Lambda retries, then dead-letters.
  */
-export const handler = middy<SNSEvent, void, Error, Context>()
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .handler(async (event) => {
-    for (const record of event.Records) {
-      const message = snsMessage(record, sesEventSchema);
-      if (message?.eventType === 'Send') {
-        const outcome = await recordProviderSend(
-          { ledger },
-          {
-            providerMessageId: message.mail.messageId,
-            tags: message.mail.tags ?? {},
-            at: message.mail.timestamp ? new Date(message.mail.timestamp).toISOString() : systemClock.now().toISOString(),
-          },
-        );
-        // A duplicate is a message that went out twice: the log line an alarm can count.
-        if (outcome === 'duplicate') logger.warn('SES send recorded twice', { sesMessageId: message.mail.messageId });
-        else logger.info('SES send recorded', { sesMessageId: message.mail.messageId, outcome });
-        continue;
-      }
-      const emailEvent = message ? emailEventOf(message) : undefined;
-      if (!emailEvent) {
-        logger.info('SES event ignored', {
-          snsMessageId: record.Sns.MessageId,
-          eventType: message?.eventType ?? 'unreadable',
-        });
-        continue;
-      }
-      const outcomes = await handleEmailEvent(deps, emailEvent);
-      logger.info('SES event handled', {
-        type: emailEvent.type,
-        bounceType: emailEvent.bounceType,
-        feedbackId: emailEvent.feedbackId,
-        outcomes,
-      });
+export const handler = notificationHandler(
+  async (record) => {
+    const message = snsMessage(record, sesEventSchema);
+    if (message?.eventType === 'Send') {
+      const outcome = await recordProviderSend(
+        { ledger },
+        {
+          providerMessageId: message.mail.messageId,
+          tags: message.mail.tags ?? {},
+          at: message.mail.timestamp ? new Date(message.mail.timestamp).toISOString() : systemClock.now().toISOString(),
+        },
+      );
+      // A duplicate is a message that went out twice: the log line an alarm can count.
+      if (outcome === 'duplicate') logger.warn('SES send recorded twice', { sesMessageId: message.mail.messageId });
+      else logger.info('SES send recorded', { sesMessageId: message.mail.messageId, outcome });
+      return;
     }
-  });
+    const emailEvent = message ? emailEventOf(message) : undefined;
+    if (!emailEvent) {
+      logger.info('SES event ignored', {
+        snsMessageId: record.Sns.MessageId,
+        eventType: message?.eventType ?? 'unreadable',
+      });
+      return;
+    }
+    const outcomes = await handleEmailEvent(deps, emailEvent);
+    logger.info('SES event handled', {
+      type: emailEvent.type,
+      bounceType: emailEvent.bounceType,
+      feedbackId: emailEvent.feedbackId,
+      outcomes,
+    });
+  },
+  { failureMessage: 'SES event failed' },
+);
