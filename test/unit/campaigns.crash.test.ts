@@ -234,3 +234,82 @@ describe('a campaign run killed at each step', () => {
     expect(result.counts?.sent).toBe(RECIPIENTS);
   });
 });
+
+describe('a campaign batch meeting a recipient claimed elsewhere', () => {
+  it('re-queues that recipient after the lease instead of failing the batch toward the dead-letter queue', async () => {
+    // Arrange: another sender holds a live claim on one recipient of the batch.
+    const clock = new FakeClock(START);
+    const directory = new InMemoryDirectory();
+    for (const id of ['a', 'b']) {
+      directory.recipients.set(id, {
+        contactId: id,
+        email: `${id}@example.com`,
+        preferences: { 'email:newsletter': true },
+        timeZone: 'America/New_York',
+      });
+    }
+    const ledger = new InMemorySendLedger();
+    const dedupeKey = (id: string) => `campaign#camp-1#run-1#email#${id}`;
+    await ledger.claim(
+      {
+        dedupeKey: dedupeKey('a'),
+        contactId: 'a',
+        channel: 'email',
+        category: 'newsletter',
+        audience: 'contact',
+        at: START.toISOString(),
+      },
+      60,
+    );
+    const store = new InMemoryCampaignStore();
+    await store.create({
+      name: 'N',
+      category: 'newsletter',
+      channels: ['email'],
+      subject: 'S',
+      text: 'T',
+      schedule: { at: START.toISOString() },
+      campaignId: 'camp-1',
+      status: 'scheduled',
+      createdBy: 'm',
+      createdAt: START.toISOString(),
+    });
+    store.runCounts.set('camp-1#run-1', {
+      targeted: 2,
+      sent: 0,
+      skippedOptedOut: 0,
+      skippedSuppressed: 0,
+      skippedNoAddress: 0,
+      deferred: 0,
+      failed: 0,
+    });
+    const queue = new SimulatedQueue(clock);
+    const sent: string[] = [];
+    const gate = createSendGate({
+      brand: TEST_BRAND,
+      secrets: fixedSecrets(),
+      directory,
+      ledger,
+      mailer: {
+        sendEmail: () => Promise.reject(new Error('bulk only')),
+        sendBulk: async (_template, entries) => entries.map((entry) => (sent.push(entry.to), { providerMessageId: entry.to })),
+      },
+      smsSender: { sendSms: () => Promise.reject(new Error('no SMS')) },
+      clock,
+    });
+    // Act
+    await sendBatch(
+      { campaigns: store, queue, gate, pace: async () => true },
+      { kind: 'send', campaignId: 'camp-1', runId: 'run-1', channel: 'email', contactIds: ['a', 'b'] },
+    );
+    // Assert
+    expect(sent).toEqual(['b@example.com']);
+    expect(queue.messages).toEqual([
+      {
+        work: { kind: 'send', campaignId: 'camp-1', runId: 'run-1', channel: 'email', contactIds: ['a'] },
+        visibleAt: START.getTime() + 65_000,
+      },
+    ]);
+    expect((await store.runs('camp-1'))[0]?.counts).toMatchObject({ sent: 1, failed: 0 });
+  });
+});
