@@ -40,7 +40,8 @@ describe('POST /inquiries through the local stack', () => {
         timezone: 'America/Chicago',
         pageUrl: 'https://forecourt.example/demo',
       },
-      { 'user-agent': CHROME_ON_MAC, 'accept-language': 'en-US,en;q=0.9' },
+      // No forwarded address: the gateway takes the socket's, as SPEC §5 says.
+      { 'user-agent': CHROME_ON_MAC, 'accept-language': 'en-US,en;q=0.9', 'x-forwarded-for': '' },
     );
     await drainOutbox();
 
