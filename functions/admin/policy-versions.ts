@@ -1,21 +1,18 @@
 import * as z from 'zod/mini';
 import { policyVersions } from '../../shared/adapters/dynamodb/policy-versions.js';
 import { ulid } from 'ulid';
-import { DynamoDbCampaignStore } from '../../shared/adapters/dynamodb/campaign-store.js';
 import { brandOf, runtimeConfig } from '../../shared/config.js';
-import { announcePolicyChange } from '../../shared/domain/policy/announce-policy.js';
+import { storePolicyVersion } from '../../shared/domain/policy/announce-policy.js';
 import { assertEffectiveLateEnough } from '../../shared/domain/policy/policy-version.js';
 import { systemClock } from '../../shared/ports/clock.js';
-import { ConflictError } from '../../shared/domain/errors.js';
 import { httpHandler } from '../../shared/http/handler.js';
 import { json } from '../../shared/http/responses.js';
 import type { StaffEvent } from '../../shared/http/staff-auth.js';
 import { validate } from '../../shared/http/validate.js';
 
 const config = runtimeConfig();
-const policy = policyVersions(config);
-const campaignDeps = {
-  campaigns: new DynamoDbCampaignStore(config.TABLE_NAME),
+const deps = {
+  policy: policyVersions(config),
   clock: systemClock,
   brand: brandOf(config),
   newId: ulid,
@@ -40,7 +37,7 @@ const policyVersionSchema = z.strictObject({
  * Stores a new privacy-policy version (admin only), effective no sooner than the functions' policy
  * cache lifetime from now (`POLICY_CACHE_SECONDS`). From its effective time it is what
  * `GET /policy` returns and what every new consent record names. A significant change also
- * schedules the service notice that tells every reachable contact.
+ * schedules the service notice that tells every reachable contact, in the same write.
  */
 export const handler = httpHandler(
   async (event) => {
@@ -48,9 +45,7 @@ export const handler = httpHandler(
     const input = validate(policyVersionSchema, event.parsedBody);
     const version = { ...input, effectiveAt: new Date(input.effectiveAt).toISOString() };
     assertEffectiveLateEnough(version.effectiveAt, systemClock.now());
-    const added = await policy.add({ ...version, createdBy: staff.sub, createdAt: new Date().toISOString() });
-    if (!added) throw new ConflictError(`Policy version ${input.version} exists already.`);
-    const notice = input.significant ? await announcePolicyChange(campaignDeps, staff, version) : undefined;
+    const { notice } = await storePolicyVersion(deps, staff, version);
     return json(201, { ...version, ...(notice ? { noticeCampaignId: notice.campaignId, noticeAt: notice.nextRunAt } : {}) });
   },
   { roles: ['admin'], body: ['json'] },

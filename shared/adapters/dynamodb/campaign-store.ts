@@ -37,6 +37,18 @@ function campaignOf(item: Record<string, unknown>): Campaign {
   return campaign as unknown as Campaign;
 }
 
+/**
+ * The put of a new campaign (its item and its "due" index entry), for `create` and for a write
+ * that must store a campaign together with something else in one transaction.
+ */
+export function campaignPut(tableName: string, campaign: Campaign) {
+  return {
+    TableName: tableName,
+    Item: toItem({ ...keys.campaign(campaign.campaignId), entity: 'campaign', ...campaign, ...dueKeys(campaign) }),
+    ConditionExpression: 'attribute_not_exists(pk)',
+  };
+}
+
 /** Campaigns in the table: the campaign item, a run item per run with its counters, plan markers per shard. */
 export class DynamoDbCampaignStore implements CampaignStore {
   constructor(
@@ -45,13 +57,7 @@ export class DynamoDbCampaignStore implements CampaignStore {
   ) {}
 
   async create(campaign: Campaign): Promise<void> {
-    await this.client.send(
-      new PutItemCommand({
-        TableName: this.tableName,
-        Item: toItem({ ...keys.campaign(campaign.campaignId), entity: 'campaign', ...campaign, ...dueKeys(campaign) }),
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
+    await this.client.send(new PutItemCommand(campaignPut(this.tableName, campaign)));
   }
 
   async get(campaignId: string): Promise<Campaign | undefined> {

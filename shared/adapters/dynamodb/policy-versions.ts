@@ -1,9 +1,11 @@
 import { QueryCommand, TransactWriteItemsCommand, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import type { Campaign } from '../../domain/campaigns/campaign.js';
 import { POLICY_CACHE_SECONDS } from '../../domain/policy/policy-version.js';
 import type { PolicyVersion } from '../../domain/policy/policy-version.js';
 import type { PolicyVersions } from '../../ports/policy-versions.js';
+import { campaignPut } from './campaign-store.js';
 import { dynamoDbClient } from './client.js';
 import { keys } from './keys.js';
 
@@ -54,7 +56,7 @@ export class DynamoDbPolicyVersions implements PolicyVersions {
     return item ? { version: item.version, effectiveAt: item.effectiveAt, summary: item.summary, url: item.url } : undefined;
   }
 
-  async add(version: PolicyVersion & { createdBy: string; createdAt: string }): Promise<boolean> {
+  async add(version: PolicyVersion & { createdBy: string; createdAt: string }, notice?: Campaign): Promise<boolean> {
     const put = (item: Record<string, unknown>) => ({
       Put: { TableName: this.tableName, Item: marshall(item), ConditionExpression: 'attribute_not_exists(pk)' },
     });
@@ -65,11 +67,15 @@ export class DynamoDbPolicyVersions implements PolicyVersions {
             put({ ...keys.policyVersion(version.effectiveAt, version.version), entity: 'policy_version', ...version }),
             // A version name is used once, whatever its effective time.
             put({ ...keys.policyVersionName(version.version), entity: 'policy_version_name' }),
+            // The notice of a significant change is stored with the version or not at all.
+            ...(notice ? [{ Put: campaignPut(this.tableName, notice) }] : []),
           ],
         }),
       );
     } catch (error) {
-      if (error instanceof TransactionCanceledException) return false;
+      // Only the version's own puts failing their condition mean "that version exists".
+      const reasons = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : [];
+      if (reasons.slice(0, 2).some((reason) => reason.Code === 'ConditionalCheckFailed')) return false;
       throw error;
     }
     return true;

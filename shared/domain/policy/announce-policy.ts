@@ -1,25 +1,31 @@
-import type { Campaign } from '../campaigns/campaign.js';
-import { createCampaign } from '../campaigns/manage-campaigns.js';
-import type { ManageCampaignsDeps } from '../campaigns/manage-campaigns.js';
+import type { Campaign, CampaignInput } from '../campaigns/campaign.js';
+import { complianceProblems } from '../campaigns/campaign.js';
+import { nextRunAt } from '../campaigns/schedule.js';
+import { ConflictError, ValidationError } from '../errors.js';
+import type { Brand } from '../messages.js';
 import type { StaffIdentity } from '../staff.js';
+import type { Clock } from '../../ports/clock.js';
+import type { PolicyVersions } from '../../ports/policy-versions.js';
 import type { PolicyVersion } from './policy-version.js';
 
 /** How soon a notice of an already effective version goes out. */
 const IMMEDIATE_DELAY_MS = 60_000;
+
+export interface StorePolicyVersionDeps {
+  policy: Pick<PolicyVersions, 'add'>;
+  clock: Clock;
+  brand: Brand;
+  newId: () => string;
+}
 
 /**
  * The prominent notice the privacy policy promises for a significant change ("Changes to this
  * Policy"): a one-off service notice by email to every reachable contact, due when the version
  * takes effect (or in a minute when it already has).
  */
-export async function announcePolicyChange(
-  deps: ManageCampaignsDeps,
-  staff: StaffIdentity,
-  version: PolicyVersion,
-): Promise<Campaign> {
-  const earliest = deps.clock.now().getTime() + IMMEDIATE_DELAY_MS;
-  const at = new Date(Math.max(earliest, Date.parse(version.effectiveAt))).toISOString();
-  return createCampaign(deps, staff, {
+function noticeOf(version: PolicyVersion, now: Date): CampaignInput {
+  const at = new Date(Math.max(now.getTime() + IMMEDIATE_DELAY_MS, Date.parse(version.effectiveAt))).toISOString();
+  return {
     name: `Privacy policy ${version.version}`,
     category: 'service_notice',
     channels: ['email'],
@@ -30,5 +36,40 @@ export async function announcePolicyChange(
       `Read the new policy: ${version.url}`,
     ].join('\n\n'),
     schedule: { at },
-  });
+  };
+}
+
+/** The notice as a scheduled campaign, checked as every campaign is (SPEC §4), but not yet stored. */
+function scheduledNotice(deps: StorePolicyVersionDeps, staff: StaffIdentity, version: PolicyVersion): Campaign {
+  const now = deps.clock.now();
+  const input = noticeOf(version, now);
+  const problems = complianceProblems(deps.brand, input);
+  if (problems.length > 0) throw new ValidationError(problems);
+  const first = nextRunAt(input.schedule, now);
+  if (!first) throw new ValidationError([{ path: 'effectiveAt', message: 'the notice must be due in the future' }]);
+  return {
+    ...input,
+    campaignId: deps.newId(),
+    status: 'scheduled',
+    nextRunAt: first.toISOString(),
+    createdBy: staff.sub,
+    createdAt: now.toISOString(),
+  };
+}
+
+/**
+ * Stores a new privacy-policy version and, for a significant change, the service notice that
+ * tells every reachable contact, as one write that succeeds or fails whole. Two steps left a
+ * significant change with no notice when the second failed, and the retry then met a 409.
+ * A version name is used once: storing it again is a ConflictError.
+ */
+export async function storePolicyVersion(
+  deps: StorePolicyVersionDeps,
+  staff: StaffIdentity,
+  version: PolicyVersion & { significant: boolean },
+): Promise<{ notice?: Campaign }> {
+  const notice = version.significant ? scheduledNotice(deps, staff, version) : undefined;
+  const record = { ...version, createdBy: staff.sub, createdAt: deps.clock.now().toISOString() };
+  if (!(await deps.policy.add(record, notice))) throw new ConflictError(`Policy version ${version.version} exists already.`);
+  return notice ? { notice } : {};
 }
