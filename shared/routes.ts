@@ -71,7 +71,7 @@ const ADMIN_CAMPAIGNS: FunctionDeclaration = {
 };
 const ADMIN_POLICY_VERSIONS: FunctionDeclaration = {
   entry: 'functions/admin/policy-versions.ts',
-  aws: { table: ['GetItem', 'Query', 'PutItem', 'UpdateItem'] },
+  aws: { table: ['Query', 'PutItem'] },
 };
 
 /** One HTTP route: the CDK stack and the local gateway both build the API from this table. */
