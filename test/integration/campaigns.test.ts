@@ -71,7 +71,9 @@ describe('campaigns through the local stack', () => {
     await dispatchAt(campaign.nextRunAt ?? '');
 
     // Assert
-    expect(ticks.flatMap((tick) => tick.result.started)).toHaveLength(1);
+    // Other files' campaigns (a significant policy change's notice) may fall due at the same tick.
+    const ours = ticks.flatMap((tick) => tick.result.started).filter((run) => run.startsWith(`${campaign.campaignId}@`));
+    expect(ours).toHaveLength(1);
     const [email] = await received(subscriber.email, NEWSLETTER.subject);
     expect(await received(subscriber.email, NEWSLETTER.subject)).toHaveLength(1);
     expect(email?.headers).toEqual(
