@@ -63,7 +63,7 @@ const UNSUBSCRIBE_PAGE: FunctionDeclaration = { entry: 'functions/unsubscribe/pa
 /** Reads inquiries and writes one audit entry per contact shown (BatchWriteItem). */
 const ADMIN_LIST_INQUIRIES: FunctionDeclaration = {
   entry: 'functions/admin/list-inquiries.ts',
-  aws: { table: ['BatchGetItem', 'Query', 'BatchWriteItem'] },
+  aws: { table: ['Query', 'BatchWriteItem'] },
 };
 const ADMIN_CAMPAIGNS: FunctionDeclaration = {
   entry: 'functions/admin/campaigns.ts',

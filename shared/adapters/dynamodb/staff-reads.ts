@@ -1,12 +1,9 @@
-import { BatchGetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { QueryCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import type { ContactDetails, InquirySummary, StaffReads, SubmittedDetails } from '../../ports/staff-reads.js';
+import type { InquirySummary, StaffReads, SubmittedDetails } from '../../ports/staff-reads.js';
 import { dynamoDbClient } from './client.js';
 import { keys } from './keys.js';
-
-/** DynamoDB's BatchGetItem limit. */
-const BATCH_GET_LIMIT = 100;
 
 /** The personal fields an inquiry item's `submitted` map carried, and nothing else it may hold. */
 function submittedDetails(value: unknown): SubmittedDetails {
@@ -51,23 +48,5 @@ export class DynamoDbStaffReads implements StaffReads {
       if (inquiries.length >= limit) break;
     }
     return inquiries;
-  }
-
-  async contacts(contactIds: readonly string[]): Promise<ContactDetails[]> {
-    const contacts: ContactDetails[] = [];
-    for (let start = 0; start < contactIds.length; start += BATCH_GET_LIMIT) {
-      let request: Record<string, { Keys: Record<string, import('@aws-sdk/client-dynamodb').AttributeValue>[] }> | undefined = {
-        [this.tableName]: { Keys: contactIds.slice(start, start + BATCH_GET_LIMIT).map((id) => marshall(keys.contact(id))) },
-      };
-      while (request && Object.keys(request).length > 0) {
-        const result = await this.client.send(new BatchGetItemCommand({ RequestItems: request }));
-        for (const item of result.Responses?.[this.tableName] ?? []) {
-          const { contactId, name, email, phone, companyName } = unmarshall(item);
-          contacts.push({ contactId, name, email, phone, companyName });
-        }
-        request = result.UnprocessedKeys as typeof request;
-      }
-    }
-    return contacts;
   }
 }
