@@ -15,6 +15,7 @@ const followUps = followUpDeps(config, ['email'], gate);
 const confirmationDeps = {
   gate,
   subscriptions: new DynamoDbSubscriptionStore(config.TABLE_NAME),
+  limits: followUps.limits,
   secrets: secretsSource(config),
   brand: brandOf(config),
   clock: systemClock,

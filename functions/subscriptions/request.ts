@@ -32,6 +32,7 @@ export const handler = httpHandler(
       email: request.email,
       topics: request.topics,
       ...(request.name ? { name: request.name } : {}),
+      ...(event.requestContext.identity.sourceIp ? { clientIp: event.requestContext.identity.sourceIp } : {}),
     });
     return json(202, { status: 'pending_confirmation' });
   },

@@ -10,7 +10,7 @@ import {
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Channel, Topic } from '../../domain/consent.js';
-import type { SubscriptionStore } from '../../ports/subscription-store.js';
+import type { ConfirmationSender, SubscriptionStore } from '../../ports/subscription-store.js';
 import { OUTBOX_MESSAGE_ENTITY } from '../../table.js';
 import { dynamoDbClient } from './client.js';
 import { keys } from './keys.js';
@@ -21,7 +21,7 @@ const PENDING_TTL_SECONDS = 7 * 24 * 3600;
 const seconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
 
 /** A confirmation that `requestConfirmation` queued, as the outbox reads it back. */
-export interface QueuedConfirmation {
+export interface QueuedConfirmation extends Partial<ConfirmationSender> {
   contactId: string;
   /** One key per queued message, so that a redelivered record sends nothing twice. */
   dedupeKey: string;
@@ -33,7 +33,12 @@ export interface QueuedConfirmation {
  */
 export function queuedConfirmationOfItem(item: Record<string, unknown>): QueuedConfirmation | undefined {
   if (item.entity !== OUTBOX_MESSAGE_ENTITY || item.kind !== 'subscription_confirmation') return undefined;
-  return { contactId: String(item.contactId), dedupeKey: `outbox#${String(item.sk)}` };
+  return {
+    contactId: String(item.contactId),
+    dedupeKey: `outbox#${String(item.sk)}`,
+    ...(typeof item.mailboxKey === 'string' ? { mailbox: item.mailboxKey } : {}),
+    ...(typeof item.clientKey === 'string' ? { client: item.clientKey } : {}),
+  };
 }
 
 /** Pending sign-ups under their contact, with the confirmation queued as an outbox record. */
@@ -69,12 +74,18 @@ export class DynamoDbSubscriptionStore implements SubscriptionStore {
     }
   }
 
-  async requestConfirmation(contactId: string, topics: readonly Topic[], at: string, windowSeconds: number): Promise<boolean> {
-    return this.confirmationWrites(contactId, topics, at, windowSeconds, false);
+  async requestConfirmation(
+    contactId: string,
+    topics: readonly Topic[],
+    at: string,
+    windowSeconds: number,
+    sender?: ConfirmationSender,
+  ): Promise<boolean> {
+    return this.confirmationWrites(contactId, topics, at, windowSeconds, false, sender);
   }
 
-  async requestNoConfirmation(contactId: string, at: string, windowSeconds: number): Promise<void> {
-    await this.confirmationWrites(contactId, ['newsletter'], at, windowSeconds, true);
+  async requestNoConfirmation(contactId: string, at: string, windowSeconds: number, sender?: ConfirmationSender): Promise<void> {
+    await this.confirmationWrites(contactId, ['newsletter'], at, windowSeconds, true, sender);
   }
 
   /**
@@ -90,6 +101,7 @@ export class DynamoDbSubscriptionStore implements SubscriptionStore {
     at: string,
     windowSeconds: number,
     recordNothing: boolean,
+    sender: ConfirmationSender | undefined,
   ): Promise<boolean> {
     const pending = keys.subscription(contactId);
     const never = recordNothing
@@ -133,6 +145,8 @@ export class DynamoDbSubscriptionStore implements SubscriptionStore {
                   kind: 'subscription_confirmation',
                   contactId,
                   at,
+                  ...(sender ? { mailboxKey: sender.mailbox } : {}),
+                  ...(sender?.client ? { clientKey: sender.client } : {}),
                   expiresAt: seconds(at) + PENDING_TTL_SECONDS,
                 }),
                 ConditionExpression: 'attribute_not_exists(pk)',

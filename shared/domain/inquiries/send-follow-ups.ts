@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import type { Clock } from '../../ports/clock.js';
 import type { SecretsSource } from '../../ports/secrets.js';
 import type { SendLimits } from '../../ports/send-limits.js';
 import type { SubscriptionStore } from '../../ports/subscription-store.js';
+import { clientKey, mailboxKey } from '../cap-keys.js';
 import type { Channel } from '../consent.js';
 import type { Brand, SendOutcome } from '../messages.js';
 import type { GateMessage, SendGate } from '../sending/send-gate.js';
@@ -63,24 +63,6 @@ export class FollowUpsFailedError extends Error {
   }
 }
 
-/** A value as a cap's key: hashed, so that the counter items hold no address. */
-const hashed = (value: string) => createHash('sha256').update(value).digest('base64url').slice(0, 22);
-const ipKey = hashed;
-
-/**
- * One key per mailbox: the local part without a `+tag`, and for Gmail without its dots, so that
- * the aliases that reach one inbox share its cap.
- */
-export function mailboxKey(email: string): string {
-  const [local = '', domain = ''] = email
-    .trim()
-    .toLowerCase()
-    .split(/@(?=[^@]*$)/);
-  const gmail = domain === 'gmail.com' || domain === 'googlemail.com';
-  const base = local.split('+')[0] ?? '';
-  return hashed(`${gmail ? base.replaceAll('.', '') : base}@${gmail ? 'gmail.com' : domain}`);
-}
-
 /**
  * The caps on a text that anyone can cause by typing a number into a form (SMS pumping): a few per
  * client IP per hour, one per number per 24 hours, and a daily budget for the deployment. The IP
@@ -94,7 +76,10 @@ async function smsCapHolds(
   dedupeKey: string,
 ): Promise<FollowUpOutcome | undefined> {
   const now = deps.clock.now();
-  if (inquiry.ip && !(await deps.limits.takeSlot(`sms_ip#${ipKey(inquiry.ip)}`, dedupeKey, deps.smsCaps.perIpPerHour, 3600, now)))
+  if (
+    inquiry.ip &&
+    !(await deps.limits.takeSlot(`sms_ip#${clientKey(inquiry.ip)}`, dedupeKey, deps.smsCaps.perIpPerHour, 3600, now))
+  )
     return 'skipped_rate_limited';
   const numberSlot = `sms_confirmation#${smsHolder}`;
   if (!(await deps.limits.takeOnly(numberSlot, dedupeKey, SMS_CONFIRMATION_WINDOW_SECONDS, now))) return 'skipped_rate_limited';
@@ -114,7 +99,7 @@ async function acknowledgementCapHolds(deps: SendFollowUpsDeps, inquiry: OutboxI
   const now = deps.clock.now();
   if (
     inquiry.ip &&
-    !(await deps.limits.takeSlot(`ack_ip#${ipKey(inquiry.ip)}`, dedupeKey, ACKNOWLEDGEMENTS_PER_IP_PER_HOUR, 3600, now))
+    !(await deps.limits.takeSlot(`ack_ip#${clientKey(inquiry.ip)}`, dedupeKey, ACKNOWLEDGEMENTS_PER_IP_PER_HOUR, 3600, now))
   )
     return true;
   const mailbox = inquiry.email ? mailboxKey(inquiry.email) : inquiry.holders.email;

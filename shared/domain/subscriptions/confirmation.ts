@@ -1,6 +1,7 @@
 import type { Clock } from '../../ports/clock.js';
 import type { SecretsSource } from '../../ports/secrets.js';
-import type { SubscriptionStore } from '../../ports/subscription-store.js';
+import type { SendLimits } from '../../ports/send-limits.js';
+import type { ConfirmationSender, SubscriptionStore } from '../../ports/subscription-store.js';
 import type { Topic } from '../consent.js';
 import { escapeHtml } from '../html.js';
 import type { Brand, EmailBody, SendOutcome } from '../messages.js';
@@ -55,22 +56,47 @@ export async function confirmUrlFor(
 
 export interface SendConfirmationDeps {
   gate: SendGate;
-  subscriptions: SubscriptionStore;
+  subscriptions: Pick<SubscriptionStore, 'pendingTopics'>;
+  limits: SendLimits;
   secrets: SecretsSource;
   brand: Brand;
   clock: Clock;
 }
 
+/** Sign-up confirmations one client IP may cause per hour, to any addresses. */
+export const CONFIRMATIONS_PER_IP_PER_HOUR = 20;
+/** At most one sign-up confirmation per mailbox in this window (its aliases included). */
+export const MAILBOX_CONFIRMATION_WINDOW_SECONDS = 3600;
+
 /**
  * Sends one queued confirmation, for the topics pending when it goes out. Nothing pending (already
- * confirmed, or expired) means nothing to send.
+ * confirmed, or expired) means nothing to send. Anyone can type any address into the sign-up
+ * form, so confirmations are capped per client IP and per mailbox (`name+tag@` and Gmail's dotted
+ * forms reach one inbox), on top of the one per exact address per hour that queueing keeps.
  */
 export async function sendSubscriptionConfirmation(
   deps: SendConfirmationDeps,
-  message: { contactId: string; dedupeKey: string },
-): Promise<SendOutcome | 'nothing_pending'> {
+  message: { contactId: string; dedupeKey: string } & Partial<ConfirmationSender>,
+): Promise<SendOutcome | 'nothing_pending' | 'skipped_rate_limited'> {
   const topics = await deps.subscriptions.pendingTopics(message.contactId);
   if (!topics || topics.length === 0) return 'nothing_pending';
+  const now = deps.clock.now();
+  if (
+    message.client &&
+    !(await deps.limits.takeSlot(
+      `confirmation_ip#${message.client}`,
+      message.dedupeKey,
+      CONFIRMATIONS_PER_IP_PER_HOUR,
+      3600,
+      now,
+    ))
+  )
+    return 'skipped_rate_limited';
+  if (
+    message.mailbox &&
+    !(await deps.limits.takeOnly(`confirmation#${message.mailbox}`, message.dedupeKey, MAILBOX_CONFIRMATION_WINDOW_SECONDS, now))
+  )
+    return 'skipped_rate_limited';
   const confirmUrl = await confirmUrlFor(deps, message.contactId, topics);
   return deps.gate.send({
     audience: 'contact',

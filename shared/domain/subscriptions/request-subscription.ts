@@ -4,6 +4,7 @@ import type { RecipientDirectory } from '../../ports/recipient-directory.js';
 import type { SecretsSource } from '../../ports/secrets.js';
 import type { SubscriptionStore } from '../../ports/subscription-store.js';
 import { addressKey } from '../address-key.js';
+import { clientKey, mailboxKey } from '../cap-keys.js';
 import { hasOptIn } from '../consent.js';
 import type { Topic } from '../consent.js';
 import { normaliseEmail } from '../contact.js';
@@ -22,6 +23,8 @@ export interface RequestSubscriptionDeps {
 
 export interface SubscriptionRequest {
   email: string;
+  /** The client address that asked, for the per-IP cap on confirmation emails. */
+  clientIp?: string;
   name?: string;
   topics: Topic[];
 }
@@ -52,6 +55,7 @@ export async function requestSubscription(deps: RequestSubscriptionDeps, request
   const alreadyConfirmed = (topic: Topic) =>
     recipient !== undefined && !recipient.emailOptOutAll && hasOptIn(recipient.preferences, 'email', topic);
   const wanted = request.topics.filter((topic) => !alreadyConfirmed(topic));
-  if (wanted.length === 0) await deps.subscriptions.requestNoConfirmation(contactId, at, CONFIRMATION_WINDOW_SECONDS);
-  else await deps.subscriptions.requestConfirmation(contactId, wanted, at, CONFIRMATION_WINDOW_SECONDS);
+  const sender = { mailbox: mailboxKey(email), ...(request.clientIp ? { client: clientKey(request.clientIp) } : {}) };
+  if (wanted.length === 0) await deps.subscriptions.requestNoConfirmation(contactId, at, CONFIRMATION_WINDOW_SECONDS, sender);
+  else await deps.subscriptions.requestConfirmation(contactId, wanted, at, CONFIRMATION_WINDOW_SECONDS, sender);
 }
