@@ -14,7 +14,8 @@ declare global {
   var forecourtLocalStack: ChildProcess | undefined;
 }
 
-function freePort(): Promise<number> {
+/** A port on 127.0.0.1 that nothing listens on now. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

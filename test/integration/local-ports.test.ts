@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startAwsStandIns } from '../../local/aws-stand-ins.js';
 import { startDynamoDbLocal } from '../../local/dynamodb-local.js';
 import { startSesLocal } from '../../local/ses-local.js';
-import { LOCAL_STACK_ENV } from './global-setup.js';
+import { LOCAL_STACK_ENV, freePort } from './global-setup.js';
 import { apiUrl } from './local-stack.js';
 
 /** This machine's addresses other than loopback: what another host on the network would connect to. */
@@ -99,15 +99,3 @@ describe('every local port binds to 127.0.0.1 (SPEC §5)', () => {
     if (beyondLoopback) expect(Object.entries(ports).filter(([, port]) => beyondLoopback.has(port))).toEqual([]);
   }, 60_000);
 });
-
-async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}

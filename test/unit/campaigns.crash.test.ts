@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { EMPTY_RUN_COUNTS } from '../../shared/domain/campaigns/campaign.js';
 import type { Campaign } from '../../shared/domain/campaigns/campaign.js';
 import { PLANNING_LEASE_SECONDS, dispatchDueCampaigns } from '../../shared/domain/campaigns/dispatch.js';
 import { planShard, sendBatch } from '../../shared/domain/campaigns/process-work.js';
@@ -274,15 +275,7 @@ describe('a campaign batch meeting a recipient claimed elsewhere', () => {
       createdBy: 'm',
       createdAt: START.toISOString(),
     });
-    store.runCounts.set('camp-1#run-1', {
-      targeted: 2,
-      sent: 0,
-      skippedOptedOut: 0,
-      skippedSuppressed: 0,
-      skippedNoAddress: 0,
-      deferred: 0,
-      failed: 0,
-    });
+    store.runCounts.set('camp-1#run-1', { ...EMPTY_RUN_COUNTS, targeted: 2 });
     const queue = new SimulatedQueue(clock);
     const sent: string[] = [];
     const gate = createSendGate({

@@ -1,6 +1,7 @@
 import type { CampaignStore } from '../../ports/campaign-store.js';
 import type { Clock } from '../../ports/clock.js';
 import { NotFoundError, ValidationError } from '../errors.js';
+import type { ErrorDetail } from '../errors.js';
 import type { Brand } from '../messages.js';
 import type { StaffIdentity } from '../staff.js';
 import { complianceProblems } from './campaign.js';
@@ -15,16 +16,22 @@ export interface ManageCampaignsDeps {
 }
 
 /**
- * Schedules a campaign after the pre-send compliance check: a sample of each channel, rendered by
- * the send gate's own code, must carry everything the law asks for, or the campaign is refused.
+ * A campaign ready to store: the pre-send compliance check passed (a sample of each channel,
+ * rendered by the send gate's own code, carries everything the law asks for) and its first run
+ * is due. `notDue` names the field to blame when the schedule has no future run.
  */
-export async function createCampaign(deps: ManageCampaignsDeps, staff: StaffIdentity, input: CampaignInput): Promise<Campaign> {
+export function draftCampaign(
+  deps: Pick<ManageCampaignsDeps, 'clock' | 'brand' | 'newId'>,
+  staff: StaffIdentity,
+  input: CampaignInput,
+  notDue: ErrorDetail = { path: 'schedule.at', message: 'must be in the future' },
+): Campaign {
   const problems = complianceProblems(deps.brand, input);
   if (problems.length > 0) throw new ValidationError(problems);
   const now = deps.clock.now();
   const first = nextRunAt(input.schedule, now);
-  if (!first) throw new ValidationError([{ path: 'schedule.at', message: 'must be in the future' }]);
-  const campaign: Campaign = {
+  if (!first) throw new ValidationError([notDue]);
+  return {
     ...input,
     campaignId: deps.newId(),
     status: 'scheduled',
@@ -32,6 +39,11 @@ export async function createCampaign(deps: ManageCampaignsDeps, staff: StaffIden
     createdBy: staff.sub,
     createdAt: now.toISOString(),
   };
+}
+
+/** Schedules a campaign after the pre-send compliance check; a campaign that fails it is refused. */
+export async function createCampaign(deps: ManageCampaignsDeps, staff: StaffIdentity, input: CampaignInput): Promise<Campaign> {
+  const campaign = draftCampaign(deps, staff, input);
   await deps.campaigns.create(campaign);
   return campaign;
 }

@@ -1,7 +1,6 @@
 import type { Campaign, CampaignInput } from '../campaigns/campaign.js';
-import { complianceProblems } from '../campaigns/campaign.js';
-import { nextRunAt } from '../campaigns/schedule.js';
-import { ConflictError, ValidationError } from '../errors.js';
+import { draftCampaign } from '../campaigns/manage-campaigns.js';
+import { ConflictError } from '../errors.js';
 import type { Brand } from '../messages.js';
 import type { StaffIdentity } from '../staff.js';
 import type { Clock } from '../../ports/clock.js';
@@ -41,20 +40,10 @@ function noticeOf(version: PolicyVersion, now: Date): CampaignInput {
 
 /** The notice as a scheduled campaign, checked as every campaign is (SPEC §4), but not yet stored. */
 function scheduledNotice(deps: StorePolicyVersionDeps, staff: StaffIdentity, version: PolicyVersion): Campaign {
-  const now = deps.clock.now();
-  const input = noticeOf(version, now);
-  const problems = complianceProblems(deps.brand, input);
-  if (problems.length > 0) throw new ValidationError(problems);
-  const first = nextRunAt(input.schedule, now);
-  if (!first) throw new ValidationError([{ path: 'effectiveAt', message: 'the notice must be due in the future' }]);
-  return {
-    ...input,
-    campaignId: deps.newId(),
-    status: 'scheduled',
-    nextRunAt: first.toISOString(),
-    createdBy: staff.sub,
-    createdAt: now.toISOString(),
-  };
+  return draftCampaign(deps, staff, noticeOf(version, deps.clock.now()), {
+    path: 'effectiveAt',
+    message: 'the notice must be due in the future',
+  });
 }
 
 /**
