@@ -20,12 +20,13 @@ export const apiUrl = () => localStackEnv('apiUrl');
 export const dynamoDb = () => localDynamoDbClient(localStackEnv('dynamoDbEndpoint'));
 
 /**
- * A client address of its own per request (TEST-NET-2), so that the per-IP caps on what a visitor
+ * A client address of its own per request (from 10.0.0.0/8), so that the per-IP caps on what a visitor
  * can make us send never hold one test back because of another's requests. A test that acts as
  * one client sends its own `x-forwarded-for`; an empty one means the socket's address.
  */
 export function randomClientIp(): string {
-  return `198.51.100.${1 + Math.floor(Math.random() * 254)}`;
+  const octet = () => Math.floor(Math.random() * 256);
+  return `10.${octet()}.${octet()}.${1 + Math.floor(Math.random() * 254)}`;
 }
 
 export async function post(path: string, body: string, headers: Record<string, string> = {}): Promise<Response> {

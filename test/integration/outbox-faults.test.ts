@@ -10,6 +10,7 @@ import {
   tableItems,
   uniqueEmail,
   uniquePhone,
+  randomClientIp,
 } from './local-stack.js';
 
 const injectFaults = (faults: { sms?: number; email?: number }) =>
@@ -17,17 +18,13 @@ const injectFaults = (faults: { sms?: number; email?: number }) =>
 
 const redeliver = async () => (await fetch(`${apiUrl()}/_local/outbox/redeliver`, { method: 'POST' })).json();
 
-/** A client address of its own per inquiry, so that the per-IP cap on SMS confirmations never holds a test back. */
-const clientIp = () =>
-  `10.${Math.floor(Math.random() * 256)}.${Math.floor(Math.random() * 256)}.${1 + Math.floor(Math.random() * 254)}`;
-
 async function submit(consentSms: boolean) {
   const email = uniqueEmail('fault');
   const phone = uniquePhone();
   const response = await postJson(
     '/inquiries',
     { name: 'Fault Case', email, phone, consent: { email: false, sms: consentSms } },
-    { 'x-forwarded-for': clientIp() },
+    { 'x-forwarded-for': randomClientIp() },
   );
   const receipt = (await response.json()) as { inquiryId: string };
   return { email, phone: toE164(phone) ?? '', ...receipt, status: response.status };

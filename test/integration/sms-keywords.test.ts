@@ -12,18 +12,15 @@ import {
   textFrom,
   uniqueEmail,
   uniquePhone,
+  randomClientIp,
 } from './local-stack.js';
-
-/** A client address of its own per form, so that the per-IP cap on SMS confirmations never holds a test back. */
-const clientIp = () =>
-  `10.${Math.floor(Math.random() * 256)}.${Math.floor(Math.random() * 256)}.${1 + Math.floor(Math.random() * 254)}`;
 
 /** A web form asking for texts to the number, sent from a client address of its own. */
 async function formWithSmsConsent(phone: string) {
   const response = await postJson(
     '/inquiries',
     { name: 'Texter', email: uniqueEmail('texter'), phone, consent: { email: false, sms: true } },
-    { 'x-forwarded-for': clientIp() },
+    { 'x-forwarded-for': randomClientIp() },
   );
   expect(response.status).toBe(201);
   const { inquiryId } = (await response.json()) as { inquiryId: string };
@@ -74,7 +71,7 @@ describe('inbound SMS keywords', () => {
     expect(ledger[0]).toMatchObject({ channel: 'sms', source: 'sms_keyword', allOfChannel: true });
 
     // A later inquiry asking nothing about SMS sends no text either.
-    await postJson('/inquiries', { name: 'Texter', phone }, { 'x-forwarded-for': clientIp() });
+    await postJson('/inquiries', { name: 'Texter', phone }, { 'x-forwarded-for': randomClientIp() });
     await drainOutbox();
     expect(await textsTo(phone)).toHaveLength(3);
   });
