@@ -2,15 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { routeRoles } from '../shared/routes.js';
 import type { HttpRoute } from '../shared/routes.js';
 import { buildProxyEvent, matchPath } from './api-event.js';
 import type { IncomingHttp } from './api-event.js';
 import type { LocalStaffTokens } from './staff-tokens.js';
 
 /** A route with its function: the same handler Lambda runs, invoked in the function's own instance. */
-export interface LoadedRoute extends Pick<HttpRoute, 'method' | 'path' | 'entry' | 'access' | 'roles'> {
+export type LoadedRoute = HttpRoute & {
   handler: (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
-}
+};
 
 /** A local-only route's answer. */
 export interface LocalResponse {
@@ -71,6 +72,8 @@ export async function startGateway(options: {
   staffTokens: LocalStaffTokens;
   localRoutes: LocalRoutes;
 }): Promise<{ server: Server; url: string; stop(): Promise<void> }> {
+  // A staff route without roles stops the gateway from starting, as it stops `cdk synth`.
+  for (const route of options.routes) routeRoles(route);
   const server = createServer(async (req, res) => {
     try {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');

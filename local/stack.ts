@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { functionEnvironment, loadDeploymentConfig } from '../infra/config.js';
-import { HTTP_ROUTES, QUEUE_CONSUMERS, SCHEDULED_JOBS, STREAM_CONSUMERS, TOPIC_SUBSCRIBERS } from '../shared/routes.js';
+import { HTTP_ROUTES, LOCAL_PAGE_ROUTES, LOCAL_THANK_YOU_ROUTE, QUEUE_CONSUMERS, SCHEDULED_JOBS, STREAM_CONSUMERS, TOPIC_SUBSCRIBERS } from '../shared/routes.js';
 import { LocalQueue } from './local-queue.js';
 import { OPT_IN_KEYWORDS, OPT_OUT_KEYWORDS } from '../shared/domain/sms/keywords.js';
 import type {
@@ -31,11 +31,7 @@ import type { StreamTarget } from './stream-runner.js';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '..');
 export const LOCAL_TABLE_NAME = 'forecourt';
-/** Where the local stack serves the website's thank-you page; `thankYouUrl` points here locally. */
-export const LOCAL_THANK_YOU_PATH = '/thank-you';
 export const LOCAL_SECRET_ID = 'forecourt/app';
-/** The local-only function behind `LOCAL_THANK_YOU_PATH`. */
-const LOCAL_THANK_YOU_ENTRY = 'local/thank-you-page.ts';
 /** The local campaign queues' names, as in their URLs. */
 const localQueueName = (queue: string) => `forecourt-campaign-${queue}`;
 
@@ -135,7 +131,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           ...config,
           publicBaseUrl: apiUrl,
           // The local stack serves the thank-you page itself, on whatever port it runs.
-          thankYouUrl: `${apiUrl}${LOCAL_THANK_YOU_PATH}`,
+          thankYouUrl: `${apiUrl}${LOCAL_THANK_YOU_ROUTE.path}`,
           allowedOrigins: [...config.allowedOrigins, apiUrl],
         },
         {
@@ -155,8 +151,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const bundleDir = mkdtempSync(join(tmpdir(), 'forecourt-functions-'));
     stops.push(async () => rmSync(bundleDir, { recursive: true, force: true }));
     const entries = [
-      ...[...HTTP_ROUTES, ...STREAM_CONSUMERS, ...TOPIC_SUBSCRIBERS, ...SCHEDULED_JOBS, ...QUEUE_CONSUMERS].map((fn) => fn.entry),
-      LOCAL_THANK_YOU_ENTRY,
+      ...[...HTTP_ROUTES, ...LOCAL_PAGE_ROUTES, ...STREAM_CONSUMERS, ...TOPIC_SUBSCRIBERS, ...SCHEDULED_JOBS, ...QUEUE_CONSUMERS].map(
+        (fn) => fn.entry,
+      ),
     ];
     const starting = LocalFunctions.build(REPO_ROOT, [...new Set(entries)], bundleDir).then(async (built) => {
       await built.startAll();
@@ -254,14 +251,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ...route,
       handler: functions.handler<APIGatewayProxyEvent, APIGatewayProxyResult>(route.entry),
     }));
-    // A local page route: the website's thank-you page, which AWS does not serve.
-    routes.push({
-      method: 'GET',
-      path: LOCAL_THANK_YOU_PATH,
-      entry: LOCAL_THANK_YOU_ENTRY,
-      access: 'public',
-      handler: functions.handler<APIGatewayProxyEvent, APIGatewayProxyResult>(LOCAL_THANK_YOU_ENTRY),
-    });
+    // Local page routes: the website's thank-you page, which AWS does not serve.
+    for (const route of LOCAL_PAGE_ROUTES)
+      routes.push({ ...route, handler: functions.handler<APIGatewayProxyEvent, APIGatewayProxyResult>(route.entry) });
     const staffTokens = new LocalStaffTokens(secrets.staffTokenKey);
 
     const localRoutes = async (request: IncomingHttp): Promise<LocalResponse | undefined> => {

@@ -74,8 +74,14 @@ const ADMIN_POLICY_VERSIONS: FunctionDeclaration = {
   aws: { table: ['Query', 'PutItem'] },
 };
 
-/** One HTTP route: the CDK stack and the local gateway both build the API from this table. */
-export interface HttpRoute {
+/** Who may call a route: anyone (rate-limited by WAF), or staff in at least one of the listed roles. */
+export type RouteAccess =
+  | { access: 'public'; roles?: never }
+  /** A staff route names its roles: a route without roles does not type-check, and `routeRoles` refuses it at synth and start. */
+  | { access: 'staff'; roles: readonly [StaffRole, ...StaffRole[]] };
+
+/** One HTTP route: the CDK stack, the local gateway and the handlers' role check all read it from this table. */
+export type HttpRoute = {
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   /** API Gateway resource path, with `{param}` segments. */
   path: string;
@@ -83,11 +89,7 @@ export interface HttpRoute {
   entry: string;
   /** The function's AWS access: the same declaration on every route the function serves (local-only routes have none). */
   aws?: AwsAccess;
-  /** Public routes are open and rate-limited by WAF; staff routes need a Cognito token. */
-  access: 'public' | 'staff';
-  /** For staff routes: the roles the handler allows (the handler enforces them too). */
-  roles?: readonly StaffRole[];
-}
+} & RouteAccess;
 
 /** Every route of the public and admin API. */
 export const HTTP_ROUTES: readonly (HttpRoute & FunctionDeclaration)[] = [
@@ -107,6 +109,35 @@ export const HTTP_ROUTES: readonly (HttpRoute & FunctionDeclaration)[] = [
   { method: 'POST', path: '/admin/campaigns/{id}/cancel', ...ADMIN_CAMPAIGNS, access: 'staff', roles: ['marketing', 'admin'] },
   { method: 'POST', path: '/admin/policy-versions', ...ADMIN_POLICY_VERSIONS, access: 'staff', roles: ['admin'] },
 ];
+
+/**
+ * Routes only the local stack serves: the website's thank-you page, which in AWS is the website's
+ * own (config `thankYouUrl`). The CDK app never reads this list.
+ */
+export const LOCAL_THANK_YOU_ROUTE: HttpRoute = {
+  method: 'GET',
+  path: '/thank-you',
+  entry: 'local/thank-you-page.ts',
+  access: 'public',
+};
+export const LOCAL_PAGE_ROUTES: readonly HttpRoute[] = [LOCAL_THANK_YOU_ROUTE];
+
+/** The route a request arrived on, by its method and API Gateway resource path (`event.resource`). */
+export function routeOf(method: string, resource: string): HttpRoute | undefined {
+  return [...HTTP_ROUTES, ...LOCAL_PAGE_ROUTES].find((route) => route.method === method && route.path === resource);
+}
+
+/**
+ * The roles a staff route allows, or an error naming the route when it has none: the CDK app and
+ * the local gateway call this for every staff route, so such a route cannot be built even where
+ * the type was bypassed.
+ */
+export function routeRoles(route: HttpRoute): readonly StaffRole[] {
+  if (route.access !== 'staff') return [];
+  if (!Array.isArray(route.roles) || route.roles.length === 0)
+    throw new Error(`Staff route ${route.method} ${route.path} declares no roles`);
+  return route.roles;
+}
 
 /** Which stream records a consumer takes: the entity is read from the new image, or the old one for REMOVE. */
 export interface StreamFilter {

@@ -48,5 +48,5 @@ export const handler = httpHandler(
     const { notice } = await storePolicyVersion(deps, staff, version);
     return json(201, { ...version, ...(notice ? { noticeCampaignId: notice.campaignId, noticeAt: notice.nextRunAt } : {}) });
   },
-  { roles: ['admin'], body: ['json'] },
+  { body: ['json'] },
 );

@@ -4,6 +4,7 @@ import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { routeRoles } from '../../shared/routes.js';
 import type { HttpRoute } from '../../shared/routes.js';
 
 /** The error shape of SPEC §3 for answers API Gateway gives itself. */
@@ -88,6 +89,7 @@ export class PublicApi extends Construct {
       const resource = this.api.root.resourceForPath(route.path);
       const integration = new apigateway.LambdaIntegration(props.handlerOf(route));
       if (route.access === 'staff') {
+        routeRoles(route);
         resource.addMethod(route.method, integration, { authorizer, authorizationType: apigateway.AuthorizationType.COGNITO });
       } else {
         publicMethods.push(resource.addMethod(route.method, integration));

@@ -1,5 +1,5 @@
 /** Staff roles, from the Cognito groups of the same names (SPEC §4). */
-export const STAFF_ROLES = ['admin', 'sales', 'support', 'marketing', 'analyst'] as const;
+export const STAFF_ROLES = ['admin', 'sales', 'support', 'marketing', 'privacy', 'analyst'] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
 
 /** The authenticated staff member behind an admin request. */

@@ -1,35 +1,32 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { runtimeConfig } from '../config.js';
-import type { StaffRole } from '../domain/staff.js';
 import { logger } from '../logger.js';
 import { parseBody } from './body-parser.js';
 import { jsonErrors } from './error-handler.js';
 import { responseHeaders } from './response-headers.js';
-import { requireRole } from './staff-auth.js';
+import { routeAccess } from './staff-auth.js';
 import type { BodyType, HttpEvent, HttpRequestHandler, HttpResult } from './types.js';
 
 export interface HttpHandlerOptions {
   /** The body types the route takes; omit for routes without a body. */
   body?: readonly BodyType[];
   maxBodyBytes?: number;
-  /** Staff roles allowed; omit for public routes. */
-  roles?: readonly StaffRole[];
   /** A route that serves HTML pages: errors become pages for browsers. */
   pages?: boolean;
 }
 
 /**
  * Wraps a route handler in the one middleware stack: logger context, response headers (request
- * id, security, CORS), the JSON error model, staff roles, then body parsing. Handlers throw; they
- * never build error responses.
+ * id, security, CORS), the JSON error model, the route table's access (staff roles), then body
+ * parsing. Handlers throw; they never build error responses, and never name their own roles.
  */
 export function httpHandler(handler: HttpRequestHandler, options: HttpHandlerOptions = {}) {
   const stack = middy<HttpEvent, HttpResult>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(responseHeaders({ allowedOrigins: () => runtimeConfig().ALLOWED_ORIGINS }))
     .use(jsonErrors(options.pages ? { pages: { brandName: () => runtimeConfig().BRAND_NAME } } : {}));
-  if (options.roles) stack.use(requireRole(options.roles));
+  stack.use(routeAccess());
   if (options.body)
     stack.use(parseBody({ accept: options.body, ...(options.maxBodyBytes ? { maxBytes: options.maxBodyBytes } : {}) }));
   return stack.handler(handler);

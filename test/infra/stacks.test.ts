@@ -77,7 +77,7 @@ describe('stateful stack', () => {
       Object.values(groups)
         .map((group) => group.Properties.GroupName)
         .sort(),
-    ).toEqual(['admin', 'analyst', 'marketing', 'sales', 'support']);
+    ).toEqual(['admin', 'analyst', 'marketing', 'privacy', 'sales', 'support']);
     stateful.hasResourceProperties('AWS::Cognito::UserPool', {
       MfaConfiguration: 'ON',
       AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },

@@ -9,6 +9,8 @@ import { PAGE_STYLE_HASH, htmlPage } from '../../shared/http/html-page.js';
 import { HTML_CSP } from '../../shared/http/response-headers.js';
 import { json } from '../../shared/http/responses.js';
 import type { HttpRequestHandler } from '../../shared/http/types.js';
+import { routeOf } from '../../shared/routes.js';
+import type { HttpRoute } from '../../shared/routes.js';
 
 // One of the configured origins of config/example.json, which test/unit/setup-env.ts loads.
 const ALLOWED = 'http://localhost:5173';
@@ -36,15 +38,28 @@ const PREFLIGHT_FOR_ALLOWED = {
 const JSON_TYPE = { 'Content-Type': 'application/json; charset=utf-8' };
 const HTML_TYPE = { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' };
 
+/**
+ * A route of the real table for a method and access: the middleware takes a route's access from
+ * the table, never from the handler. A preflight is sent to a route's path with OPTIONS.
+ */
+function tableRoute(method: string, access: 'public' | 'staff'): HttpRoute {
+  const routeMethod = method === 'OPTIONS' ? 'POST' : method;
+  const path = access === 'public' ? '/preferences' : routeMethod === 'GET' ? '/admin/inquiries' : '/admin/policy-versions';
+  const route = routeOf(routeMethod, path);
+  if (!route) throw new Error(`${routeMethod} ${path} is not in the route table`);
+  return route;
+}
+
 /** A request as API Gateway hands it over, built by the same code the local gateway uses. */
 function event(
   method: string,
   headers: Record<string, string> = {},
   access: 'public' | 'staff' = 'public',
 ): APIGatewayProxyEvent {
+  const route = tableRoute(method, access);
   return buildProxyEvent(
-    { method, url: new URL('http://127.0.0.1/things'), headers, body: Buffer.alloc(0), sourceIp: '203.0.113.9' },
-    { method: 'POST', path: '/things', entry: 'functions/things.ts', access },
+    { method, url: new URL(`http://127.0.0.1${route.path}`), headers, body: Buffer.alloc(0), sourceIp: '203.0.113.9' },
+    route,
     {},
     undefined,
   );
@@ -125,7 +140,7 @@ describe('response headers', () => {
   });
 
   it('answers a preflight on a staff route before the role check, so it needs no token', async () => {
-    const staffOnly = wrap(async () => json(200, {}), { roles: ['admin'] });
+    const staffOnly = wrap(async () => json(200, {}));
     const request = event('OPTIONS', { origin: ALLOWED, 'access-control-request-method': 'PATCH' }, 'staff');
 
     const result = await staffOnly(request);
@@ -166,11 +181,24 @@ describe('response headers', () => {
     });
   });
 
+  it('refuses a request on a route the table does not hold, without running the handler', async () => {
+    let ran = false;
+    const handler = wrap(async () => {
+      ran = true;
+      return json(200, {});
+    });
+    const request = { ...event('GET', { origin: ALLOWED }), resource: '/admin/unlisted' };
+
+    const result = await handler(request);
+
+    expect({ status: result.statusCode, ran }).toEqual({ status: 500, ran: false });
+  });
+
   it('puts the same headers on a 500 and on an error a middleware throws before the handler', async () => {
     const fails = wrap(async () => {
       throw new Error('boom');
     });
-    const staffOnly = wrap(async () => json(200, {}), { roles: ['admin'] });
+    const staffOnly = wrap(async () => json(200, {}));
     const failing = event('GET', { origin: ALLOWED });
     const unauthenticated = event('GET', { origin: ALLOWED }, 'staff');
 
