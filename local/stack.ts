@@ -6,7 +6,15 @@ import { join, resolve } from 'node:path';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { functionEnvironment, loadDeploymentConfig } from '../infra/config.js';
-import { HTTP_ROUTES, LOCAL_PAGE_ROUTES, LOCAL_THANK_YOU_ROUTE, QUEUE_CONSUMERS, SCHEDULED_JOBS, STREAM_CONSUMERS, TOPIC_SUBSCRIBERS } from '../shared/routes.js';
+import {
+  HTTP_ROUTES,
+  LOCAL_PAGE_ROUTES,
+  LOCAL_THANK_YOU_ROUTE,
+  QUEUE_CONSUMERS,
+  SCHEDULED_JOBS,
+  STREAM_CONSUMERS,
+  TOPIC_SUBSCRIBERS,
+} from '../shared/routes.js';
 import { LocalQueue } from './local-queue.js';
 import { OPT_IN_KEYWORDS, OPT_OUT_KEYWORDS } from '../shared/domain/sms/keywords.js';
 import type {
@@ -151,9 +159,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const bundleDir = mkdtempSync(join(tmpdir(), 'forecourt-functions-'));
     stops.push(async () => rmSync(bundleDir, { recursive: true, force: true }));
     const entries = [
-      ...[...HTTP_ROUTES, ...LOCAL_PAGE_ROUTES, ...STREAM_CONSUMERS, ...TOPIC_SUBSCRIBERS, ...SCHEDULED_JOBS, ...QUEUE_CONSUMERS].map(
-        (fn) => fn.entry,
-      ),
+      ...[
+        ...HTTP_ROUTES,
+        ...LOCAL_PAGE_ROUTES,
+        ...STREAM_CONSUMERS,
+        ...TOPIC_SUBSCRIBERS,
+        ...SCHEDULED_JOBS,
+        ...QUEUE_CONSUMERS,
+      ].map((fn) => fn.entry),
     ];
     const starting = LocalFunctions.build(REPO_ROOT, [...new Set(entries)], bundleDir).then(async (built) => {
       await built.startAll();
