@@ -43,6 +43,8 @@ export const keys = {
   campaignsDue: 'CAMPAIGNS_DUE',
   audit: (contactId: string, at: string, requestId: string) => ({ pk: `AUDIT#${contactId}`, sk: `${at}#${requestId}` }),
   auditByActor: (actor: string) => `AUDIT_ACTOR#${actor}`,
+  /** The index of every contact on gsi1, newest first: the contact item carries these two attributes. */
+  contactsIndex: (createdAt: string, contactId: string) => ({ gsi1pk: 'CONTACTS', gsi1sk: `${createdAt}#${contactId}` }),
 } as const;
 
 /** The attribute that holds one preference on the contact item, e.g. `pref_email_newsletter`. */

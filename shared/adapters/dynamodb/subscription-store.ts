@@ -56,6 +56,7 @@ export class DynamoDbSubscriptionStore implements SubscriptionStore {
           Item: marshall(
             {
               ...keys.contact(contactId),
+              ...keys.contactsIndex(at, contactId),
               entity: 'contact',
               contactId,
               email,
