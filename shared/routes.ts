@@ -85,6 +85,16 @@ const ADMIN_POLICY_VERSIONS: FunctionDeclaration = {
   entry: 'functions/admin/policy-versions.ts',
   aws: { table: ['Query', 'PutItem'] },
 };
+/**
+ * Erases one contact: reads its partition (Query), writes the erasure record, rewrites and
+ * tombstones (PutItem), deletes items and lookups (DeleteItem), removes one address's fields
+ * (UpdateItem), and writes the audit entry and audience removals (BatchWriteItem); the address
+ * salt comes from the app secret.
+ */
+const ADMIN_ERASE_CONTACT: FunctionDeclaration = {
+  entry: 'functions/admin/erase-contact.ts',
+  aws: { table: ['Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'], secret: true },
+};
 
 /** Who may call a route: anyone (rate-limited by WAF), or staff in at least one of the listed roles. */
 export type RouteAccess =
@@ -151,6 +161,7 @@ export const HTTP_ROUTES: readonly (HttpRoute & FunctionDeclaration)[] = [
     roles: ['admin', 'support', 'privacy'],
   },
   { method: 'GET', path: '/admin/audit', ...ADMIN_AUDIT, access: 'staff', roles: ['admin'] },
+  { method: 'DELETE', path: '/admin/contacts/{id}', ...ADMIN_ERASE_CONTACT, access: 'staff', roles: ['admin', 'privacy'] },
 ];
 
 /**

@@ -85,8 +85,9 @@ function holderUpdate(tableName: string, record: InquiryRecord, holderId: string
     Update: {
       TableName: tableName,
       Key: toItem(keys.contact(holderId)),
-      UpdateExpression: `SET ${sets.join(', ')}`,
-      ExpressionAttributeNames: names,
+      // An inquiry keeps its contact: an unconfirmed sign-up's expiry ends here (SPEC §2, minimisation).
+      UpdateExpression: `SET ${sets.join(', ')} REMOVE #expiresAt`,
+      ExpressionAttributeNames: { ...names, '#expiresAt': 'expiresAt' },
       ExpressionAttributeValues: toItem(values),
     },
   };
