@@ -117,3 +117,11 @@ export class ConflictError extends HttpError {
     this.name = 'ConflictError';
   }
 }
+
+/** The audit entry for a read could not be written, so the data does not leave (SPEC §4). */
+export class AuditUnavailableError extends HttpError {
+  constructor(options: { cause?: unknown } = {}) {
+    super(503, 'service_unavailable', 'The access could not be recorded, so no data was returned. Try again.', options);
+    this.name = 'AuditUnavailableError';
+  }
+}

@@ -43,6 +43,8 @@ export const keys = {
   campaignsDue: 'CAMPAIGNS_DUE',
   audit: (contactId: string, at: string, requestId: string) => ({ pk: `AUDIT#${contactId}`, sk: `${at}#${requestId}` }),
   auditByActor: (actor: string) => `AUDIT_ACTOR#${actor}`,
+  supportRequest: (contactId: string, ticketId: string) => ({ pk: `CONTACT#${contactId}`, sk: `SUPPORT#${ticketId}` }),
+  supportRequestsByStatus: (status: string) => `SUPPORT_REQUESTS#${status}`,
 } as const;
 
 /** The attribute that holds one preference on the contact item, e.g. `pref_email_newsletter`. */
