@@ -26,9 +26,9 @@ const PATTERNS: Record<SupportFlag, RegExp[]> = {
       String.raw`\b(?:copy of|access to|access|see|view|export|download|send me|give me|obtain|request)\b[^.!?\n]{0,30}?\b${MY_DATA}\b`,
     ),
     new RegExp(
-      String.raw`\b(?:copy of|access|see|view|export|download|send me|give me|obtain|know)\b[^.!?\n]{0,30}?\b${DATA_YOU_HOLD}\b`,
+      String.raw`\b(?:copy of|access|see|view|export|download|send me|give me|tell me|show me|obtain|know)\b[^.!?\n]{0,30}?\b${DATA_YOU_HOLD}\b`,
     ),
-    /\bwhat (?:personal )?(?:data|information|info) (?:do|does|did) (?:you|your company|you guys) (?:have|hold|keep|store|collect)\b/,
+    /\bwhat (?:personal )?(?:data|information|info) (?:do |does |did )?(?:you|your company|you guys) (?:have|hold|keep|store|collect|collected)\b/,
     /\bright to (?:know|access)\b/,
     /\b(?:data subject access|subject access request|dsar|access request)\b/,
   ],
