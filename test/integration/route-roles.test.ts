@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { STAFF_ROLES } from '../../shared/domain/staff.js';
 import { HTTP_ROUTES } from '../../shared/routes.js';
-import { apiUrl, staffToken } from './local-stack.js';
+import { apiUrl, contactIdOfInquiry, postJson, staffToken, uniqueEmail } from './local-stack.js';
 
 /** A request a listed role can make successfully on one route: its concrete path and body. */
 interface SampleRequest {
@@ -34,6 +34,12 @@ async function newCampaignId(): Promise<string> {
   return ((await created.json()) as { campaignId: string }).campaignId;
 }
 
+/** A contact of its own per sample, made as a visitor makes one. */
+async function newContactId(): Promise<string> {
+  const response = await postJson('/inquiries', { name: 'Role Matrix', email: uniqueEmail('role-matrix'), topic: 'general' });
+  return contactIdOfInquiry(((await response.json()) as { inquiryId: string }).inquiryId);
+}
+
 /**
  * One valid request per staff route, made fresh for each call (a cancel needs a campaign still
  * scheduled). A staff route without a sample fails the test below: a new route is not done until
@@ -55,6 +61,18 @@ const SAMPLES: Record<string, () => Promise<SampleRequest>> = {
       significant: false,
     },
   }),
+  'GET /admin/contacts': async () => ({ path: '/admin/contacts?limit=1' }),
+  'GET /admin/contacts/{id}': async () => ({ path: `/admin/contacts/${await newContactId()}` }),
+  'PATCH /admin/contacts/{id}': async () => ({
+    path: `/admin/contacts/${await newContactId()}`,
+    body: { companyName: 'Role Matrix Motors' },
+  }),
+  'POST /admin/contacts/{id}/consent': async () => ({
+    path: `/admin/contacts/${await newContactId()}/consent`,
+    body: { channel: 'email', action: 'withdraw', topics: ['newsletter'], reason: 'role matrix' },
+  }),
+  'GET /admin/contacts/{id}/export': async () => ({ path: `/admin/contacts/${await newContactId()}/export` }),
+  'GET /admin/audit': async () => ({ path: '/admin/audit?actor=role-matrix-admin' }),
 };
 
 const statusClass = (status: number) => (status >= 200 && status < 300 ? '2xx' : String(status));
