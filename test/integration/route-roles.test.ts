@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { STAFF_ROLES } from '../../shared/domain/staff.js';
 import { HTTP_ROUTES } from '../../shared/routes.js';
-import { apiUrl, staffToken } from './local-stack.js';
+import { apiUrl, contactIdOfInquiry, postJson, staffToken, uniqueEmail } from './local-stack.js';
 
 /** A request a listed role can make successfully on one route: its concrete path and body. */
 interface SampleRequest {
@@ -29,6 +29,12 @@ async function asStaff(method: string, path: string, groups: readonly string[], 
   });
 }
 
+/** A fresh contact for each erasure call, from a new inquiry. */
+async function newContactId(): Promise<string> {
+  const created = await postJson('/inquiries', { name: 'Role Matrix', email: uniqueEmail('role-matrix') });
+  return contactIdOfInquiry(((await created.json()) as { inquiryId: string }).inquiryId);
+}
+
 async function newCampaignId(): Promise<string> {
   const created = await asStaff('POST', '/admin/campaigns', ['admin'], campaign);
   return ((await created.json()) as { campaignId: string }).campaignId;
@@ -44,6 +50,7 @@ const SAMPLES: Record<string, () => Promise<SampleRequest>> = {
   'POST /admin/campaigns': async () => ({ path: '/admin/campaigns', body: campaign }),
   'GET /admin/campaigns/{id}': async () => ({ path: `/admin/campaigns/${await newCampaignId()}` }),
   'POST /admin/campaigns/{id}/cancel': async () => ({ path: `/admin/campaigns/${await newCampaignId()}/cancel` }),
+  'DELETE /admin/contacts/{id}': async () => ({ path: `/admin/contacts/${await newContactId()}` }),
   'POST /admin/policy-versions': async () => ({
     path: '/admin/policy-versions',
     body: {

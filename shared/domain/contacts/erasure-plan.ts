@@ -119,6 +119,7 @@ const MESSAGE_FACTS = [
   'updatedAt',
   'sentAt',
   'confirmedBy',
+  'recipientErased',
 ] as const;
 
 /** The sort key of an erasure record: in the ledger, ordered by time like every consent record. */
