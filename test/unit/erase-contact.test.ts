@@ -107,7 +107,7 @@ describe('planErasure: the fate of every item kind', () => {
     const message = fateOf(plan, 'MESSAGE#ack#i1');
     expect(message).toMatchObject({ fate: 'rewrite', item: { channel: 'email', category: 'transactional', status: 'failed' } });
     expect(message?.fate === 'rewrite' && message.item).not.toHaveProperty('lastError');
-    expect(message?.fate === 'rewrite' && message.item).not.toHaveProperty('providerMessageId');
+    expect(message?.fate === 'rewrite' && message.item).toHaveProperty('providerMessageId', 'ses-1');
     expect(plan.erased).toEqual({
       profile: 1,
       inquiry: 2,

@@ -119,6 +119,7 @@ const MESSAGE_FACTS = [
   'updatedAt',
   'sentAt',
   'confirmedBy',
+  'providerMessageId',
   'recipientErased',
 ] as const;
 
@@ -199,7 +200,10 @@ function dropErased<T>(value: T): T {
   return result as T;
 }
 
-/** A message-log line with only its non-personal facts: no recipient, address, error text or provider id. */
+/**
+ * A message-log line with only the facts SPEC §2 lists for the log (channel, category, campaign,
+ * provider message id, status, times): no recipient, address or provider error text.
+ */
 function messageFacts(item: PartitionItem): PartitionItem {
   const kept: Record<string, unknown> = {};
   for (const name of MESSAGE_FACTS) if (item[name] !== undefined) kept[name] = item[name];
@@ -390,7 +394,7 @@ export function keptRecords(plan: ErasurePlan, by: ErasureRequester): KeptRecord
           {
             what: 'message_log' as const,
             count: messages,
-            why: 'When each message was sent, on which channel and in which campaign, without recipient or address.',
+            why: 'When each message was sent, on which channel, in which campaign and under which provider id, without recipient or address.',
           },
         ]
       : []),
