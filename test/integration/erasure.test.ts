@@ -225,3 +225,81 @@ describe('DELETE /admin/contacts/{id} (erasure)', () => {
     expect(holding(await tableItems(), who.email.toLowerCase())).toEqual([]);
   });
 });
+
+describe('erasure tombstones beside bounces, and minimisation of unconfirmed sign-ups', () => {
+  it('keeps a hard bounce as it was: a new inquiry from the bounced address is stored but gets no email', async () => {
+    // Arrange: an address that bounced, then its contact is erased
+    const who = person('erasure-bounced');
+    const created = await postJson('/inquiries', { name: who.name, email: who.email });
+    const contactId = await contactIdOfInquiry(((await created.json()) as { inquiryId: string }).inquiryId);
+    await drainOutbox();
+    await fetch(`${apiUrl()}/_local/ses/events`, {
+      method: 'POST',
+      body: JSON.stringify({ type: 'bounce', email: who.email.toLowerCase() }),
+    });
+    expect((await asStaff('DELETE', `/admin/contacts/${contactId}`, ['admin'])).status).toBe(200);
+    const mailed = (await emailsTo(who.email.toLowerCase())).length;
+
+    // Act
+    const renewed = await postJson('/inquiries', { name: 'Bounced Again', email: who.email });
+    await drainOutbox();
+
+    // Assert
+    expect(renewed.status).toBe(201);
+    expect((await emailsTo(who.email.toLowerCase())).length).toBe(mailed);
+  });
+
+  it('gives a contact that only signed up a 30-day expiry, which confirming removes', async () => {
+    // Arrange
+    const email = uniqueEmail('minimised');
+    const contactOf = async () =>
+      (await tableItems()).find((item) => item.entity === 'contact' && item.email === email) as
+        Record<string, unknown> | undefined;
+
+    // Act
+    expect((await postJson('/subscriptions', { email, name: 'Only Signed Up' })).status).toBe(202);
+    await drainOutbox();
+    const unconfirmed = await contactOf();
+
+    // Assert: it expires by TTL 30 days after the sign-up, as does everything it is waiting for
+    const thirtyDays = Math.floor(Date.now() / 1000) + 30 * 24 * 3600;
+    expect(Number(unconfirmed?.expiresAt)).toBeGreaterThan(thirtyDays - 120);
+    expect(Number(unconfirmed?.expiresAt)).toBeLessThanOrEqual(thirtyDays + 5);
+    const pending = (await tableItems()).filter(
+      (item) => item.pk === `CONTACT#${String(unconfirmed?.contactId)}` && item.sk !== 'PROFILE' && item.entity !== 'message',
+    );
+    expect(pending.length).toBeGreaterThan(0);
+    for (const item of pending) expect(Number(item.expiresAt)).toBeLessThanOrEqual(thirtyDays + 5);
+
+    expect(await confirmEmailOptIn(email)).toBe(200);
+    expect(await contactOf()).not.toHaveProperty('expiresAt');
+  });
+
+  it('lets an inquiry keep a contact that had only signed up', async () => {
+    const email = uniqueEmail('minimised-inquiry');
+    await postJson('/subscriptions', { email });
+    await drainOutbox();
+
+    await postJson('/inquiries', { name: 'Now Asking', email });
+    await drainOutbox();
+
+    const contact = (await tableItems()).find((item) => item.entity === 'contact' && item.email === email);
+    expect(contact).toBeDefined();
+    expect(contact).not.toHaveProperty('expiresAt');
+  });
+
+  it('erases a contact that only signed up, with its pending sign-up and queued confirmation', async () => {
+    const email = uniqueEmail('minimised-erased');
+    await postJson('/subscriptions', { email, name: 'Pending Person' });
+    await drainOutbox();
+    const contactId = String((await tableItems()).find((item) => item.entity === 'contact' && item.email === email)?.contactId);
+
+    const response = await asStaff('DELETE', `/admin/contacts/${contactId}`, ['admin']);
+
+    expect(response.status).toBe(200);
+    expect((await response.json()) as Receipt).toMatchObject({
+      erased: { profile: 1, subscription_pending: 1, outbox_message: 1 },
+    });
+    expect(holding(await tableItems(), email)).toEqual([]);
+  });
+});

@@ -210,9 +210,17 @@ function messageFacts(item: PartitionItem): PartitionItem {
   return { ...kept, sk: item.sk, recipientErased: true };
 }
 
-const sameItem = (a: unknown, b: unknown) => JSON.stringify(a, setsAsArrays) === JSON.stringify(b, setsAsArrays);
-function setsAsArrays(_key: string, value: unknown) {
-  return value instanceof Set ? [...value].sort() : value;
+/** Items compare by content, whatever the order of their attributes (a read returns them in any order). */
+const sameItem = (a: unknown, b: unknown) => canonical(a) === canonical(b);
+function canonical(value: unknown): string {
+  if (value instanceof Set) return canonical([...value].map(canonical).sort());
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (typeof value === 'object' && value !== null)
+    return `{${Object.keys(value)
+      .sort()
+      .map((name) => `${JSON.stringify(name)}:${canonical((value as Record<string, unknown>)[name])}`)
+      .join(',')}}`;
+  return JSON.stringify(value) ?? 'undefined';
 }
 
 /** The attributes of a profile that belong to one address: the address and its channel's preferences. */
