@@ -11,37 +11,47 @@ export function median(values: readonly number[]): number {
 
 function timeProcess(script: string, env: Record<string, string>): number {
   const started = process.hrtime.bigint();
-  const result = spawnSync(process.execPath, [script], { env: { ...process.env, ...env }, stdio: 'pipe' });
+  // The parent's NODE_OPTIONS (tsx's loader) is not the function's: each candidate states its own.
+  const { NODE_OPTIONS: _parentOptions, ...inherited } = process.env;
+  const result = spawnSync(process.execPath, [script], { env: { ...inherited, ...env }, stdio: 'pipe' });
   const elapsed = Number(process.hrtime.bigint() - started) / 1e6;
   if (result.status !== 0) throw new Error(`${script} failed: ${result.stderr.toString()}`);
   return elapsed;
 }
 
+/** One bundle to load cold, with the environment its function runs with. */
+export interface ColdCandidate {
+  file: string;
+  /** Added to `baseEnv`: the function's own environment from the template (`NODE_OPTIONS` included). */
+  env?: Record<string, string>;
+}
+
 /**
- * Cold load of bundles (SPEC §7): the median wall time of a fresh `node` that imports the bundle,
- * minus that of a fresh `node` that imports nothing, interleaved run by run so that drift on a
- * shared machine hits every candidate alike.
+ * Cold load of bundles (SPEC §7): the median wall time of a fresh `node` that imports the bundle
+ * with its function's environment, minus that of a fresh `node` with the base environment that
+ * imports nothing, interleaved run by run so that drift on a shared machine hits every candidate
+ * alike.
  */
 export function measureColdLoad(
   workDir: string,
-  bundles: Record<string, string>,
-  env: Record<string, string>,
+  bundles: Record<string, ColdCandidate>,
+  baseEnv: Record<string, string>,
   runs: number,
 ): Record<string, number> {
   const bare = join(workDir, 'bare.mjs');
   writeFileSync(bare, '');
   const loaders = Object.fromEntries(
-    Object.entries(bundles).map(([name, file]) => {
+    Object.entries(bundles).map(([name, { file, env }]) => {
       const loader = join(workDir, `load-${name.replace(/\W/g, '_')}.mjs`);
       writeFileSync(loader, `await import(${JSON.stringify(file)});\n`);
-      return [name, loader];
+      return [name, { loader, env: { ...baseEnv, ...env } }];
     }),
   );
   const samples: Record<string, number[]> = { bare: [] };
   for (const name of Object.keys(loaders)) samples[name] = [];
   for (let run = 0; run < runs; run += 1) {
-    samples.bare?.push(timeProcess(bare, env));
-    for (const [name, loader] of Object.entries(loaders)) samples[name]?.push(timeProcess(loader, env));
+    samples.bare?.push(timeProcess(bare, baseEnv));
+    for (const [name, { loader, env }] of Object.entries(loaders)) samples[name]?.push(timeProcess(loader, env));
   }
   const bareMedian = median(samples.bare ?? []);
   return Object.fromEntries(Object.keys(loaders).map((name) => [name, median(samples[name] ?? []) - bareMedian]));
