@@ -134,6 +134,7 @@ try {
   results.speedToLead = { at4: leadsAt4, at16: leadsAt16, keepUp };
   await stack.streamRunner.drain();
 
+  const storedBefore = await countEntities(client, LOCAL_TABLE_NAME, 'inquiry');
   const gateway = await runLoad(REQUESTS, CONCURRENCY, async (index) => {
     const response = await fetch(`${stack.urls.api}/inquiries`, {
       method: 'POST',
@@ -143,7 +144,7 @@ try {
     await response.arrayBuffer();
     return response.status;
   });
-  const stored = await countEntities(client, LOCAL_TABLE_NAME, 'inquiry');
+  const stored = (await countEntities(client, LOCAL_TABLE_NAME, 'inquiry')) - storedBefore;
   const raw = await rawPutItems(client, LOCAL_TABLE_NAME, REQUESTS, CONCURRENCY);
   throughputRatio = gateway.perSecond / raw.perSecond;
   console.log(
