@@ -1,8 +1,7 @@
 import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { runtimeConfig } from '../config.js';
 import type { StaffRole } from '../domain/staff.js';
-import { logger } from '../logger.js';
+import { lambdaLogContext } from '../logger.js';
 import { parseBody } from './body-parser.js';
 import { jsonErrors } from './error-handler.js';
 import { responseHeaders } from './response-headers.js';
@@ -26,7 +25,7 @@ export interface HttpHandlerOptions {
  */
 export function httpHandler(handler: HttpRequestHandler, options: HttpHandlerOptions = {}) {
   const stack = middy<HttpEvent, HttpResult>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(lambdaLogContext<HttpEvent, HttpResult>())
     .use(responseHeaders({ allowedOrigins: () => runtimeConfig().ALLOWED_ORIGINS }))
     .use(jsonErrors(options.pages ? { pages: { brandName: () => runtimeConfig().BRAND_NAME } } : {}));
   if (options.roles) stack.use(requireRole(options.roles));
