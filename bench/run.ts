@@ -15,6 +15,7 @@ import { measureColdLoad } from './cold-load.js';
 import { synthesizeDeployedFunctions } from './deployed.js';
 import { costPerMillionCampaignEmails, costPerThousandInquiries } from './cost.js';
 import { measureFanOut } from './fan-out.js';
+import { clearStore, getStoreReadonly } from 'aws-ses-v2-local/dist/store.js';
 import { measureSpeedToLead } from './speed-to-lead.js';
 import { countEntities, rawPutItems, runLoad } from './throughput.js';
 import { measureWarm } from './warm-overhead.js';
@@ -111,7 +112,8 @@ try {
     `\n== Speed to lead: 201 -> acknowledgement and sales notification in the local mail store (budget p99 <= 1 s at 4 in flight) ==`,
   );
   const salesAddress = loadDeploymentConfig().salesNotificationAddress;
-  const leadsAt4 = await measureSpeedToLead(stack.urls, { total: LEADS, concurrency: 4, run: 'c4', salesAddress });
+  const mailStore = { emails: () => getStoreReadonly().emails, clear: clearStore };
+  const leadsAt4 = await measureSpeedToLead(stack.urls, mailStore, { total: LEADS, concurrency: 4, run: 'c4', salesAddress });
   const show = (label: string, figures: { p50Ms: number; p99Ms: number }) =>
     `${label.padEnd(20)} p50 ${figures.p50Ms.toFixed(0)} ms, p99 ${figures.p99Ms.toFixed(0)} ms`;
   console.log(`      ${leadsAt4.inquiries} inquiries, 4 in flight, ${leadsAt4.acceptedPerSecond.toFixed(0)} accepted/s`);
@@ -119,7 +121,7 @@ try {
   console.log(check(show('sales notification', leadsAt4.salesNotification), leadsAt4.salesNotification.p99Ms <= 1000));
   console.log(check(`missing follow-ups: ${leadsAt4.missing}`, leadsAt4.missing === 0));
   await stack.streamRunner.drain();
-  const leadsAt16 = await measureSpeedToLead(stack.urls, { total: LEADS * 4, concurrency: 16, run: 'c16', salesAddress });
+  const leadsAt16 = await measureSpeedToLead(stack.urls, mailStore, { total: LEADS * 4, concurrency: 16, run: 'c16', salesAddress });
   console.log(`      ${leadsAt16.inquiries} inquiries, 16 in flight:`);
   console.log(`      ${show('acknowledgement', leadsAt16.acknowledgement)}`);
   console.log(`      ${show('sales notification', leadsAt16.salesNotification)}`);

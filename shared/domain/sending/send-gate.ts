@@ -21,6 +21,12 @@ export interface ContactEmail {
   dedupeKey: string;
   body: EmailBody;
   campaignId?: string;
+  /**
+   * The address the sender expects the contact to hold (the one the form gave): lets the gate
+   * read the address's suppression with the recipient, in one round trip. Only a hint: the gate
+   * sends to, and checks, the address the contact holds.
+   */
+  expectedAddress?: string;
 }
 
 /** An SMS to a contact. */
@@ -36,6 +42,8 @@ export interface ContactSms {
   /** The double opt-in text that asks the number to reply YES: needs no consent, but respects STOP. */
   optInRequest?: true;
   campaignId?: string;
+  /** As `ContactEmail.expectedAddress`: the number the sender expects the contact to hold. */
+  expectedAddress?: string;
 }
 
 /** An internal email about a contact to a staff mailbox (new lead, support request). */
@@ -250,7 +258,7 @@ export function createSendGate(deps: SendGateDeps): SendGate {
 
   /** The checks every contact message passes before it may be claimed: address, suppression, consent, quiet hours. */
   async function admit(
-    message: Pick<ContactEmail | ContactSms, 'contactId' | 'channel' | 'category' | 'dedupeKey' | 'campaignId'> & {
+    message: Pick<ContactEmail | ContactSms, 'contactId' | 'channel' | 'category' | 'dedupeKey' | 'campaignId' | 'expectedAddress'> & {
       keywordReply?: unknown;
       optInRequest?: true;
     },
@@ -265,7 +273,8 @@ export function createSendGate(deps: SendGateDeps): SendGate {
       at: now.toISOString(),
       ...(message.campaignId ? { campaignId: message.campaignId } : {}),
     };
-    const recipient = await deps.directory.getRecipient(message.contactId);
+    const read = await deps.directory.recipientForSend(message.contactId, message.channel, message.expectedAddress);
+    const { recipient } = read;
     const address = message.channel === 'email' ? recipient?.email : recipient?.phone;
     if (!recipient || !address) {
       return {
@@ -273,7 +282,8 @@ export function createSendGate(deps: SendGateDeps): SendGate {
         firstTime: await ledger.markSkipped(claim, 'skipped_no_address', now.toISOString()),
       };
     }
-    const status = await deps.directory.addressStatus(message.channel, address);
+    // Read with the recipient when the expected address is theirs; otherwise the address they hold.
+    const status = read.status ?? (await deps.directory.addressStatus(message.channel, address));
     const decision = decideEligibility({
       channel: message.channel,
       category: message.category,
