@@ -163,6 +163,9 @@ try {
   console.log('\n== Write cost per inquiry (ReturnConsumedCapacity; budget 10 write units) ==');
   const writeUnits = await measureWriteUnits(client, LOCAL_TABLE_NAME, { getSecrets: async () => secrets });
   for (const [shape, units] of Object.entries(writeUnits)) console.log(check(`${shape.padEnd(64)} ${units} WU`, units <= 10));
+  const worstWriteUnits = Math.max(...Object.values(writeUnits));
+  console.log(`      worst case: ${worstWriteUnits} WU of 10`);
+  results.worstWriteUnits = worstWriteUnits;
   typicalWriteUnits = writeUnits['new contact, email + phone, email consent (typical)'] ?? Number.NaN;
   results.writeUnits = writeUnits;
   // 5. Warm overhead of POST /inquiries, storage stubbed (the handler module the stack loaded)
