@@ -33,7 +33,8 @@ export async function bundleFunctions(
     mainFields: ['module', 'main'],
     alias: BUNDLE_ALIASES,
     banner: { js: ESM_REQUIRE_BANNER },
-    inject: BUNDLE_INJECT.map((file) => resolve(repoRoot, file)),
+    // The formatter is this repository's, whichever root the entries come from.
+    inject: BUNDLE_INJECT.map((file) => join(import.meta.dirname, '..', file)),
     sourcemap: 'linked',
     sourcesContent: false,
     logLevel: 'error',
