@@ -12,7 +12,8 @@ export interface LoadResult {
   accepted: number;
 }
 
-function percentile(values: readonly number[], p: number): number {
+/** The p-th percentile (nearest rank) of a list of numbers. */
+export function percentile(values: readonly number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
 }

@@ -45,8 +45,7 @@ async function run(): Promise<void> {
   const port = parentPort;
   if (!port) throw new Error('function-worker.ts runs only as a worker thread');
   const data = workerData as FunctionWorkerData;
-  // The bundles carry source maps, as the deployed functions do (NODE_OPTIONS=--enable-source-maps).
-  process.setSourceMapsEnabled(true);
+  // Stack traces are mapped by the formatter each bundle carries, as in the deployed functions.
   let handler: (event: unknown, context: ReturnType<typeof lambdaContext>) => Promise<unknown>;
   try {
     const module = (await import(pathToFileURL(data.entryPath).href)) as { handler: typeof handler };

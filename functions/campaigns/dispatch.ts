@@ -1,11 +1,10 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { DynamoDbCampaignStore } from '../../shared/adapters/dynamodb/campaign-store.js';
 import { SqsWorkQueue } from '../../shared/adapters/sqs/work-queue.js';
 import { campaignQueueUrls, runtimeConfig } from '../../shared/config.js';
 import { dispatchDueCampaigns } from '../../shared/domain/campaigns/dispatch.js';
-import { logger } from '../../shared/logger.js';
+import { lambdaLogContext, logger } from '../../shared/logger.js';
 import { systemClock } from '../../shared/ports/clock.js';
 
 const config = runtimeConfig();
@@ -14,7 +13,7 @@ const queue = new SqsWorkQueue(campaignQueueUrls(config));
 
 /** The campaign dispatcher, every minute (EventBridge in AWS; `POST /_local/jobs/campaign-dispatch` locally). */
 export const handler = middy<ScheduledEvent, { started: string[]; replanned: string[] }, Error, Context>()
-  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(lambdaLogContext<ScheduledEvent, { started: string[]; replanned: string[] }>())
   .handler(async (event) => {
     // Due means due at the scheduled tick, which EventBridge stamps on the event.
     const tick = event.time ? new Date(event.time) : systemClock.now();

@@ -1,5 +1,5 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js/core';
-import type { MetadataJson, NumberType } from 'libphonenumber-js/core';
+import type { MetadataJson, NumberType, PhoneNumber } from 'libphonenumber-js/core';
 import phoneMetadata from './phone-metadata.json' with { type: 'json' };
 
 /** The dealership types SPEC §3 allows on an inquiry. */
@@ -31,7 +31,22 @@ const metadata = phoneMetadata as unknown as MetadataJson;
  */
 export function toE164(phone: string): string | undefined {
   const parsed = parsePhoneNumberFromString(phone.trim(), 'US', metadata);
-  return parsed?.isValid() ? parsed.number : undefined;
+  if (!parsed?.isValid()) return undefined;
+  lastValid = parsed;
+  return parsed.number;
+}
+
+/**
+ * The number `toE164` parsed last: a request's schema asks `smsReachability` about the number it
+ * has just parsed, and parsing costs more than the rest of the validation together.
+ */
+let lastValid: PhoneNumber | undefined;
+
+/** The parsed, valid number for an E.164 string, from `toE164`'s last parse when it is that number. */
+function parseE164(e164: string): PhoneNumber | undefined {
+  if (lastValid?.number === e164) return lastValid;
+  const parsed = parsePhoneNumberFromString(e164, metadata);
+  return parsed?.isValid() ? parsed : undefined;
 }
 
 /**
@@ -59,8 +74,8 @@ export type SmsReachability =
  * regions are known to the shipped metadata, so a country outside them can never match.
  */
 export function smsReachability(e164: string, allowedCountries: readonly string[]): SmsReachability {
-  const parsed = parsePhoneNumberFromString(e164, metadata);
-  if (!parsed?.isValid()) return { reachable: false, reason: 'invalid' };
+  const parsed = parseE164(e164);
+  if (!parsed) return { reachable: false, reason: 'invalid' };
   const country = parsed.country;
   const allowed = allowedCountries.some((code) => code.toUpperCase() === country);
   if (!country || !allowed) return { reachable: false, reason: 'country', country };

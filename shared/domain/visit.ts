@@ -26,7 +26,9 @@ export function visitMetadata(input: {
   acceptLanguage: string | undefined;
 }): Omit<VisitMetadata, 'receivedAt'> {
   const userAgent = input.userAgent?.slice(0, 512);
-  const parsed = userAgent ? Bowser.parse(userAgent) : undefined;
+  // Only the browser and the OS: the parser's platform and engine detection are skipped.
+  const parser = userAgent ? Bowser.getParser(userAgent, true) : undefined;
+  const parsed = parser ? { browser: parser.getBrowser(), os: parser.getOS() } : undefined;
   const os = [parsed?.os.name, parsed?.os.version].filter(Boolean).join(' ');
   const language = primaryLanguage(input.acceptLanguage);
   return {

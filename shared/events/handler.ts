@@ -1,5 +1,4 @@
 import { BatchProcessor, EventType, FullBatchFailureError, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { MiddlewareObj } from '@middy/core';
 import type {
@@ -15,7 +14,7 @@ import type {
   ScheduledEvent,
 } from 'aws-lambda';
 import { loggableError } from '../domain/masking.js';
-import { logger } from '../logger.js';
+import { lambdaLogContext, logger } from '../logger.js';
 
 /** Named fields that identify a record in a log line: ids and keys, never the record's content. */
 export type LogFields = Record<string, unknown>;
@@ -80,7 +79,7 @@ function redactedFailures<E, R>(): MiddlewareObj<E, R, Error, Context> {
 /** The stack every event handler shares: logger context first, then the redaction of failures. */
 function eventStack<E, R>() {
   return middy<E, R, Error, Context>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(lambdaLogContext<E, R>())
     .use(redactedFailures<E, R>());
 }
 

@@ -31,6 +31,47 @@ function decodeUtf8(raw: Buffer): string {
   }
 }
 
+/** The body is not text that UTF-8 can carry (see UNDECODABLE). */
+class UndecodableBodyError extends Error {
+  constructor() {
+    super('A string in the body is not text that UTF-8 can carry');
+    this.name = 'UndecodableBodyError';
+  }
+}
+
+/**
+ * Trims every string in a parsed body, at any depth (SPEC §3 trims before validation), and, when
+ * `check` is set, checks that each string, keys included, is text that UTF-8 can carry: one walk
+ * over the body for both.
+ */
+function trimDecodable(value: unknown, check: boolean): unknown {
+  if (typeof value === 'string') {
+    if (check && UNDECODABLE.test(value)) throw new UndecodableBodyError();
+    return value.trim();
+  }
+  if (Array.isArray(value)) return value.map((item) => trimDecodable(item, check));
+  if (value !== null && typeof value === 'object') {
+    const trimmed: Record<string, unknown> = {};
+    for (const key of Object.keys(value)) {
+      if (check && UNDECODABLE.test(key)) throw new UndecodableBodyError();
+      trimmed[key] = trimDecodable((value as Record<string, unknown>)[key], check);
+    }
+    return trimmed;
+  }
+  return value;
+}
+
+/**
+ * Whether the strings of a JSON body must be checked one by one after parsing: only when the text
+ * holds a `\u` escape, which can spell a lone surrogate or U+FFFD that the text itself does not
+ * show. Otherwise every string is a piece of the text, so one look at the whole text does.
+ */
+function jsonNeedsStringChecks(text: string): boolean {
+  if (text.includes('\\u')) return true;
+  if (UNDECODABLE.test(text)) throw new UndecodableBodyError();
+  return false;
+}
+
 /** True when every string in a parsed body, keys included, is text that UTF-8 can carry. */
 function isDecodable(value: unknown): boolean {
   if (typeof value === 'string') return !UNDECODABLE.test(value);
@@ -39,16 +80,6 @@ function isDecodable(value: unknown): boolean {
     return Object.entries(value).every(([key, inner]) => !UNDECODABLE.test(key) && isDecodable(inner));
   }
   return true;
-}
-
-/** Trims every string in a parsed body, at any depth: SPEC §3 trims before validation. */
-export function trimStrings(value: unknown): unknown {
-  if (typeof value === 'string') return value.trim();
-  if (Array.isArray(value)) return value.map(trimStrings);
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, trimStrings(inner)]));
-  }
-  return value;
 }
 
 function collectFields(entries: Iterable<[string, string]>): Record<string, string | string[]> {
@@ -94,12 +125,16 @@ export function parseBody(options: { accept: readonly BodyType[]; maxBytes?: num
     before: async (request) => {
       const { event } = request;
       if (event.httpMethod === 'GET' || event.httpMethod === 'OPTIONS') return;
-      const raw = Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8');
-      if (raw.byteLength > maxBytes) throw new PayloadTooLargeError(maxBytes);
+      // A text body (API Gateway's usual) is measured, not copied; only a base64 one is decoded to bytes.
+      const raw = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64') : undefined;
+      const body = event.body ?? '';
+      // A UTF-16 code unit is at most three UTF-8 bytes, so a short text body needs no count.
+      const byteLength = raw ? raw.byteLength : body.length * 3 <= maxBytes ? body.length : Buffer.byteLength(body, 'utf8');
+      if (byteLength > maxBytes) throw new PayloadTooLargeError(maxBytes);
       const contentType = header(event, 'content-type');
       const type = mediaType(contentType);
       const bodyType = options.accept.find((candidate) => MEDIA_TYPES[candidate] === type);
-      if (raw.byteLength === 0) {
+      if (byteLength === 0) {
         if (bodyType) event.bodyType = bodyType;
         if (bodyType === 'form' || bodyType === 'multipart') event.parsedBody = {};
         return;
@@ -107,14 +142,14 @@ export function parseBody(options: { accept: readonly BodyType[]; maxBytes?: num
       if (!bodyType) throw new UnsupportedMediaTypeError(options.accept.map((candidate) => MEDIA_TYPES[candidate]));
       event.bodyType = bodyType;
       // A multipart body may carry a binary file part, which parseMultipart refuses by name.
-      const text = bodyType === 'multipart' ? '' : decodeUtf8(raw);
+      const text = bodyType === 'multipart' ? '' : raw ? decodeUtf8(raw) : body;
       let parsed: unknown;
       if (bodyType === 'text') {
         parsed = text;
       } else if (bodyType === 'form') {
         parsed = parseForm(text);
       } else if (bodyType === 'multipart') {
-        parsed = await parseMultipart(raw, contentType ?? '');
+        parsed = await parseMultipart(raw ?? Buffer.from(body, 'utf8'), contentType ?? '');
       } else {
         try {
           parsed = JSON.parse(text);
@@ -122,8 +157,17 @@ export function parseBody(options: { accept: readonly BodyType[]; maxBytes?: num
           throw new MalformedBodyError({ cause });
         }
       }
-      if (!isDecodable(parsed)) throw new MalformedBodyError();
-      event.parsedBody = bodyType === 'text' ? parsed : trimStrings(parsed);
+      if (bodyType === 'text') {
+        if (!isDecodable(parsed)) throw new MalformedBodyError();
+        event.parsedBody = parsed;
+        return;
+      }
+      try {
+        event.parsedBody = trimDecodable(parsed, bodyType !== 'json' || jsonNeedsStringChecks(text));
+      } catch (cause) {
+        if (cause instanceof UndecodableBodyError) throw new MalformedBodyError({ cause });
+        throw cause;
+      }
     },
   };
 }

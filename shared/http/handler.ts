@@ -1,7 +1,6 @@
 import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { runtimeConfig } from '../config.js';
-import { logger } from '../logger.js';
+import { lambdaLogContext } from '../logger.js';
 import { parseBody } from './body-parser.js';
 import { jsonErrors } from './error-handler.js';
 import { responseHeaders } from './response-headers.js';
@@ -23,7 +22,7 @@ export interface HttpHandlerOptions {
  */
 export function httpHandler(handler: HttpRequestHandler, options: HttpHandlerOptions = {}) {
   const stack = middy<HttpEvent, HttpResult>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(lambdaLogContext<HttpEvent, HttpResult>())
     .use(responseHeaders({ allowedOrigins: () => runtimeConfig().ALLOWED_ORIGINS }))
     .use(jsonErrors(options.pages ? { pages: { brandName: () => runtimeConfig().BRAND_NAME } } : {}));
   stack.use(routeAccess());

@@ -1,12 +1,27 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 
+/** Each request's headers by lower-cased name, built on the first read: a request reads several. */
+const lowerCased = new WeakMap<object, Map<string, string>>();
+
+function headersByLowerCaseName(headers: APIGatewayProxyEvent['headers']): Map<string, string> {
+  let byName = lowerCased.get(headers);
+  if (!byName) {
+    byName = new Map();
+    for (const key of Object.keys(headers)) {
+      const value = headers[key];
+      const name = key.toLowerCase();
+      // The first of two spellings of one name wins, as a scan in key order would find it.
+      if (value !== undefined && !byName.has(name)) byName.set(name, value);
+    }
+    lowerCased.set(headers, byName);
+  }
+  return byName;
+}
+
 /** Reads a request header case-insensitively, as HTTP requires and API Gateway does not. */
 export function header(event: Pick<APIGatewayProxyEvent, 'headers'>, name: string): string | undefined {
-  const wanted = name.toLowerCase();
-  for (const [key, value] of Object.entries(event.headers ?? {})) {
-    if (key.toLowerCase() === wanted && value !== undefined) return value;
-  }
-  return undefined;
+  if (!event.headers) return undefined;
+  return headersByLowerCaseName(event.headers).get(name.toLowerCase());
 }
 
 /** The media type of a Content-Type header, lower-cased and without parameters. */

@@ -80,25 +80,56 @@ function corsHeaders(event: HttpEvent, allowedOrigins: readonly string[]): Recor
   };
 }
 
+/** The headers @middy/http-security-headers adds to an HTML page, and to any other response. */
+interface SecurityHeaderSets {
+  html: Record<string, string>;
+  other: Record<string, string>;
+}
+
 /**
- * The headers every response carries, as two middlewares to `use` before the error handler so
- * that their `onError` runs after it: X-Request-Id and CORS for the configured origins (ours),
- * then the security headers and the HTML CSP (@middy/http-security-headers). Answers CORS
- * preflight requests itself, before role checks and body parsing.
+ * Runs the security-header middleware once on an empty page and once on an empty JSON response,
+ * and keeps what it added. Its output depends only on its options and on whether the response is
+ * HTML, so each response then gets the same headers by one assignment, where running the
+ * middleware copies its defaults into new objects for every header on every response.
+ */
+async function securityHeaderSets(middleware: MiddlewareObj<HttpEvent, HttpResult>): Promise<SecurityHeaderSets> {
+  const added = async (contentType: string): Promise<Record<string, string>> => {
+    const request = { response: { statusCode: 200, headers: { 'Content-Type': contentType }, body: '' } };
+    await middleware.after?.(request as unknown as Request<HttpEvent, HttpResult>);
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(request.response.headers)) {
+      if (name !== 'Content-Type' && typeof value === 'string') headers[name] = value;
+    }
+    return headers;
+  };
+  return { html: await added('text/html; charset=utf-8'), other: await added('application/json') };
+}
+
+/**
+ * The headers every response carries, as one middleware to `use` before the error handler so that
+ * its `onError` runs after it: X-Request-Id and CORS for the configured origins (ours), then the
+ * security headers and the HTML CSP (as @middy/http-security-headers sends them, worked out once
+ * per instance). Answers CORS preflight requests itself, before role checks and body parsing.
  */
 export function responseHeaders(options: { allowedOrigins: () => readonly string[] }): MiddlewareObj<HttpEvent, HttpResult>[] {
   const securityHeaders = httpSecurityHeaders(SECURITY_HEADER_OPTIONS as unknown as Parameters<typeof httpSecurityHeaders>[0]);
-  const decorate = (request: Request<HttpEvent, HttpResult>) => {
+  let sets: Promise<SecurityHeaderSets> | undefined;
+  const decorate = async (request: Request<HttpEvent, HttpResult>) => {
     const { event } = request;
     const response = request.response;
     if (!response) return;
-    response.headers = {
-      ...response.headers,
-      ...corsHeaders(event, options.allowedOrigins()),
-      'X-Request-Id': event.requestContext.requestId,
-    };
+    sets ??= securityHeaderSets(securityHeaders);
+    const { html, other } = await sets;
+    const headers = (response.headers ??= {});
+    const contentType = headers['Content-Type'] ?? headers['content-type'];
+    Object.assign(
+      headers,
+      typeof contentType === 'string' && contentType.includes('text/html') ? html : other,
+      corsHeaders(event, options.allowedOrigins()),
+    );
+    headers['X-Request-Id'] = event.requestContext.requestId;
   };
-  const corsAndRequestId: MiddlewareObj<HttpEvent, HttpResult> = {
+  const middleware: MiddlewareObj<HttpEvent, HttpResult> = {
     before: async (request) => {
       if (request.event.httpMethod !== 'OPTIONS') return;
       const allowed = corsHeaders(request.event, options.allowedOrigins());
@@ -117,12 +148,11 @@ export function responseHeaders(options: { allowedOrigins: () => readonly string
         body: '',
       };
       // Returning early skips every `after` middleware, so this response gets its headers here.
-      await securityHeaders.after?.(request);
-      decorate(request);
+      await decorate(request);
       return request.response;
     },
     after: decorate,
     onError: decorate,
   };
-  return [corsAndRequestId, securityHeaders];
+  return [middleware];
 }

@@ -26,6 +26,16 @@ export interface AddressStatus {
   erasedAt?: string;
 }
 
+/**
+ * A recipient as read for one send, with the status of the address the sender expected them to
+ * hold when it is the address they do hold (undefined otherwise: the gate then reads the status
+ * of the address they hold).
+ */
+export interface RecipientForSend {
+  recipient?: Recipient;
+  status?: AddressStatus;
+}
+
 /** Reads recipients and the suppression list for the send gate. */
 export interface RecipientDirectory {
   getRecipient(contactId: string): Promise<Recipient | undefined>;
@@ -34,4 +44,10 @@ export interface RecipientDirectory {
    * and for a number, stopped (it texted STOP and has not texted START, UNSTOP or YES since).
    */
   addressStatus(channel: Channel, address: string): Promise<AddressStatus>;
+  /**
+   * The recipient, and, when `expectedAddress` (the address the sender expects them to hold on
+   * `channel`, e.g. the one typed into the form) is the address they hold, its status: both in
+   * one round trip. Only a hint: the status of any other address is never returned for theirs.
+   */
+  recipientForSend(contactId: string, channel: Channel, expectedAddress?: string): Promise<RecipientForSend>;
 }

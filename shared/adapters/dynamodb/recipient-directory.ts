@@ -4,7 +4,7 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { addressKey } from '../../domain/address-key.js';
 import { CHANNELS, TOPICS } from '../../domain/consent.js';
 import type { Channel, Preferences } from '../../domain/consent.js';
-import type { AddressStatus, Recipient, RecipientDirectory } from '../../ports/recipient-directory.js';
+import type { AddressStatus, Recipient, RecipientDirectory, RecipientForSend } from '../../ports/recipient-directory.js';
 import type { SecretsSource } from '../../ports/secrets.js';
 import { dynamoDbClient } from './client.js';
 import { keys, preferenceAttribute } from './keys.js';
@@ -21,6 +21,27 @@ export function preferencesOf(item: Record<string, unknown>): Preferences {
   return preferences;
 }
 
+/** A contact item as the gate reads it. */
+function recipientOf(contactId: string, item: Record<string, unknown>): Recipient {
+  const text = (name: string) => (typeof item[name] === 'string' ? (item[name] as string) : undefined);
+  const recipient: Recipient = { contactId, preferences: preferencesOf(item) };
+  const name = text('name');
+  const email = text('email');
+  const phone = text('phone');
+  const timeZone = text('timeZone');
+  if (name) recipient.name = name;
+  if (email) recipient.email = email;
+  if (phone) recipient.phone = phone;
+  if (timeZone) recipient.timeZone = timeZone;
+  const createdAt = text('createdAt');
+  if (createdAt) recipient.createdAt = createdAt;
+  if (item.emailOptOutAll === true) recipient.emailOptOutAll = true;
+  return recipient;
+}
+
+/** A BatchGetItem's retries of unprocessed keys (DynamoDB returns some under load). */
+const BATCH_GET_ATTEMPTS = 5;
+
 /** Reads recipients and suppressions from the table, with strongly consistent reads. */
 export class DynamoDbRecipientDirectory implements RecipientDirectory {
   constructor(
@@ -33,41 +54,64 @@ export class DynamoDbRecipientDirectory implements RecipientDirectory {
     const result = await this.client.send(
       new GetItemCommand({ TableName: this.tableName, Key: marshall(keys.contact(contactId)), ConsistentRead: true }),
     );
-    if (!result.Item) return undefined;
-    const item = unmarshall(result.Item);
-    const text = (name: string) => (typeof item[name] === 'string' ? (item[name] as string) : undefined);
-    const recipient: Recipient = { contactId, preferences: preferencesOf(item) };
-    const name = text('name');
-    const email = text('email');
-    const phone = text('phone');
-    const timeZone = text('timeZone');
-    if (name) recipient.name = name;
-    if (email) recipient.email = email;
-    if (phone) recipient.phone = phone;
-    if (timeZone) recipient.timeZone = timeZone;
-    const createdAt = text('createdAt');
-    if (createdAt) recipient.createdAt = createdAt;
-    if (item.emailOptOutAll === true) recipient.emailOptOutAll = true;
-    return recipient;
+    return result.Item ? recipientOf(contactId, unmarshall(result.Item)) : undefined;
   }
 
   async addressStatus(channel: Channel, address: string): Promise<AddressStatus> {
     const { addressSalt } = await this.secrets.getSecrets();
     const key = addressKey(addressSalt, channel, address);
-    const wanted = [keys.suppression(channel, key), ...(channel === 'sms' ? [keys.smsStop(key)] : [])];
-    const result = await this.client.send(
-      new BatchGetItemCommand({
-        RequestItems: { [this.tableName]: { Keys: wanted.map((item) => marshall(item)), ConsistentRead: true } },
-      }),
-    );
-    const found = new Map(
-      (result.Responses?.[this.tableName] ?? []).map((item) => [unmarshall(item).pk as string, unmarshall(item)]),
-    );
+    const found = await this.readAll(this.statusKeys(channel, key));
+    return this.statusOf(channel, key, found);
+  }
+
+  async recipientForSend(contactId: string, channel: Channel, expectedAddress?: string): Promise<RecipientForSend> {
+    if (expectedAddress === undefined) {
+      const recipient = await this.getRecipient(contactId);
+      return recipient ? { recipient } : {};
+    }
+    const { addressSalt } = await this.secrets.getSecrets();
+    const expectedKey = addressKey(addressSalt, channel, expectedAddress);
+    const contactKey = keys.contact(contactId);
+    const found = await this.readAll([contactKey, ...this.statusKeys(channel, expectedKey)]);
+    const item = found.get(contactKey.pk);
+    if (!item) return {};
+    const recipient = recipientOf(contactId, item);
+    const held = channel === 'email' ? recipient.email : recipient.phone;
+    // The status read is the expected address's: it stands only for the address the contact holds.
+    if (held === undefined || addressKey(addressSalt, channel, held) !== expectedKey) return { recipient };
+    return { recipient, status: this.statusOf(channel, expectedKey, found) };
+  }
+
+  private statusKeys(channel: Channel, key: string): { pk: string; sk: string }[] {
+    return [keys.suppression(channel, key), ...(channel === 'sms' ? [keys.smsStop(key)] : [])];
+  }
+
+  private statusOf(channel: Channel, key: string, found: Map<string, Record<string, unknown>>): AddressStatus {
     const suppression = found.get(keys.suppression(channel, key).pk);
     return {
       suppressed: suppression !== undefined,
       stopped: found.has(keys.smsStop(key).pk),
+      // An erasure's tombstone gives way once the address asks again (a contact created after it).
       ...(suppression?.reason === 'erasure' && typeof suppression.at === 'string' ? { erasedAt: suppression.at } : {}),
     };
+  }
+
+  /** The items of these keys (each with its own pk) by pk, unprocessed keys read again: a missing item must mean absent. */
+  private async readAll(wanted: { pk: string; sk: string }[]): Promise<Map<string, Record<string, unknown>>> {
+    const found = new Map<string, Record<string, unknown>>();
+    let pending = wanted.map((key) => marshall(key));
+    for (let attempt = 1; pending.length > 0; attempt += 1) {
+      if (attempt > BATCH_GET_ATTEMPTS) throw new Error('DynamoDB left keys unprocessed after retries');
+      const result = await this.client.send(
+        new BatchGetItemCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }),
+      );
+      for (const item of result.Responses?.[this.tableName] ?? []) {
+        const value = unmarshall(item);
+        found.set(value.pk as string, value);
+      }
+      pending = result.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+      if (pending.length > 0) await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt));
+    }
+    return found;
   }
 }

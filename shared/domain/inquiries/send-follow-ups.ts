@@ -122,10 +122,13 @@ export async function sendInquiryFollowUps(
       case 'acknowledgement': {
         const holder = inquiry.holders.email;
         if (!holder) return 'skipped_no_address';
-        if (await acknowledgementCapHolds(deps, inquiry, dedupeKey)) return 'skipped_rate_limited';
         // Under double opt-in the acknowledgement carries the link that confirms the email consent.
-        const pending =
-          inquiry.consentRequests.email?.mode === 'double' ? await deps.subscriptions.pendingTopics(holder, 'email') : undefined;
+        // The pending request is read while the caps are taken: neither waits for the other.
+        const [capped, pending] = await Promise.all([
+          acknowledgementCapHolds(deps, inquiry, dedupeKey),
+          inquiry.consentRequests.email?.mode === 'double' ? deps.subscriptions.pendingTopics(holder, 'email') : undefined,
+        ]);
+        if (capped) return 'skipped_rate_limited';
         const confirm = pending?.length ? await confirmUrlFor(deps, holder, pending) : undefined;
         const message: GateMessage = {
           audience: 'contact',
@@ -135,6 +138,7 @@ export async function sendInquiryFollowUps(
           dedupeKey,
           body: acknowledgementEmail(deps.brand, inquiry.name, inquiry.topic, confirm),
           autoReply: true,
+          ...(inquiry.email ? { expectedAddress: inquiry.email } : {}),
         };
         return deps.gate.send(message);
       }
@@ -152,6 +156,7 @@ export async function sendInquiryFollowUps(
           dedupeKey,
           body: smsOptInConfirmation(deps.brand, deps.smsMessagesPerMonth, request.mode),
           ...(request.mode === 'double' ? { optInRequest: true as const } : {}),
+          ...(inquiry.phone ? { expectedAddress: inquiry.phone } : {}),
         });
       }
       case 'sales_notification':

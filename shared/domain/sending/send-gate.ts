@@ -26,6 +26,12 @@ export interface ContactEmail {
    * `Auto-Submitted: auto-replied` (RFC 3834), so that their autoresponder does not answer it.
    */
   autoReply?: true;
+  /**
+   * The address the sender expects the contact to hold (the one the form gave): lets the gate
+   * read the address's suppression with the recipient, in one round trip. Only a hint: the gate
+   * sends to, and checks, the address the contact holds.
+   */
+  expectedAddress?: string;
 }
 
 /** An SMS to a contact. */
@@ -41,6 +47,8 @@ export interface ContactSms {
   /** The double opt-in text that asks the number to reply YES: needs no consent, but respects STOP. */
   optInRequest?: true;
   campaignId?: string;
+  /** As `ContactEmail.expectedAddress`: the number the sender expects the contact to hold. */
+  expectedAddress?: string;
 }
 
 /** An internal email about a contact to a staff mailbox (new lead, support request). */
@@ -284,7 +292,10 @@ export function createSendGate(deps: SendGateDeps): SendGate {
 
   /** The checks every contact message passes before it may be claimed: address, suppression, consent, quiet hours. */
   async function admit(
-    message: Pick<ContactEmail | ContactSms, 'contactId' | 'channel' | 'category' | 'dedupeKey' | 'campaignId'> & {
+    message: Pick<
+      ContactEmail | ContactSms,
+      'contactId' | 'channel' | 'category' | 'dedupeKey' | 'campaignId' | 'expectedAddress'
+    > & {
       keywordReply?: unknown;
       optInRequest?: true;
     },
@@ -299,7 +310,8 @@ export function createSendGate(deps: SendGateDeps): SendGate {
       at: now.toISOString(),
       ...(message.campaignId ? { campaignId: message.campaignId } : {}),
     };
-    const recipient = await deps.directory.getRecipient(message.contactId);
+    const read = await deps.directory.recipientForSend(message.contactId, message.channel, message.expectedAddress);
+    const { recipient } = read;
     const address = message.channel === 'email' ? recipient?.email : recipient?.phone;
     if (!recipient || !address) {
       return {
@@ -307,7 +319,8 @@ export function createSendGate(deps: SendGateDeps): SendGate {
         firstTime: await ledger.markSkipped(claim, 'skipped_no_address', now.toISOString()),
       };
     }
-    const status = await deps.directory.addressStatus(message.channel, address);
+    // Read with the recipient when the expected address is theirs; otherwise the address they hold.
+    const status = read.status ?? (await deps.directory.addressStatus(message.channel, address));
     const decision = decideEligibility({
       channel: message.channel,
       category: message.category,
