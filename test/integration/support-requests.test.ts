@@ -162,8 +162,9 @@ describe('POST /support-requests through the local stack', () => {
     await drainOutbox();
     // Assert
     const acks = [...(await mailTo(email)), ...(await mailTo(email.replace('@', '+again@')))];
+    // Records of two contacts may be processed in either order (as across stream shards in AWS).
     expect(acks).toHaveLength(1);
-    expect(acks[0]?.subject).toContain(first);
+    expect([first, second].filter((ticket) => acks[0]?.subject.includes(ticket))).toHaveLength(1);
     expect(await storedRequest(second)).toBeDefined();
     expect(await forwardsOf(first)).toHaveLength(1);
     expect(await forwardsOf(second)).toHaveLength(1);
