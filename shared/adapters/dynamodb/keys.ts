@@ -43,6 +43,13 @@ export const keys = {
   campaignsDue: 'CAMPAIGNS_DUE',
   audit: (contactId: string, at: string, requestId: string) => ({ pk: `AUDIT#${contactId}`, sk: `${at}#${requestId}` }),
   auditByActor: (actor: string) => `AUDIT_ACTOR#${actor}`,
+  /** One UTC day of anonymous analytics aggregates: every path, sketch and organisation item of the day. */
+  analyticsDay: (day: string) => `ANALYTICS#${day}`,
+  analyticsPath: (day: string, path: string) => ({ pk: `ANALYTICS#${day}`, sk: `PATH#${path}` }),
+  analyticsUniques: (day: string, path: string) => ({ pk: `ANALYTICS#${day}`, sk: `UNIQ#${path}` }),
+  analyticsOrganisation: (day: string, asn: number, name: string) => ({ pk: `ANALYTICS#${day}`, sk: `ORG#${asn}#${name}` }),
+  /** The day's visitor-id salt, deleted by TTL 48 hours after the day began. */
+  analyticsSalt: (day: string) => ({ pk: `ANALYTICS_SALT#${day}`, sk: 'SALT' }),
 } as const;
 
 /** The attribute that holds one preference on the contact item, e.g. `pref_email_newsletter`. */
