@@ -1,10 +1,9 @@
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { basename, join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { pathToFileURL } from 'node:url';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { functionEnvironment, loadDeploymentConfig } from '../infra/config.js';
@@ -100,18 +99,16 @@ function parseJson(request: IncomingHttp): Record<string, unknown> {
 }
 
 /**
- * Builds every file a function ships beside its bundle (`shared/routes.ts` `files`) with the same
- * command the CDK's bundling hook runs; resolves to their repository-relative paths.
+ * Builds every file a function ships beside its bundle (`shared/routes.ts` `files`) with the
+ * build script the CDK's bundling hook runs (its `ensure`, in this process: no second tsx start
+ * while the emulators start); resolves to their repository-relative paths.
  */
 async function buildShippedFiles(): Promise<string[]> {
   const files = new Map(HTTP_ROUTES.flatMap((route) => route.files ?? []).map((file) => [file.path, file]));
-  await Promise.all(
-    [...files.values()].map((file) =>
-      promisify(execFile)('npx', ['tsx', join(REPO_ROOT, file.build), '--ensure', join(REPO_ROOT, file.path)], {
-        cwd: REPO_ROOT,
-      }),
-    ),
-  );
+  for (const file of files.values()) {
+    const script = (await import(pathToFileURL(join(REPO_ROOT, file.build)).href)) as { ensure(path: string): Promise<unknown> };
+    await script.ensure(join(REPO_ROOT, file.path));
+  }
   return [...files.keys()];
 }
 

@@ -200,6 +200,9 @@ export async function ensureNetworkAsset(outFile: string = NETWORK_ASSET_PATH): 
   return outFile;
 }
 
+/** The shipped-file convention (`shared/routes.ts` `ShippedFile.build`): builds `outFile` when missing or stale. */
+export const ensure = ensureNetworkAsset;
+
 /** The attribution the databases' licences require wherever their results are shown. */
 export function networkAssetLicences(): string[] {
   return ['DBIP-LICENSE', 'ROUTEVIEWS-LICENSE', 'NRO_LICENSE'].map((name) => readFileSync(join(ASN_DIR, name), 'utf8').trim());

@@ -37,7 +37,10 @@ export interface AwsAccess {
 export interface ShippedFile {
   /** Where `build` writes it, relative to the repository root. */
   path: string;
-  /** A script (run with tsx, argument `--ensure`) that builds the file when it is missing or stale. */
+  /**
+   * A script that builds the file when it is missing or stale: run as `tsx <build> --ensure <path>`
+   * by the CDK's bundling hook, imported and its `ensure(path)` called by the local stack.
+   */
   build: string;
 }
 
