@@ -41,6 +41,9 @@ export class DynamoDbCallError extends Error {
 /** The calls of a lite client: one JSON request per operation. */
 export type LiteDynamoDb = (target: LiteTarget, input: Record<string, unknown>) => Promise<Record<string, unknown>>;
 
+/** Requests one client keeps in flight at once. */
+const MAX_IN_FLIGHT = 4;
+
 const RETRYABLE =
   /ThrottlingException|ProvisionedThroughputExceededException|RequestLimitExceeded|InternalServerError|ServiceUnavailable/;
 
@@ -122,10 +125,31 @@ export function liteDynamoDb(env: Record<string, string | undefined> = process.e
       response.status,
     );
   };
+  // A few requests in flight per client, the rest wait their turn: a Lambda instance serves one
+  // event at a time (three calls at most here), but the local stack's one instance serves every
+  // concurrent request, and DynamoDB Local slows down sharply with many writes on the same items.
+  let inFlight = 0;
+  const waiting: (() => void)[] = [];
+  const acquire = async () => {
+    if (inFlight >= MAX_IN_FLIGHT) await new Promise<void>((resolve) => waiting.push(resolve));
+    inFlight += 1;
+  };
+  const release = () => {
+    inFlight -= 1;
+    waiting.shift()?.();
+  };
+  const limited = async (target: LiteTarget, input: Record<string, unknown>) => {
+    await acquire();
+    try {
+      return await call(target, input);
+    } finally {
+      release();
+    }
+  };
   return async (target, input) => {
     for (let attempt = 0; ; attempt += 1) {
       try {
-        return await call(target, input);
+        return await limited(target, input);
       } catch (error) {
         // A connection dropped before an answer (fetch's TypeError) is retried too: a counter may then
         // count once more, which an analytics aggregate can bear.
