@@ -109,10 +109,10 @@ describe('POST /events', () => {
     // Act
     await Promise.all([
       ...[1, 2, 3].map((n) =>
-        beacon({ type: 'pageview', path: `${path}?utm_source=mail` }, { 'x-forwarded-for': `17.253.${octet()}.${n}` }),
+        beacon({ type: 'pageview', path: `${path}?utm_source=mail` }, { 'x-forwarded-for': `17.253.144.${n}` }),
       ),
-      ...[1, 2].map((n) => beacon({ type: 'pageview', path }, { 'x-forwarded-for': `56.0.${octet()}.${n}` })),
-      beacon({ type: 'pageview', path }, { 'x-forwarded-for': `73.1.${octet()}.7` }),
+      ...[1, 2].map((n) => beacon({ type: 'pageview', path }, { 'x-forwarded-for': `56.0.0.${n}` })),
+      beacon({ type: 'pageview', path }, { 'x-forwarded-for': `73.1.2.7` }),
     ]);
     // Assert
     const { body } = await report();
