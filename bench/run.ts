@@ -20,6 +20,7 @@ import { measureSpeedToLead } from './speed-to-lead.js';
 import { countEntities, rawPutItems, runLoad } from './throughput.js';
 import { measureWarm } from './warm-overhead.js';
 import { measureWriteUnits } from './write-cost.js';
+import { benchAnalytics } from './analytics.js';
 
 /**
  * `npm run bench`: the SPEC §7 budgets, printed so that runs can be compared. Each time-based
@@ -319,6 +320,8 @@ const campaignCost = costPerMillionCampaignEmails(150, 0.5);
 for (const [item, dollars] of Object.entries(campaignCost)) console.log(`      ${item.padEnd(16)} $${dollars.toFixed(2)}`);
 console.log('      (batches of 50, 150 ms of 512 MB arm64 Lambda per batch)');
 results.costPerMillionCampaignEmails = campaignCost;
+
+await benchAnalytics(check, results);
 
 console.log(`\nBENCH_RESULTS ${JSON.stringify(results)}`);
 rmSync(workDir, { recursive: true, force: true });

@@ -111,13 +111,15 @@ export class StatelessStack extends Stack {
     // which would replay the stream from TRIM_HORIZON if replaced) do not move with the constructs.
     const functions = new Map<string, ForecourtFunction>();
     const asynchronous = new Set([...TOPIC_SUBSCRIBERS, ...SCHEDULED_JOBS].map((fn) => fn.entry));
-    for (const { entry, aws } of [
+    for (const declaration of [
       ...HTTP_ROUTES,
       ...STREAM_CONSUMERS,
       ...TOPIC_SUBSCRIBERS,
       ...SCHEDULED_JOBS,
       ...QUEUE_CONSUMERS,
     ]) {
+      const { entry, aws } = declaration;
+      const files = 'files' in declaration ? declaration.files : undefined;
       const existing = functions.get(entry);
       if (existing) {
         if (existing.aws !== aws) throw new Error(`${entry} serves several routes: give them one shared AwsAccess declaration`);
@@ -130,6 +132,7 @@ export class StatelessStack extends Stack {
           config,
           data,
           aws,
+          ...(files ? { files } : {}),
           alarmAction,
           ...(asynchronous.has(entry) ? { deadLetterQueue: asyncDeadLetters } : {}),
         }),

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { functionEnvironment, loadDeploymentConfig } from '../infra/config.js';
@@ -98,6 +99,20 @@ function parseJson(request: IncomingHttp): Record<string, unknown> {
 }
 
 /**
+ * Builds every file a function ships beside its bundle (`shared/routes.ts` `files`) with the
+ * build script the CDK's bundling hook runs (its `ensure`, in this process: no second tsx start
+ * while the emulators start); resolves to their repository-relative paths.
+ */
+async function buildShippedFiles(): Promise<string[]> {
+  const files = new Map(HTTP_ROUTES.flatMap((route) => route.files ?? []).map((file) => [file.path, file]));
+  for (const file of files.values()) {
+    const script = (await import(pathToFileURL(join(REPO_ROOT, file.build)).href)) as { ensure(path: string): Promise<unknown> };
+    await script.ensure(join(REPO_ROOT, file.path));
+  }
+  return [...files.keys()];
+}
+
+/**
  * Starts the whole local stack (SPEC §5): DynamoDB Local, aws-ses-v2-local, the SNS and Secrets
  * Manager stand-ins, the stream runner and the gateway. The handlers are the real ones; only the
  * endpoints in their environment differ from AWS.
@@ -168,10 +183,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         ...QUEUE_CONSUMERS,
       ].map((fn) => fn.entry),
     ];
-    const starting = LocalFunctions.build(REPO_ROOT, [...new Set(entries)], bundleDir).then(async (built) => {
-      await built.startAll();
-      return built;
-    });
+    const starting = Promise.all([LocalFunctions.build(REPO_ROOT, [...new Set(entries)], bundleDir), buildShippedFiles()]).then(
+      async ([built, files]) => {
+        // Files shipped beside a bundle (the analytics network asset), as the CDK's bundling hook copies them.
+        for (const file of files) copyFileSync(join(REPO_ROOT, file), join(bundleDir, basename(file)));
+        await built.startAll();
+        return built;
+      },
+    );
     // Handled where it is awaited; this only keeps a failure from being reported before that.
     starting.catch(() => undefined);
     stops.push(async () => (await starting).stop());

@@ -29,12 +29,32 @@ export interface AwsAccess {
   sendsTo?: readonly CampaignQueue[];
 }
 
+/**
+ * A file built from the repository and shipped beside a function's bundle, which the code reads at
+ * run time (`new URL('./<name>', import.meta.url)`). The CDK runs `build` after bundling and copies
+ * the file into the asset; the local stack does the same into its bundle directory.
+ */
+export interface ShippedFile {
+  /** Where `build` writes it, relative to the repository root. */
+  path: string;
+  /**
+   * A script that builds the file when it is missing or stale: run as `tsx <build> --ensure <path>`
+   * by the CDK's bundling hook, imported and its `ensure(path)` called by the local stack.
+   */
+  build: string;
+}
+
 /** A function's entry file and its AWS access, spread into each route it serves. */
 export interface FunctionDeclaration {
   /** The function's entry file, relative to the repository root. */
   entry: string;
   aws: AwsAccess;
+  /** Files shipped beside the bundle. */
+  files?: readonly ShippedFile[];
 }
+
+/** The offline IP-to-network database the analytics beacon reads (`scripts/build-network-asset.ts`). */
+export const NETWORK_ASSET: ShippedFile = { path: 'assets/networks.bin', build: 'scripts/build-network-asset.ts' };
 
 /** Reads and writes of the contact model with the link-token secret: the public consent pages' access. */
 const CONSENT_PAGE_ACCESS: AwsAccess = {
@@ -106,6 +126,20 @@ const ADMIN_ERASE_CONTACT: FunctionDeclaration = {
   aws: { table: ['Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'], secret: true },
 };
 
+/**
+ * The analytics beacon: counters and sketches are ADDed (UpdateItem), the day's salt is read or
+ * created once per instance per day (GetItem, conditional PutItem). Its bundle budget is 150 KB.
+ */
+const ANALYTICS_BEACON: FunctionDeclaration = {
+  entry: 'functions/analytics/beacon.ts',
+  aws: { table: ['GetItem', 'PutItem', 'UpdateItem'] },
+  files: [NETWORK_ASSET],
+};
+/** The tracking script and the GPC statement: static answers, no AWS access. */
+const ANALYTICS_STATIC: FunctionDeclaration = { entry: 'functions/analytics/static.ts', aws: {} };
+/** The analytics report: reads the day aggregates only. */
+const ADMIN_ANALYTICS: FunctionDeclaration = { entry: 'functions/admin/analytics.ts', aws: { table: ['Query'] } };
+
 /** Who may call a route: anyone (rate-limited by WAF), or staff in at least one of the listed roles. */
 export type RouteAccess =
   | { access: 'public'; roles?: never }
@@ -135,6 +169,10 @@ export const HTTP_ROUTES: readonly (HttpRoute & FunctionDeclaration)[] = [
   { method: 'GET', path: '/policy', ...POLICY_CURRENT, access: 'public' },
   { method: 'GET', path: '/unsubscribe', ...UNSUBSCRIBE_PAGE, access: 'public' },
   { method: 'POST', path: '/unsubscribe', ...UNSUBSCRIBE_PAGE, access: 'public' },
+  { method: 'POST', path: '/events', ...ANALYTICS_BEACON, access: 'public' },
+  { method: 'GET', path: '/forecourt.js', ...ANALYTICS_STATIC, access: 'public' },
+  { method: 'GET', path: '/.well-known/gpc.json', ...ANALYTICS_STATIC, access: 'public' },
+  { method: 'GET', path: '/admin/analytics', ...ADMIN_ANALYTICS, access: 'staff', roles: ['analyst', 'marketing', 'admin'] },
   { method: 'GET', path: '/admin/inquiries', ...ADMIN_LIST_INQUIRIES, access: 'staff', roles: ['admin', 'sales'] },
   { method: 'POST', path: '/admin/campaigns', ...ADMIN_CAMPAIGNS, access: 'staff', roles: ['marketing', 'admin'] },
   { method: 'GET', path: '/admin/campaigns/{id}', ...ADMIN_CAMPAIGNS, access: 'staff', roles: ['marketing', 'admin'] },

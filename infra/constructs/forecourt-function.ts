@@ -9,7 +9,7 @@ import { Construct } from 'constructs';
 import { join } from 'node:path';
 import { functionEnvironment } from '../config.js';
 import type { DeploymentConfig } from '../config.js';
-import type { AwsAccess, CampaignQueue, TableAction } from '../../shared/routes.js';
+import type { AwsAccess, CampaignQueue, ShippedFile, TableAction } from '../../shared/routes.js';
 import { BUNDLE_ALIASES, BUNDLE_INJECT, BUNDLE_TARGET, ESM_REQUIRE_BANNER } from '../bundling.js';
 import { functionLimits } from '../../shared/function-limits.js';
 
@@ -37,12 +37,30 @@ export interface ForecourtFunctionProps {
   };
   /** What the function's code calls in AWS, from its entry in `shared/routes.ts`: granted exactly. */
   aws: AwsAccess;
+  /** Files built and shipped beside the bundle (`shared/routes.ts`), such as the analytics network asset. */
+  files?: readonly ShippedFile[];
   timeout?: Duration;
   memorySize?: number;
   /** For functions invoked asynchronously (SNS, EventBridge): where failed invocations go. */
   deadLetterQueue?: sqs.IQueue;
   /** Where the function's own errors alarm notifies. */
   alarmAction: cloudwatch.IAlarmAction;
+}
+
+/**
+ * Bundling hooks that build each shipped file when it is missing or stale, then copy it beside the
+ * bundle (`<asset>/<file name>`), where the code reads it at run time.
+ */
+function shippedFileHooks(files: readonly ShippedFile[]) {
+  return {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    afterBundling: (inputDir: string, outputDir: string) =>
+      files.flatMap((file) => [
+        `npx tsx "${join(inputDir, file.build)}" --ensure "${join(inputDir, file.path)}"`,
+        `cp "${join(inputDir, file.path)}" "${join(outputDir, file.path.split('/').pop() ?? file.path)}"`,
+      ]),
+  };
 }
 
 /**
@@ -106,6 +124,7 @@ export class ForecourtFunction extends Construct {
         banner: ESM_REQUIRE_BANNER,
         esbuildArgs: Object.fromEntries(Object.entries(BUNDLE_ALIASES).map(([name, path]) => [`--alias:${name}`, path])),
         forceDockerBundling: false,
+        ...(props.files && props.files.length > 0 ? { commandHooks: shippedFileHooks(props.files) } : {}),
       },
     });
     this.data = props.data;

@@ -17,6 +17,12 @@ const COMMAND = /extends ([\w$]+)\([\w$]+,[\w$]+,"(\w+)",[\w$]+\)/g;
 /** A client's name as its builder and its config write it, e.g. `"DynamoDBClient"` (a check on BUILDER). */
 const CLIENT_NAME = /"(DynamoDB|SESv2|SNS|SQS|SecretsManager|KMS|STS)Client"/g;
 
+/**
+ * A call of the lite DynamoDB client (`shared/adapters/dynamodb/lite-client.ts`), which writes
+ * each operation as its full `X-Amz-Target` literal, e.g. `"DynamoDB_20120810.UpdateItem"`.
+ */
+const LITE_TARGET = /"DynamoDB_20120810\.(\w+)"/g;
+
 /** One SDK call a bundle can make: the client (as in `DynamoDBClient`, without `Client`) and the operation. */
 export interface SdkCall {
   client: string;
@@ -35,6 +41,7 @@ export function sdkCalls(source: string): SdkCall[] {
     const client = builders.get(match[1] as string);
     if (client) calls.push({ client, operation: match[2] as string });
   }
+  for (const match of source.matchAll(LITE_TARGET)) calls.push({ client: 'DynamoDB', operation: match[1] as string });
   const unrecognised = new Set([...source.matchAll(CLIENT_NAME)].map((match) => match[1] as string));
   for (const client of builders.values()) unrecognised.delete(client);
   if (unrecognised.size > 0) {

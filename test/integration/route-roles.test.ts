@@ -48,6 +48,7 @@ async function newCampaignId(): Promise<string> {
 const SAMPLES: Record<string, () => Promise<SampleRequest>> = {
   'GET /admin/inquiries': async () => ({ path: '/admin/inquiries' }),
   'GET /admin/support-requests': async () => ({ path: '/admin/support-requests' }),
+  'GET /admin/analytics': async () => ({ path: '/admin/analytics?from=2026-01-01&to=2026-01-07' }),
   'POST /admin/campaigns': async () => ({ path: '/admin/campaigns', body: campaign }),
   'GET /admin/campaigns/{id}': async () => ({ path: `/admin/campaigns/${await newCampaignId()}` }),
   'POST /admin/campaigns/{id}/cancel': async () => ({ path: `/admin/campaigns/${await newCampaignId()}/cancel` }),

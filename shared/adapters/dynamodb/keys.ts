@@ -47,6 +47,13 @@ export const keys = {
   contactsIndex: (createdAt: string, contactId: string) => ({ gsi1pk: 'CONTACTS', gsi1sk: `${createdAt}#${contactId}` }),
   supportRequest: (contactId: string, ticketId: string) => ({ pk: `CONTACT#${contactId}`, sk: `SUPPORT#${ticketId}` }),
   supportRequestsByStatus: (status: string) => `SUPPORT_REQUESTS#${status}`,
+  /** One UTC day of anonymous analytics aggregates: every path, sketch and organisation item of the day. */
+  analyticsDay: (day: string) => `ANALYTICS#${day}`,
+  analyticsPath: (day: string, path: string) => ({ pk: `ANALYTICS#${day}`, sk: `PATH#${path}` }),
+  analyticsUniques: (day: string, path: string) => ({ pk: `ANALYTICS#${day}`, sk: `UNIQ#${path}` }),
+  analyticsOrganisation: (day: string, asn: number, name: string) => ({ pk: `ANALYTICS#${day}`, sk: `ORG#${asn}#${name}` }),
+  /** The day's visitor-id salt, deleted by TTL 48 hours after the day began. */
+  analyticsSalt: (day: string) => ({ pk: `ANALYTICS_SALT#${day}`, sk: 'SALT' }),
 } as const;
 
 /** The attribute that holds one preference on the contact item, e.g. `pref_email_newsletter`. */

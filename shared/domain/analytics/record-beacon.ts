@@ -1,0 +1,112 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import Bowser from 'bowser';
+import type { AnalyticsCounters } from '../../ports/analytics-store.js';
+import type { Clock } from '../../ports/clock.js';
+import { primaryLanguage } from '../visit.js';
+import { sketchElement } from './hll.js';
+import type { TruncatedIp } from './ip.js';
+import { classifyNetwork } from './network-kind.js';
+
+/** A validated beacon: what `POST /events` takes (SPEC §3). */
+export type BeaconEvent =
+  | { type: 'pageview'; path: string; referrer?: string }
+  | { type: 'engagement'; path: string; referrer?: string; seconds: number };
+
+/** Looks up what the offline database knows of a truncated address. */
+export interface NetworkLookup {
+  lookup(ip: TruncatedIp): { owner?: { asn: number; name: string }; country?: string };
+}
+
+export interface RecordBeaconDeps {
+  store: AnalyticsCounters;
+  networks: NetworkLookup;
+  clock: Clock;
+  /** A new random visitor id for the `fc_vid` cookie. */
+  newVisitorId?: () => string;
+}
+
+/** Everything the beacon takes from a request; the address is already cut to its network. */
+export interface BeaconRequest {
+  event: BeaconEvent;
+  /** `Sec-GPC: 1` or `DNT: 1` was sent. */
+  optedOut: boolean;
+  /** The `fc_vid` cookie's value, when the request carried one. */
+  visitorCookie?: string;
+  /** The client's network (/24, /48): the full address never reaches this use case. */
+  network?: TruncatedIp;
+  /** CloudFront's `CloudFront-Viewer-Country`, where CloudFront is in front. */
+  viewerCountry?: string;
+  userAgent?: string;
+  acceptLanguage?: string;
+}
+
+/** The `fc_vid` value: 16 random bytes, base64url (22 characters). */
+export const VISITOR_ID = /^[A-Za-z0-9_-]{22}$/;
+
+/** A new random visitor id. */
+export const randomVisitorId = () => randomBytes(16).toString('base64url');
+
+/** Drops a URL's query string and fragment: they may carry tokens, emails or campaign ids. */
+export function withoutQuery(url: string): string {
+  return url.replace(/[?#].*$/s, '');
+}
+
+/** The browser family, from User-Agent (`Chrome`, `Firefox`, `Safari`, …), bounded. */
+export function browserFamily(userAgent: string | undefined): string | undefined {
+  if (!userAgent) return undefined;
+  const name = Bowser.parse(userAgent.slice(0, 512)).browser.name;
+  return name ? name.slice(0, 40) : undefined;
+}
+
+/** The primary language tag, normalised (`en-us` → `en-US`) and bounded. */
+export function languageOf(acceptLanguage: string | undefined): string | undefined {
+  const tag = primaryLanguage(acceptLanguage?.slice(0, 256));
+  if (!tag || tag === '*' || tag.length > 35) return undefined;
+  const [language = '', ...rest] = tag.split('-');
+  return [language.toLowerCase(), ...rest.map((part) => (part.length === 2 ? part.toUpperCase() : part.toLowerCase()))].join('-');
+}
+
+/**
+ * Counts one beacon into the day's aggregates and says whether to set the visitor cookie.
+ *
+ * - With a do-not-track signal (GPC or DNT) a page view counts as a view and nothing else: no
+ *   cookie, no visitor id, no browser, language, country or organisation. An engagement counts nothing.
+ * - Otherwise the visitor keeps the id of a valid `fc_vid` cookie (and gets no new cookie: it is
+ *   never extended), or gets a new one. The id is hashed with the day's salt into one sketch
+ *   element, so that visitors are counted without keeping who they were, and yesterday's
+ *   elements cannot be linked to today's.
+ * - The organisation is counted only when the network is a business's (not an ISP, carrier or host).
+ */
+export async function recordBeacon(deps: RecordBeaconDeps, request: BeaconRequest): Promise<{ setVisitorId?: string }> {
+  const day = deps.clock.now().toISOString().slice(0, 10);
+  const { event } = request;
+  if (request.optedOut) {
+    if (event.type === 'pageview') await deps.store.countPageview({ day, path: event.path, optedOut: true });
+    return {};
+  }
+  const known = request.visitorCookie && VISITOR_ID.test(request.visitorCookie) ? request.visitorCookie : undefined;
+  const visitorId = known ?? (deps.newVisitorId ?? randomVisitorId)();
+  const setVisitorId = known ? {} : { setVisitorId: visitorId };
+  if (event.type === 'engagement') {
+    await deps.store.countEngagement({ day, path: event.path, seconds: event.seconds });
+    return setVisitorId;
+  }
+  const salt = await deps.store.dailySalt(day);
+  const visitor = sketchElement(createHmac('sha256', salt).update(visitorId).digest());
+  const facts = request.network ? deps.networks.lookup(request.network) : {};
+  const owner = facts.owner && classifyNetwork(facts.owner.asn, facts.owner.name) === 'business' ? facts.owner : undefined;
+  const country = request.viewerCountry && /^[A-Z]{2}$/.test(request.viewerCountry) ? request.viewerCountry : facts.country;
+  const browser = browserFamily(request.userAgent);
+  const language = languageOf(request.acceptLanguage);
+  await deps.store.countPageview({
+    day,
+    path: event.path,
+    optedOut: false,
+    visitor,
+    ...(browser ? { browser } : {}),
+    ...(language ? { language } : {}),
+    ...(country ? { country } : {}),
+    ...(owner ? { organisation: { asn: owner.asn, name: owner.name } } : {}),
+  });
+  return setVisitorId;
+}

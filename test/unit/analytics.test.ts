@@ -1,0 +1,311 @@
+import { createHash } from 'node:crypto';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { parseBeacon } from '../../functions/analytics/schema.js';
+import { ensureNetworkAsset } from '../../scripts/build-network-asset.js';
+import { NetworkAsset } from '../../shared/adapters/networks/network-asset.js';
+import { Sketch, sketchElement } from '../../shared/domain/analytics/hll.js';
+import { networkText, truncateIp } from '../../shared/domain/analytics/ip.js';
+import { classifyNetwork } from '../../shared/domain/analytics/network-kind.js';
+import { recordBeacon } from '../../shared/domain/analytics/record-beacon.js';
+import type { NetworkLookup } from '../../shared/domain/analytics/record-beacon.js';
+import { buildReport, reportDays } from '../../shared/domain/analytics/report.js';
+import { ValidationError } from '../../shared/domain/errors.js';
+import type { AnalyticsCounters, AnalyticsDay, PageviewCount } from '../../shared/ports/analytics-store.js';
+
+const hashOf = (text: string) => createHash('sha256').update(text).digest();
+
+/** The counters in memory, shaped as the DynamoDB adapter stores them (one set of elements per day × path). */
+class InMemoryCounters implements AnalyticsCounters {
+  readonly pageviews: PageviewCount[] = [];
+  readonly engagements: { day: string; path: string; seconds: number }[] = [];
+  readonly salts = new Map<string, Buffer>();
+  async countPageview(count: PageviewCount) {
+    this.pageviews.push(count);
+  }
+  async countEngagement(count: { day: string; path: string; seconds: number }) {
+    this.engagements.push(count);
+  }
+  async dailySalt(day: string) {
+    if (!this.salts.has(day)) this.salts.set(day, hashOf(`salt-${day}`));
+    return this.salts.get(day) as Buffer;
+  }
+}
+
+const APPLE = { owner: { asn: 714, name: 'Apple Inc.' }, country: 'US' };
+const COMCAST = { owner: { asn: 7922, name: 'Comcast Cable Communications, LLC' }, country: 'US' };
+const fixedNetworks = (facts: ReturnType<NetworkLookup['lookup']>): NetworkLookup & { seen: unknown[] } => {
+  const seen: unknown[] = [];
+  return { seen, lookup: (ip) => (seen.push(ip), facts) };
+};
+const clock = { now: () => new Date('2026-11-26T10:00:00Z') };
+const pageview = { type: 'pageview', path: '/pricing' } as const;
+
+describe('truncateIp', () => {
+  it('cuts an IPv4 address to its /24', () => {
+    expect(networkText(truncateIp('203.0.113.77')!)).toBe('203.0.113.0/24');
+  });
+
+  it('cuts an IPv6 address to its /48', () => {
+    expect(networkText(truncateIp('2001:db8:abcd:12:34::1')!)).toBe('2001:db8:abcd::/48');
+    expect(networkText(truncateIp('2001:db8::1')!)).toBe('2001:db8:0::/48');
+  });
+
+  it('reads an IPv4-mapped IPv6 address as the IPv4 address it carries', () => {
+    expect(networkText(truncateIp('::ffff:198.51.100.9')!)).toBe('198.51.100.0/24');
+  });
+
+  it('gives nothing for what is not an address', () => {
+    expect([truncateIp(''), truncateIp('localhost'), truncateIp('300.1.1.1'), truncateIp(undefined)]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
+  });
+});
+
+describe('the HyperLogLog sketch', () => {
+  it('counts a known set of visitors over a range within the sketch error, not as the sum of daily uniques', () => {
+    // Arrange: 5 000 visitors, each seen on 1 to 7 of the 7 days (returning visitors overlap days).
+    const days = Array.from({ length: 7 }, () => new Sketch());
+    const dailyTruth = Array.from({ length: 7 }, () => new Set<number>());
+    for (let visitor = 0; visitor < 5000; visitor += 1) {
+      for (let day = 0; day < 7; day += 1) {
+        if ((visitor * 31 + day * 17) % 7 > visitor % 7) continue;
+        days[day]!.addElements([sketchElement(hashOf(`visitor-${visitor}`))]);
+        dailyTruth[day]!.add(visitor);
+      }
+    }
+    const seen = new Set(dailyTruth.flatMap((set) => [...set]));
+    // Act
+    const range = days.reduce((merged, day) => merged.merge(day), new Sketch()).estimate();
+    const sumOfDaily = days.reduce((sum, day) => sum + day.estimate(), 0);
+    // Assert: three standard errors (3 × 3.3 %) of the true count, and far from the sum of the days.
+    expect(Math.abs(range - seen.size) / seen.size).toBeLessThan(0.1);
+    expect(sumOfDaily).toBeGreaterThan(seen.size * 1.5);
+  });
+
+  it('counts small numbers of visitors exactly, and the same visitor once', () => {
+    const sketch = new Sketch().addElements(['a', 'b', 'c', 'a', 'b'].map((v) => sketchElement(hashOf(v))));
+    expect(sketch.estimate()).toBe(3);
+  });
+});
+
+describe('classifyNetwork', () => {
+  it.each([
+    [7922, 'Comcast Cable Communications, LLC', 'isp'],
+    [1, 'Some Regional Broadband Co', 'isp'],
+    [2, 'Deutsche Telekom AG', 'isp'],
+    [21928, 'T-Mobile USA, Inc.', 'mobile'],
+    [3, 'Vodafone Libertel B.V.', 'mobile'],
+    [16509, 'Amazon.com, Inc.', 'hosting'],
+    [4, 'Example Hosting Ltd', 'hosting'],
+    [5, 'ACME Cloud Services', 'hosting'],
+    [714, 'Apple Inc.', 'business'],
+    [521, 'Ford Motor Company', 'business'],
+  ] as const)('AS%i %s is %s', (asn, name, kind) => {
+    expect(classifyNetwork(asn, name)).toBe(kind);
+  });
+});
+
+describe('the network asset', () => {
+  let asset: NetworkAsset;
+  beforeAll(async () => {
+    asset = NetworkAsset.load(await ensureNetworkAsset());
+  }, 180_000);
+
+  it('finds the owner of known prefixes from the truncated address', () => {
+    expect(asset.lookup(truncateIp('17.253.144.10')!).owner).toEqual({ asn: 714, name: 'Apple Inc.' });
+    expect(asset.lookup(truncateIp('19.0.0.1')!).owner).toEqual({ asn: 521, name: 'Ford Motor Company' });
+    expect(asset.lookup(truncateIp('2620:149::1')!).owner).toEqual({ asn: 714, name: 'Apple Inc.' });
+    expect(asset.lookup(truncateIp('8.8.8.8')!)).toEqual({ owner: { asn: 15169, name: 'Google LLC' }, country: 'US' });
+  });
+
+  it('knows no owner of private and documentation addresses', () => {
+    expect(asset.lookup(truncateIp('192.168.1.1')!).owner).toBeUndefined();
+    expect(asset.lookup(truncateIp('198.51.100.7')!).owner).toBeUndefined();
+  });
+
+  it('classes ISP and hosting networks from the database as unidentified', () => {
+    const comcast = asset.lookup(truncateIp('73.1.2.3')!).owner!;
+    const google = asset.lookup(truncateIp('8.8.8.8')!).owner!;
+    expect([classifyNetwork(comcast.asn, comcast.name), classifyNetwork(google.asn, google.name)]).toEqual(['isp', 'hosting']);
+  });
+});
+
+describe('recordBeacon', () => {
+  it('counts only the view under GPC or DNT: no cookie, no visitor, no dimension, no lookup', async () => {
+    // Arrange
+    const store = new InMemoryCounters();
+    const networks = fixedNetworks(APPLE);
+    // Act
+    const result = await recordBeacon(
+      { store, networks, clock },
+      { event: pageview, optedOut: true, userAgent: 'Mozilla/5.0 Firefox/120.0', acceptLanguage: 'en-US' },
+    );
+    // Assert
+    expect(result).toEqual({});
+    expect(store.pageviews).toEqual([{ day: '2026-11-26', path: '/pricing', optedOut: true }]);
+    expect(networks.seen).toEqual([]);
+    expect(store.salts.size).toBe(0);
+  });
+
+  it('counts no engagement under GPC or DNT', async () => {
+    const store = new InMemoryCounters();
+    await recordBeacon(
+      { store, networks: fixedNetworks({}), clock },
+      { event: { type: 'engagement', path: '/', seconds: 5 }, optedOut: true },
+    );
+    expect([store.pageviews, store.engagements]).toEqual([[], []]);
+  });
+
+  it('sets a new visitor id when there is no valid cookie, and none when there is one', async () => {
+    const store = new InMemoryCounters();
+    const deps = { store, networks: fixedNetworks({}), clock, newVisitorId: () => 'N'.repeat(22) };
+    const fresh = await recordBeacon(deps, { event: pageview, optedOut: false });
+    const forged = await recordBeacon(deps, { event: pageview, optedOut: false, visitorCookie: 'not-an-id' });
+    const known = await recordBeacon(deps, { event: pageview, optedOut: false, visitorCookie: 'K'.repeat(22) });
+    expect([fresh, forged, known]).toEqual([{ setVisitorId: 'N'.repeat(22) }, { setVisitorId: 'N'.repeat(22) }, {}]);
+  });
+
+  it('attributes a business network, and counts an ISP network as unidentified', async () => {
+    const store = new InMemoryCounters();
+    await recordBeacon(
+      { store, networks: fixedNetworks(APPLE), clock },
+      { event: pageview, optedOut: false, network: truncateIp('17.1.1.1')! },
+    );
+    await recordBeacon(
+      { store, networks: fixedNetworks(COMCAST), clock },
+      { event: pageview, optedOut: false, network: truncateIp('73.1.2.3')! },
+    );
+    expect(store.pageviews.map((count) => count.organisation)).toEqual([{ asn: 714, name: 'Apple Inc.' }, undefined]);
+    expect(store.pageviews.map((count) => count.country)).toEqual(['US', 'US']);
+  });
+
+  it('counts the same visitor as the same sketch element within a day, and unlinkably the next day', async () => {
+    const store = new InMemoryCounters();
+    const deps = (day: string) => ({ store, networks: fixedNetworks({}), clock: { now: () => new Date(`${day}T12:00:00Z`) } });
+    const visit = { event: pageview, optedOut: false, visitorCookie: 'V'.repeat(22) };
+    await recordBeacon(deps('2026-11-26'), visit);
+    await recordBeacon(deps('2026-11-26'), visit);
+    await recordBeacon(deps('2026-11-27'), visit);
+    const [first, again, nextDay] = store.pageviews.map((count) => count.visitor);
+    expect(first).toBe(again);
+    expect(nextDay).not.toBe(first);
+  });
+
+  it('takes CloudFront’s viewer country over the database, the browser family and the primary language', async () => {
+    const store = new InMemoryCounters();
+    await recordBeacon(
+      { store, networks: fixedNetworks(APPLE), clock },
+      {
+        event: pageview,
+        optedOut: false,
+        network: truncateIp('17.1.1.1')!,
+        viewerCountry: 'CA',
+        userAgent: 'Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0',
+        acceptLanguage: 'fr-ca,en;q=0.8',
+      },
+    );
+    expect(store.pageviews[0]).toMatchObject({ country: 'CA', browser: 'Firefox', language: 'fr-CA' });
+  });
+});
+
+describe('parseBeacon', () => {
+  const details = (body: unknown) => {
+    try {
+      parseBeacon(body);
+      return undefined;
+    } catch (error) {
+      return error instanceof ValidationError ? (error.details ?? []).map((detail) => detail.path) : error;
+    }
+  };
+
+  it('drops the query string and fragment of the path before anything else sees it', () => {
+    expect(parseBeacon({ type: 'pageview', path: '/pricing?email=a@b.c#top', referrer: 'https://x.test/?q=1' })).toEqual({
+      type: 'pageview',
+      path: '/pricing',
+    });
+  });
+
+  it('refuses unknown fields, a path not starting with "/", out-of-bounds seconds and misplaced seconds', () => {
+    expect(details({ type: 'pageview', path: '/', ip: '1.2.3.4' })).toEqual(['ip']);
+    expect(details({ type: 'pageview', path: 'https://evil.test/' })).toEqual(['path']);
+    expect(details({ type: 'engagement', path: '/', seconds: 86_401 })).toEqual(['seconds']);
+    expect(details({ type: 'engagement', path: '/', seconds: -1 })).toEqual(['seconds']);
+    expect(details({ type: 'engagement', path: '/' })).toEqual(['seconds']);
+    expect(details({ type: 'pageview', path: '/', seconds: 3 })).toEqual(['seconds']);
+    expect(details({ type: 'click', path: '/' })).toEqual(['type']);
+    expect(details({ type: 'pageview', path: `/${'é'.repeat(300)}` })).toEqual(['path']);
+  });
+});
+
+describe('the analytics report', () => {
+  const day = (date: string, organisations: AnalyticsDay['organisations'], paths: AnalyticsDay['paths'] = []): AnalyticsDay => ({
+    day: date,
+    paths,
+    organisations,
+  });
+  const elements = (...names: string[]) => names.map((name) => sketchElement(hashOf(name)));
+
+  it('shows no organisation with fewer than 3 visitors over the range, and merges visitors across days', () => {
+    const report = buildReport('2026-11-25', '2026-11-26', [
+      day('2026-11-25', [
+        { asn: 1, name: 'Two Visitors Ltd', pages: { '/a': 5 }, visitors: elements('x', 'y') },
+        { asn: 2, name: 'Three Over Two Days Ltd', pages: { '/a': 1 }, visitors: elements('p', 'q') },
+      ]),
+      day('2026-11-26', [
+        { asn: 1, name: 'Two Visitors Ltd', pages: { '/b': 1 }, visitors: elements('x') },
+        { asn: 2, name: 'Three Over Two Days Ltd', pages: { '/b': 2 }, visitors: elements('q', 'r') },
+      ]),
+    ]);
+    expect(report.organisations).toEqual([
+      {
+        name: 'Three Over Two Days Ltd',
+        asn: 2,
+        visitors: 3,
+        views: 3,
+        pages: [
+          { path: '/b', views: 2 },
+          { path: '/a', views: 1 },
+        ],
+      },
+    ]);
+    expect(report.attribution.links.map((link) => link.href)).toContain('https://db-ip.com');
+  });
+
+  it('folds browser, language and country buckets under the threshold into "other"', () => {
+    const path = {
+      path: '/',
+      views: 9,
+      optedOutViews: 0,
+      unidentifiedViews: 9,
+      engagements: 0,
+      seconds: 0,
+      browsers: { Chrome: 7, Lynx: 1, Opera: 1 },
+      languages: { en: 9 },
+      countries: { US: 8, IS: 1 },
+      visitors: elements('a', 'b'),
+    };
+    const report = buildReport('2026-11-26', '2026-11-26', [day('2026-11-26', [], [path])]);
+    expect(report.browsers).toEqual([
+      { name: 'Chrome', views: 7 },
+      { name: 'other', views: 2 },
+    ]);
+    expect(report.countries).toEqual([
+      { name: 'US', views: 8 },
+      { name: 'other', views: 1 },
+    ]);
+    expect(report.pages[0]).toMatchObject({ path: '/', views: 9, visitors: null });
+  });
+
+  it('takes a range of UTC days, both inclusive, and refuses bad dates and ranges over 366 days', () => {
+    expect(reportDays('2026-02-27', '2026-03-01')).toEqual(['2026-02-27', '2026-02-28', '2026-03-01']);
+    expect(() => reportDays('2026-02-30', '2026-03-01')).toThrow(ValidationError);
+    expect(() => reportDays('2026-03-02', '2026-03-01')).toThrow(ValidationError);
+    expect(() => reportDays('26-03-01', '2026-03-01')).toThrow(ValidationError);
+    expect(() => reportDays(undefined, '2026-03-01')).toThrow(ValidationError);
+    expect(reportDays('2024-01-01', '2024-12-31')).toHaveLength(366);
+    expect(() => reportDays('2024-01-01', '2025-01-01')).toThrow(ValidationError);
+  });
+});
