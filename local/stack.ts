@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { functionEnvironment, loadDeploymentConfig } from '../infra/config.js';
+import { assertRecipientsRegistered } from '../infra/recipients-wiring.js';
 import {
   HTTP_ROUTES,
   LOCAL_PAGE_ROUTES,
@@ -104,6 +105,8 @@ function parseJson(request: IncomingHttp): Record<string, unknown> {
  */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const config = loadDeploymentConfig(options.configPath);
+  // As `cdk synth`: no stack is built that sends personal data to an unregistered recipient.
+  assertRecipientsRegistered(config);
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   const secrets = localSecrets(options.dataDir);
   const [gatewayPort, dynamoDbPort, sesPort, standInsPort] = await Promise.all([

@@ -95,6 +95,8 @@ const ADMIN_ERASE_CONTACT: FunctionDeclaration = {
   entry: 'functions/admin/erase-contact.ts',
   aws: { table: ['Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'], secret: true },
 };
+/** Lists the recipients registry, which is code: no AWS access. */
+const ADMIN_RECIPIENTS: FunctionDeclaration = { entry: 'functions/admin/recipients.ts', aws: {} };
 
 /** Who may call a route: anyone (rate-limited by WAF), or staff in at least one of the listed roles. */
 export type RouteAccess =
@@ -162,6 +164,8 @@ export const HTTP_ROUTES: readonly (HttpRoute & FunctionDeclaration)[] = [
   },
   { method: 'GET', path: '/admin/audit', ...ADMIN_AUDIT, access: 'staff', roles: ['admin'] },
   { method: 'DELETE', path: '/admin/contacts/{id}', ...ADMIN_ERASE_CONTACT, access: 'staff', roles: ['admin', 'privacy'] },
+  // Privacy answers "who gets my data?" in access requests and owes erased people's recipients a notice.
+  { method: 'GET', path: '/admin/recipients', ...ADMIN_RECIPIENTS, access: 'staff', roles: ['admin', 'privacy'] },
 ];
 
 /**

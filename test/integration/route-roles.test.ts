@@ -40,6 +40,7 @@ async function newCampaignId(): Promise<string> {
  * its roles are proven here.
  */
 const SAMPLES: Record<string, () => Promise<SampleRequest>> = {
+  'GET /admin/recipients': async () => ({ path: '/admin/recipients' }),
   'GET /admin/inquiries': async () => ({ path: '/admin/inquiries' }),
   'POST /admin/campaigns': async () => ({ path: '/admin/campaigns', body: campaign }),
   'GET /admin/campaigns/{id}': async () => ({ path: `/admin/campaigns/${await newCampaignId()}` }),
