@@ -222,7 +222,11 @@ export function addressAttributes(channel: Channel): string[] {
 /** Every audience of a channel, or of both: an erased contact leaves each of them. */
 export function audiencesOfScope(scope: ErasureScope): AudienceKey[] {
   const channels = scope === 'contact' ? CHANNELS : [scope];
-  return channels.flatMap((channel) => (['service', ...TOPICS] as const).map((segment): AudienceKey => `${channel}:${segment}`));
+  return channels.flatMap((channel) =>
+    ([...(channel === 'email' ? (['legal'] as const) : []), 'service', ...TOPICS] as const).map(
+      (segment): AudienceKey => `${channel}:${segment}`,
+    ),
+  );
 }
 
 /** What the plan asks the executor to do, in this order. */
