@@ -29,21 +29,19 @@ describe('no route exports personal data in bulk', () => {
   });
 
   it.each(
-    ROUTES.filter((route) => route.access === 'staff' && route.returns !== 'no_personal_data').map((route) => [
-      key(route),
-      route,
-    ]),
+    ROUTES.filter((route) => route.access === 'staff' && route.returns !== 'no_personal_data').map(
+      (route) => [key(route), route] as [string, HttpRoute],
+    ),
   )('%s: audits what it shows, and may write the audit entry', (_name, route) => {
     // The handler writes through the audit log, and its function may write to the table.
-    expect(source(route)).toContain("DynamoDbAuditLog");
+    expect(source(route)).toContain('DynamoDbAuditLog');
     expect(route.aws?.table?.some((action) => ['PutItem', 'BatchWriteItem'].includes(action))).toBe(true);
   });
 
   it.each(
-    ROUTES.filter((route) => route.access === 'public' && route.returns !== 'no_personal_data').map((route) => [
-      key(route),
-      route,
-    ]),
+    ROUTES.filter((route) => route.access === 'public' && route.returns !== 'no_personal_data').map(
+      (route) => [key(route), route] as [string, HttpRoute],
+    ),
   )('%s: a public route that shows a contact answers only the holder of a signed link', (_name, route) => {
     expect(source(route)).toMatch(/token/i);
   });
