@@ -45,7 +45,19 @@ export const keys = {
   auditByActor: (actor: string) => `AUDIT_ACTOR#${actor}`,
   /** The index of every contact on gsi1, newest first: the contact item carries these two attributes. */
   contactsIndex: (createdAt: string, contactId: string) => ({ gsi1pk: 'CONTACTS', gsi1sk: `${createdAt}#${contactId}` }),
+  /**
+   * One send of the contact's data to a recipient other than AWS (the new-lead email to the sales
+   * mailbox): keyed by the send, so that recording it again (a retry, the provider's own record)
+   * writes the same item.
+   */
+  disclosure: (contactId: string, recipientId: string, dedupeKey: string) => ({
+    pk: `CONTACT#${contactId}`,
+    sk: `${DISCLOSURE_PREFIX}${recipientId}#${dedupeKey}`,
+  }),
 } as const;
+
+/** The sort-key prefix of a contact's disclosure records. */
+export const DISCLOSURE_PREFIX = 'DISCLOSURE#';
 
 /** The attribute that holds one preference on the contact item, e.g. `pref_email_newsletter`. */
 export function preferenceAttribute(channel: Channel, topic: string): string {
