@@ -48,6 +48,11 @@ export const deploymentConfigSchema = z.strictObject({
     }
   }, 'must be an IANA time zone'),
   sesRatePerSecond: z.number().positive(),
+  /**
+   * Days between the notice to every reachable contact and the first disclosure to a new third
+   * party, or the effective time of a policy version that transfers ownership (SPEC §4).
+   */
+  noticePeriodDays: z.number().int().min(1).default(30),
   policy: z.strictObject({
     version: z.string().min(1),
     effectiveAt: z.iso.datetime(),
@@ -127,6 +132,7 @@ export function functionEnvironment(config: DeploymentConfig, resources: Functio
     CAMPAIGN_EMAIL_QUEUE_URL: resources.campaignQueueUrls.email,
     CAMPAIGN_SMS_QUEUE_URL: resources.campaignQueueUrls.sms,
     SES_RATE_PER_SECOND: String(config.sesRatePerSecond),
+    NOTICE_PERIOD_DAYS: String(config.noticePeriodDays),
     SENDER_CONCURRENCY: String(SENDER_CONCURRENCY),
     POLICY_VERSION: config.policy.version,
     POLICY_EFFECTIVE_AT: config.policy.effectiveAt,

@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { functionEnvironment, loadDeploymentConfig } from '../infra/config.js';
+import { assertRecipientsRegistered } from '../infra/recipients-wiring.js';
 import {
   HTTP_ROUTES,
   LOCAL_PAGE_ROUTES,
@@ -119,6 +120,8 @@ async function buildShippedFiles(): Promise<string[]> {
  */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const config = loadDeploymentConfig(options.configPath);
+  // As `cdk synth`: no stack is built that sends personal data to an unregistered recipient.
+  assertRecipientsRegistered(config);
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   const secrets = localSecrets(options.dataDir);
   const [gatewayPort, dynamoDbPort, sesPort, standInsPort] = await Promise.all([

@@ -69,6 +69,8 @@ const runtimeSchema = z.object({
   CAMPAIGN_SMS_QUEUE_URL: z.url(),
   SES_RATE_PER_SECOND: numberVar('rate'),
   SENDER_CONCURRENCY: numberVar('count'),
+  /** Days of advance notice before a new third party or an ownership transfer (config `noticePeriodDays`). */
+  NOTICE_PERIOD_DAYS: z.optional(numberVar('count')),
   POLICY_VERSION: z.string().check(z.minLength(1)),
   POLICY_EFFECTIVE_AT: z.iso.datetime(),
   POLICY_SUMMARY: z.string().check(z.minLength(1)),

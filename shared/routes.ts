@@ -125,6 +125,8 @@ const ADMIN_ERASE_CONTACT: FunctionDeclaration = {
   entry: 'functions/admin/erase-contact.ts',
   aws: { table: ['Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'], secret: true },
 };
+/** Lists the recipients registry, which is code: no AWS access. */
+const ADMIN_RECIPIENTS: FunctionDeclaration = { entry: 'functions/admin/recipients.ts', aws: {} };
 
 /**
  * The analytics beacon: counters and sketches are ADDed (UpdateItem), the day's salt is read or
@@ -146,6 +148,15 @@ export type RouteAccess =
   /** A staff route names its roles: a route without roles does not type-check, and `routeRoles` refuses it at synth and start. */
   | { access: 'staff'; roles: readonly [StaffRole, ...StaffRole[]] };
 
+/**
+ * What one answer of a route may hold (SPEC §2 "No sale, trade or bulk transfer"): nothing of a
+ * contact's personal data; one contact's data (their own page, or one contact for staff, audited);
+ * or several contacts' data only when each one shown unmasked is audited before the answer
+ * leaves (paged lists). `test/unit/no-bulk-export.test.ts` walks the table, and
+ * `test/integration/disclosures.test.ts` checks samples through real HTTP.
+ */
+export type RouteReturns = 'no_personal_data' | 'one_contact' | 'contacts_audited_per_item';
+
 /** One HTTP route: the CDK stack, the local gateway and the handlers' role check all read it from this table. */
 export type HttpRoute = {
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -155,33 +166,78 @@ export type HttpRoute = {
   entry: string;
   /** The function's AWS access: the same declaration on every route the function serves (local-only routes have none). */
   aws?: AwsAccess;
+  /** What one answer may hold: no bulk export of personal data (SPEC §2). */
+  returns: RouteReturns;
 } & RouteAccess;
 
 /** Every route of the public and admin API. */
 export const HTTP_ROUTES: readonly (HttpRoute & FunctionDeclaration)[] = [
-  { method: 'POST', path: '/inquiries', ...INQUIRIES_SUBMIT, access: 'public' },
-  { method: 'GET', path: '/preferences', ...PREFERENCES_PAGE, access: 'public' },
-  { method: 'POST', path: '/preferences', ...PREFERENCES_PAGE, access: 'public' },
-  { method: 'GET', path: '/p/{code}', ...PREFERENCES_SHORT_LINK, access: 'public' },
-  { method: 'POST', path: '/subscriptions', ...SUBSCRIPTIONS_REQUEST, access: 'public' },
-  { method: 'GET', path: '/subscriptions/confirm', ...SUBSCRIPTIONS_CONFIRM, access: 'public' },
-  { method: 'POST', path: '/subscriptions/confirm', ...SUBSCRIPTIONS_CONFIRM, access: 'public' },
-  { method: 'GET', path: '/policy', ...POLICY_CURRENT, access: 'public' },
-  { method: 'GET', path: '/unsubscribe', ...UNSUBSCRIBE_PAGE, access: 'public' },
-  { method: 'POST', path: '/unsubscribe', ...UNSUBSCRIBE_PAGE, access: 'public' },
-  { method: 'POST', path: '/events', ...ANALYTICS_BEACON, access: 'public' },
-  { method: 'GET', path: '/forecourt.js', ...ANALYTICS_STATIC, access: 'public' },
-  { method: 'GET', path: '/.well-known/gpc.json', ...ANALYTICS_STATIC, access: 'public' },
-  { method: 'GET', path: '/admin/analytics', ...ADMIN_ANALYTICS, access: 'staff', roles: ['analyst', 'marketing', 'admin'] },
-  { method: 'GET', path: '/admin/inquiries', ...ADMIN_LIST_INQUIRIES, access: 'staff', roles: ['admin', 'sales'] },
-  { method: 'POST', path: '/admin/campaigns', ...ADMIN_CAMPAIGNS, access: 'staff', roles: ['marketing', 'admin'] },
-  { method: 'GET', path: '/admin/campaigns/{id}', ...ADMIN_CAMPAIGNS, access: 'staff', roles: ['marketing', 'admin'] },
-  { method: 'POST', path: '/admin/campaigns/{id}/cancel', ...ADMIN_CAMPAIGNS, access: 'staff', roles: ['marketing', 'admin'] },
-  { method: 'POST', path: '/admin/policy-versions', ...ADMIN_POLICY_VERSIONS, access: 'staff', roles: ['admin'] },
+  { method: 'POST', path: '/inquiries', ...INQUIRIES_SUBMIT, returns: 'no_personal_data', access: 'public' },
+  { method: 'GET', path: '/preferences', ...PREFERENCES_PAGE, returns: 'one_contact', access: 'public' },
+  { method: 'POST', path: '/preferences', ...PREFERENCES_PAGE, returns: 'one_contact', access: 'public' },
+  { method: 'GET', path: '/p/{code}', ...PREFERENCES_SHORT_LINK, returns: 'no_personal_data', access: 'public' },
+  { method: 'POST', path: '/subscriptions', ...SUBSCRIPTIONS_REQUEST, returns: 'no_personal_data', access: 'public' },
+  { method: 'GET', path: '/subscriptions/confirm', ...SUBSCRIPTIONS_CONFIRM, returns: 'one_contact', access: 'public' },
+  { method: 'POST', path: '/subscriptions/confirm', ...SUBSCRIPTIONS_CONFIRM, returns: 'one_contact', access: 'public' },
+  { method: 'GET', path: '/policy', ...POLICY_CURRENT, returns: 'no_personal_data', access: 'public' },
+  { method: 'GET', path: '/unsubscribe', ...UNSUBSCRIBE_PAGE, returns: 'one_contact', access: 'public' },
+  { method: 'POST', path: '/unsubscribe', ...UNSUBSCRIBE_PAGE, returns: 'one_contact', access: 'public' },
+  {
+    method: 'GET',
+    path: '/admin/inquiries',
+    ...ADMIN_LIST_INQUIRIES,
+    returns: 'contacts_audited_per_item',
+    access: 'staff',
+    roles: ['admin', 'sales'],
+  },
+  {
+    method: 'POST',
+    path: '/admin/campaigns',
+    ...ADMIN_CAMPAIGNS,
+    returns: 'no_personal_data',
+    access: 'staff',
+    roles: ['marketing', 'admin'],
+  },
+  {
+    method: 'GET',
+    path: '/admin/campaigns/{id}',
+    ...ADMIN_CAMPAIGNS,
+    returns: 'no_personal_data',
+    access: 'staff',
+    roles: ['marketing', 'admin'],
+  },
+  {
+    method: 'POST',
+    path: '/admin/campaigns/{id}/cancel',
+    ...ADMIN_CAMPAIGNS,
+    returns: 'no_personal_data',
+    access: 'staff',
+    roles: ['marketing', 'admin'],
+  },
+  {
+    method: 'POST',
+    path: '/admin/policy-versions',
+    ...ADMIN_POLICY_VERSIONS,
+    returns: 'no_personal_data',
+    access: 'staff',
+    roles: ['admin'],
+  },
+  { method: 'POST', path: '/events', ...ANALYTICS_BEACON, returns: 'no_personal_data', access: 'public' },
+  { method: 'GET', path: '/forecourt.js', ...ANALYTICS_STATIC, returns: 'no_personal_data', access: 'public' },
+  { method: 'GET', path: '/.well-known/gpc.json', ...ANALYTICS_STATIC, returns: 'no_personal_data', access: 'public' },
+  {
+    method: 'GET',
+    path: '/admin/analytics',
+    ...ADMIN_ANALYTICS,
+    returns: 'no_personal_data',
+    access: 'staff',
+    roles: ['analyst', 'marketing', 'admin'],
+  },
   {
     method: 'GET',
     path: '/admin/contacts',
     ...ADMIN_CONTACTS,
+    returns: 'contacts_audited_per_item',
     access: 'staff',
     roles: ['admin', 'sales', 'support', 'marketing', 'privacy'],
   },
@@ -189,15 +245,24 @@ export const HTTP_ROUTES: readonly (HttpRoute & FunctionDeclaration)[] = [
     method: 'GET',
     path: '/admin/contacts/{id}',
     ...ADMIN_CONTACTS,
+    returns: 'one_contact',
     access: 'staff',
     roles: ['admin', 'sales', 'support', 'marketing', 'privacy'],
   },
-  { method: 'PATCH', path: '/admin/contacts/{id}', ...ADMIN_CONTACTS, access: 'staff', roles: ['admin', 'support', 'privacy'] },
+  {
+    method: 'PATCH',
+    path: '/admin/contacts/{id}',
+    ...ADMIN_CONTACTS,
+    returns: 'one_contact',
+    access: 'staff',
+    roles: ['admin', 'support', 'privacy'],
+  },
   // Support takes the calls the policy's phone line brings ("calling 1-888…"); privacy handles requests.
   {
     method: 'POST',
     path: '/admin/contacts/{id}/consent',
     ...ADMIN_CONTACTS,
+    returns: 'one_contact',
     access: 'staff',
     roles: ['admin', 'support', 'privacy'],
   },
@@ -205,16 +270,34 @@ export const HTTP_ROUTES: readonly (HttpRoute & FunctionDeclaration)[] = [
     method: 'GET',
     path: '/admin/contacts/{id}/export',
     ...ADMIN_CONTACTS,
+    returns: 'one_contact',
     access: 'staff',
     roles: ['admin', 'support', 'privacy'],
   },
-  { method: 'GET', path: '/admin/audit', ...ADMIN_AUDIT, access: 'staff', roles: ['admin'] },
-  { method: 'DELETE', path: '/admin/contacts/{id}', ...ADMIN_ERASE_CONTACT, access: 'staff', roles: ['admin', 'privacy'] },
-  { method: 'POST', path: '/support-requests', ...SUPPORT_REQUESTS_SUBMIT, access: 'public' },
+  { method: 'GET', path: '/admin/audit', ...ADMIN_AUDIT, returns: 'no_personal_data', access: 'staff', roles: ['admin'] },
+  {
+    method: 'DELETE',
+    path: '/admin/contacts/{id}',
+    ...ADMIN_ERASE_CONTACT,
+    returns: 'one_contact',
+    access: 'staff',
+    roles: ['admin', 'privacy'],
+  },
+  // Privacy answers "who gets my data?" in access requests and owes erased people's recipients a notice.
+  {
+    method: 'GET',
+    path: '/admin/recipients',
+    ...ADMIN_RECIPIENTS,
+    returns: 'no_personal_data',
+    access: 'staff',
+    roles: ['admin', 'privacy'],
+  },
+  { method: 'POST', path: '/support-requests', ...SUPPORT_REQUESTS_SUBMIT, returns: 'no_personal_data', access: 'public' },
   {
     method: 'GET',
     path: '/admin/support-requests',
     ...ADMIN_LIST_SUPPORT_REQUESTS,
+    returns: 'contacts_audited_per_item',
     access: 'staff',
     roles: ['support', 'admin'],
   },
@@ -228,6 +311,7 @@ export const LOCAL_THANK_YOU_ROUTE: HttpRoute = {
   method: 'GET',
   path: '/thank-you',
   entry: 'local/thank-you-page.ts',
+  returns: 'no_personal_data',
   access: 'public',
 };
 export const LOCAL_PAGE_ROUTES: readonly HttpRoute[] = [LOCAL_THANK_YOU_ROUTE];

@@ -43,6 +43,7 @@ function gateOver(config: RuntimeConfig, mailer: Mailer, smsSender: SmsSender): 
     mailer,
     smsSender,
     clock: systemClock,
+    ...(config.NOTICE_PERIOD_DAYS ? { noticeDays: config.NOTICE_PERIOD_DAYS } : {}),
   });
 }
 

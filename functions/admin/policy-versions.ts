@@ -3,7 +3,8 @@ import { policyVersions } from '../../shared/adapters/dynamodb/policy-versions.j
 import { ulid } from 'ulid';
 import { brandOf, runtimeConfig } from '../../shared/config.js';
 import { storePolicyVersion } from '../../shared/domain/policy/announce-policy.js';
-import { assertEffectiveLateEnough } from '../../shared/domain/policy/policy-version.js';
+import { DEFAULT_NOTICE_DAYS } from '../../shared/domain/disclosures/advance-notice.js';
+import { assertEffectiveLateEnough, assertOwnershipNoticeRuns } from '../../shared/domain/policy/policy-version.js';
 import { systemClock } from '../../shared/ports/clock.js';
 import { httpHandler } from '../../shared/http/handler.js';
 import { json } from '../../shared/http/responses.js';
@@ -17,6 +18,7 @@ const deps = {
   brand: brandOf(config),
   newId: ulid,
 };
+const noticeDays = config.NOTICE_PERIOD_DAYS ?? DEFAULT_NOTICE_DAYS;
 
 /** `POST /admin/policy-versions` (SPEC §4). */
 const policyVersionSchema = z.strictObject({
@@ -31,13 +33,16 @@ const policyVersionSchema = z.strictObject({
   summary: z.string().check(z.minLength(1), z.maxLength(2000, 'must be at most 2000 characters')),
   url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
   significant: z.boolean(),
+  ownershipTransfer: z.optional(z.boolean()),
 });
 
 /**
  * Stores a new privacy-policy version (admin only), effective no sooner than the functions' policy
  * cache lifetime from now (`POLICY_CACHE_SECONDS`). From its effective time it is what
  * `GET /policy` returns and what every new consent record names. A significant change also
- * schedules the service notice that tells every reachable contact, in the same write.
+ * schedules the service notice that tells every reachable contact, in the same write. A version
+ * marked `ownershipTransfer` takes effect no sooner than the notice period from now, and its
+ * legal notice goes out at once to every held address, those unsubscribed from all email too.
  */
 export const handler = httpHandler(
   async (event) => {
@@ -45,6 +50,7 @@ export const handler = httpHandler(
     const input = validate(policyVersionSchema, event.parsedBody);
     const version = { ...input, effectiveAt: new Date(input.effectiveAt).toISOString() };
     assertEffectiveLateEnough(version.effectiveAt, systemClock.now());
+    if (version.ownershipTransfer) assertOwnershipNoticeRuns(version.effectiveAt, systemClock.now(), noticeDays);
     const { notice } = await storePolicyVersion(deps, staff, version);
     return json(201, { ...version, ...(notice ? { noticeCampaignId: notice.campaignId, noticeAt: notice.nextRunAt } : {}) });
   },

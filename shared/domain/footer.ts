@@ -5,6 +5,7 @@ import { escapeHtml } from './html.js';
 const CATEGORY_LABELS: Record<Category, string> = {
   transactional: 'a request you made',
   service_notice: 'changes to our service and privacy policy',
+  legal_notice: 'a change of who holds your information',
   newsletter: 'our newsletter',
   product_updates: 'product updates',
   marketing: 'offers and promotions',
@@ -15,15 +16,16 @@ export function reasonFor(category: Category, brand: Brand): string {
   if (category === 'transactional') {
     return `You receive this email because you contacted ${brand.brandName} through our website.`;
   }
-  if (category === 'service_notice') {
-    return `You receive this email because you are in contact with ${brand.brandName} and we must tell you about ${CATEGORY_LABELS.service_notice}.`;
+  if (category === 'service_notice' || category === 'legal_notice') {
+    return `You receive this email because you are in contact with ${brand.brandName} and we must tell you about ${CATEGORY_LABELS[category]}.`;
   }
   return `You receive this email because you opted in to ${CATEGORY_LABELS[category]} from ${brand.brandName}.`;
 }
 
 /** What the unsubscribe link withdraws, as its label says. */
 function unsubscribeLabel(category: Category): string {
-  if (category === 'transactional' || category === 'service_notice') return 'Unsubscribe from all email';
+  if (category === 'transactional' || category === 'service_notice' || category === 'legal_notice')
+    return 'Unsubscribe from all email';
   return `Unsubscribe from ${CATEGORY_LABELS[category]}`;
 }
 

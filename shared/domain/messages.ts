@@ -1,7 +1,11 @@
 import type { Channel, Topic } from './consent.js';
 
-/** Message categories of SPEC §2; each topic is its own category. */
-export type Category = 'transactional' | 'service_notice' | Topic;
+/**
+ * Message categories of SPEC §2; each topic is its own category. `legal_notice` is a service
+ * notice the law owes every address we hold (SPEC §4: the notice of a transfer of ownership), so
+ * unsubscribing from all email does not exclude it; only the system schedules one.
+ */
+export type Category = 'transactional' | 'service_notice' | 'legal_notice' | Topic;
 
 /** The brand facts every message needs, from config. */
 export interface Brand {

@@ -65,6 +65,14 @@ export interface ContactFile {
   inquiries: InquiryEntry[];
   supportRequests: SupportRequestEntry[];
   messages: MessageEntry[];
+  /** Each send of the contact's data to a registered recipient other than AWS (absent: none read). */
+  disclosures?: DisclosureEntry[];
+}
+
+/** One send of the contact's data to a registered recipient (the sales mailbox's new-lead email, for one). */
+export interface DisclosureEntry {
+  recipientId: string;
+  at: string;
 }
 
 /** A page of contacts and, when more follow, the opaque cursor of the next page. */

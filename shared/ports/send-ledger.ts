@@ -9,6 +9,11 @@ export interface SendClaim {
   category: Category;
   /** Who the message goes to: the contact, or a staff mailbox. */
   audience: 'contact' | 'staff';
+  /**
+   * The registered recipient a staff email discloses the contact's data to: its send, once
+   * recorded sent, is also recorded on the contact as a disclosure.
+   */
+  recipientId?: string;
   campaignId?: string;
   at: string;
 }

@@ -46,6 +46,7 @@ async function newCampaignId(): Promise<string> {
  * its roles are proven here.
  */
 const SAMPLES: Record<string, () => Promise<SampleRequest>> = {
+  'GET /admin/recipients': async () => ({ path: '/admin/recipients' }),
   'GET /admin/inquiries': async () => ({ path: '/admin/inquiries' }),
   'GET /admin/support-requests': async () => ({ path: '/admin/support-requests' }),
   'GET /admin/analytics': async () => ({ path: '/admin/analytics?from=2026-01-01&to=2026-01-07' }),

@@ -26,7 +26,7 @@ const operation: fc.Arbitrary<Operation> = fc.oneof(
   fc.record({
     op: fc.constant('send' as const),
     channel,
-    category: fc.constantFrom<Category>('transactional', 'service_notice', ...TOPICS),
+    category: fc.constantFrom<Category>('transactional', 'service_notice', 'legal_notice', ...TOPICS),
   }),
 );
 
@@ -69,6 +69,8 @@ class Model {
     const anySms = TOPICS.some((t) => this.granted.has(`sms:${t}`));
     if (category === 'transactional') return channel === 'email' || anySms;
     if (category === 'service_notice') return channel === 'email' ? !this.emailOptOutAll : anySms;
+    // A legal notice (transfer of ownership) reaches every held email address, opted out of all email or not.
+    if (category === 'legal_notice') return channel === 'email' || anySms;
     return this.granted.has(`${channel}:${category}`) && !(channel === 'email' && this.emailOptOutAll);
   }
 }

@@ -116,6 +116,7 @@ describe('send gate', () => {
     const staff: StaffEmail = {
       audience: 'staff',
       channel: 'email',
+      recipientId: 'sales_mailbox',
       to: 'sales@acme.test',
       contactId: 'c1',
       dedupeKey: 'lead-1',

@@ -28,7 +28,7 @@ import { auditEntryPut } from './audit-log.js';
 import { dynamoDbClient } from './client.js';
 import { consentEventPut } from './consent-items.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
-import { keys, preferenceAttribute } from './keys.js';
+import { DISCLOSURE_PREFIX, keys, preferenceAttribute } from './keys.js';
 import { preferencesOf } from './recipient-directory.js';
 
 type Item = Record<string, unknown>;
@@ -177,6 +177,7 @@ export class DynamoDbContactRecords implements ContactRecords {
       inquiries: withPrefix('INQUIRY#').map(inquiryOf),
       supportRequests: withPrefix('SUPPORT#').map(supportRequestOf),
       messages: withPrefix('MESSAGE#').map(messageOf),
+      disclosures: withPrefix(DISCLOSURE_PREFIX).map((item) => ({ recipientId: String(item.recipientId), at: String(item.at) })),
     };
   }
 

@@ -54,7 +54,19 @@ export const keys = {
   analyticsOrganisation: (day: string, asn: number, name: string) => ({ pk: `ANALYTICS#${day}`, sk: `ORG#${asn}#${name}` }),
   /** The day's visitor-id salt, deleted by TTL 48 hours after the day began. */
   analyticsSalt: (day: string) => ({ pk: `ANALYTICS_SALT#${day}`, sk: 'SALT' }),
+  /**
+   * One send of the contact's data to a recipient other than AWS (the new-lead email to the sales
+   * mailbox): keyed by the send, so that recording it again (a retry, the provider's own record)
+   * writes the same item.
+   */
+  disclosure: (contactId: string, recipientId: string, dedupeKey: string) => ({
+    pk: `CONTACT#${contactId}`,
+    sk: `${DISCLOSURE_PREFIX}${recipientId}#${dedupeKey}`,
+  }),
 } as const;
+
+/** The sort-key prefix of a contact's disclosure records. */
+export const DISCLOSURE_PREFIX = 'DISCLOSURE#';
 
 /** The attribute that holds one preference on the contact item, e.g. `pref_email_newsletter`. */
 export function preferenceAttribute(channel: Channel, topic: string): string {

@@ -29,7 +29,7 @@ export class DynamoDbSendLedger implements SendLedger {
           Key: marshall(key),
           UpdateExpression:
             'SET entity = :entity, dedupeKey = :dedupeKey, contactId = :contactId, channel = :channel, category = :category, ' +
-            'audience = :audience, campaignId = :campaignId, #status = :sending, leaseUntil = :leaseUntil, updatedAt = :at, ' +
+            'audience = :audience, campaignId = :campaignId, recipientId = :recipientId, #status = :sending, leaseUntil = :leaseUntil, updatedAt = :at, ' +
             'createdAt = if_not_exists(createdAt, :at) ADD attempts :one',
           ConditionExpression: 'attribute_not_exists(pk) OR (#status <> :sent AND (#status <> :sending OR leaseUntil < :now))',
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
@@ -42,6 +42,7 @@ export class DynamoDbSendLedger implements SendLedger {
             ':category': claim.category,
             ':audience': claim.audience,
             ':campaignId': claim.campaignId ?? null,
+            ':recipientId': claim.recipientId ?? null,
             ':sending': 'sending',
             ':sent': 'sent',
             ':leaseUntil': nowSeconds + leaseSeconds,
@@ -61,7 +62,33 @@ export class DynamoDbSendLedger implements SendLedger {
     }
   }
 
+  /**
+   * Records, under the contact, that a send disclosed its data to a registered recipient. An
+   * upsert keyed by the send, that keeps the first time: written before the message is marked
+   * sent, and again from the provider's own record, so a crash between the provider's acceptance
+   * and either write still leaves exactly one record.
+   */
+  private async recordDisclosure(contactId: string, dedupeKey: string, recipientId: string, at: string): Promise<void> {
+    await this.client.send(
+      new UpdateItemCommand({
+        TableName: this.tableName,
+        Key: marshall(keys.disclosure(contactId, recipientId, dedupeKey)),
+        UpdateExpression:
+          'SET entity = :entity, contactId = :contactId, recipientId = :recipientId, dedupeKey = :dedupeKey, #at = if_not_exists(#at, :at)',
+        ExpressionAttributeNames: { '#at': 'at' },
+        ExpressionAttributeValues: marshall({
+          ':entity': 'disclosure',
+          ':contactId': contactId,
+          ':recipientId': recipientId,
+          ':dedupeKey': dedupeKey,
+          ':at': at,
+        }),
+      }),
+    );
+  }
+
   async markSent(claim: SendClaim, providerMessageId: string | undefined, at: string): Promise<boolean> {
+    if (claim.recipientId) await this.recordDisclosure(claim.contactId, claim.dedupeKey, claim.recipientId, at);
     const result = await this.client.send(
       new UpdateItemCommand({
         TableName: this.tableName,
@@ -80,7 +107,7 @@ export class DynamoDbSendLedger implements SendLedger {
 
   async recordProviderSend(ref: SendRef, providerMessageId: string, at: string): Promise<ProviderSendOutcome> {
     try {
-      await this.client.send(
+      const updated = await this.client.send(
         new UpdateItemCommand({
           TableName: this.tableName,
           Key: marshall(keys.message(ref.contactId, ref.dedupeKey)),
@@ -92,13 +119,19 @@ export class DynamoDbSendLedger implements SendLedger {
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: marshall({ ':sent': 'sent', ':id': providerMessageId, ':at': at, ':provider': 'provider' }),
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          ReturnValues: 'ALL_NEW',
         }),
       );
+      const recipientId = unmarshall(updated.Attributes ?? {}).recipientId;
+      if (typeof recipientId === 'string') await this.recordDisclosure(ref.contactId, ref.dedupeKey, recipientId, at);
       return 'recorded';
     } catch (error) {
       if (!isConditionFailed(error)) throw error;
       if (!error.Item) return 'unknown';
       const existing = unmarshall(error.Item);
+      // Sent already: its disclosure record may be missing if the sender died between the two writes.
+      if (existing.status === 'sent' && typeof existing.recipientId === 'string')
+        await this.recordDisclosure(ref.contactId, ref.dedupeKey, existing.recipientId, at);
       return existing.providerMessageId === undefined || existing.providerMessageId === providerMessageId
         ? 'already_recorded'
         : 'duplicate';

@@ -2,6 +2,7 @@ import { SESv2Client, SendBulkEmailCommand, SendEmailCommand } from '@aws-sdk/cl
 import type { OutgoingEmail, ProviderReceipt } from '../../domain/messages.js';
 import { SEND_TAG_NAME } from '../../domain/sending/send-tag.js';
 import type { BulkEntry, EmailOptions, Mailer } from '../../ports/mailer.js';
+import type { RecipientId } from '../../recipients.js';
 
 /** The message tag that names the send record, so that the configuration set's `Send` event carries it back. */
 const sendTags = (sendTag: string | undefined) => (sendTag ? [{ Name: SEND_TAG_NAME, Value: sendTag }] : undefined);
@@ -12,6 +13,9 @@ export const sesClient = /* @__PURE__ */ new SESv2Client({});
 
 /** Sends each email as SES v2 Simple content: text and HTML parts plus custom headers, tagged with its send key. */
 export class SesMailer implements Mailer {
+  /** Who receives what this adapter sends (`shared/recipients.ts`). */
+  static readonly recipient: RecipientId = 'aws_ses';
+
   constructor(
     private readonly fromAddress: string,
     private readonly configurationSet: string | undefined,

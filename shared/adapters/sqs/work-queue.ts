@@ -1,5 +1,6 @@
 import { SQSClient, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import type { CampaignWork, WorkQueue } from '../../ports/work-queue.js';
+import type { RecipientId } from '../../recipients.js';
 
 /** The one SQS client of a process; locally `AWS_ENDPOINT_URL_SQS` points it at the in-process queue. */
 export const sqsClient = /* @__PURE__ */ new SQSClient({});
@@ -21,6 +22,9 @@ export function queueOf(work: CampaignWork): keyof CampaignQueueUrls {
 
 /** Campaign work as SQS messages, ten per call, each on its own queue. */
 export class SqsWorkQueue implements WorkQueue {
+  /** Who receives what this adapter sends (`shared/recipients.ts`). */
+  static readonly recipient: RecipientId = 'aws_hosting';
+
   constructor(
     private readonly urls: CampaignQueueUrls,
     private readonly client: SQSClient = sqsClient,

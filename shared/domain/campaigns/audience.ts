@@ -2,8 +2,11 @@ import { createHash } from 'node:crypto';
 import { TOPICS, hasAnyOptIn, hasOptIn } from '../consent.js';
 import type { Channel, Preferences, Topic } from '../consent.js';
 
-/** A campaign audience: one topic on one channel, or everyone reachable for service notices. */
-export type AudienceSegment = Topic | 'service';
+/**
+ * A campaign audience: one topic on one channel, everyone reachable for service notices, or
+ * (`legal`, email only) every held address for legal notices.
+ */
+export type AudienceSegment = Topic | 'service' | 'legal';
 export type AudienceKey = `${Channel}:${AudienceSegment}`;
 
 /** How many partitions each audience is spread over, so that a million members read in parallel. */
@@ -30,6 +33,9 @@ export interface AudienceFacts {
 export function audiencesOf(facts: AudienceFacts | undefined): Set<AudienceKey> {
   const keys = new Set<AudienceKey>();
   if (!facts) return keys;
+  // A legal notice reaches every held email address, unsubscribed from all email or not; an
+  // address that only asked for the newsletter and never confirmed is not known to be theirs.
+  if (facts.email && !facts.subscriptionUnconfirmed) keys.add('email:legal');
   if (facts.email && !facts.emailOptOutAll && !facts.subscriptionUnconfirmed) {
     // Service notices reach every contact with an email address who has not left all email.
     keys.add('email:service');

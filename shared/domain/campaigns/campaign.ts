@@ -6,8 +6,10 @@ import type { Brand, EmailBody } from '../messages.js';
 import { renderEmail, renderSms } from '../sending/render.js';
 import type { AudienceKey } from './audience.js';
 
+/** The categories staff may schedule (`POST /admin/campaigns`). */
 export const CAMPAIGN_CATEGORIES = ['newsletter', 'product_updates', 'marketing', 'service_notice'] as const;
-export type CampaignCategory = (typeof CAMPAIGN_CATEGORIES)[number];
+/** A staff campaign's category, or `legal_notice`, which only the system schedules (an ownership transfer's notice). */
+export type CampaignCategory = (typeof CAMPAIGN_CATEGORIES)[number] | 'legal_notice';
 
 /** A one-off time, or a repeating cron expression read in an IANA time zone. */
 export type CampaignSchedule = { at: string } | { cron: string; timezone: string };
@@ -68,6 +70,7 @@ export const MAX_SMS_SEGMENTS = 3;
 
 /** The audience a campaign reads on one channel. */
 export function audienceFor(category: CampaignCategory, channel: Channel): AudienceKey {
+  if (category === 'legal_notice') return `${channel}:legal`;
   return category === 'service_notice' ? `${channel}:service` : `${channel}:${category}`;
 }
 

@@ -1,7 +1,8 @@
 import type { AuditLog } from '../../ports/audit-log.js';
 import type { AuditTrail } from '../../ports/audit-trail.js';
 import type { Clock } from '../../ports/clock.js';
-import type { ContactFile, ContactRecords } from '../../ports/contact-records.js';
+import type { ContactFile, ContactRecords, DisclosureEntry } from '../../ports/contact-records.js';
+import { RECIPIENTS } from '../../recipients.js';
 import { auditBeforeRelease } from '../audit.js';
 import type { AuditEntry, AuditedRequest } from '../audit.js';
 import type { Channel } from '../consent.js';
@@ -39,7 +40,29 @@ export interface ContactExport {
   supportRequests: Record<string, unknown>[];
   consentLedger: Record<string, unknown>[];
   messages: Record<string, unknown>[];
+  /** Each time the person's data went to a recipient other than AWS, with who it is and why (SPEC §4 Disclosures). */
+  disclosures: DisclosureView[];
   staffAccess: StaffAccessView[];
+}
+
+/** One disclosure as the export shows it: the registered recipient, its role and purpose, and when. */
+export interface DisclosureView {
+  recipientId: string;
+  recipient: string;
+  role: string;
+  purpose: string;
+  at: string;
+}
+
+function disclosureView(entry: DisclosureEntry): DisclosureView {
+  const recipient = RECIPIENTS.find((candidate) => candidate.id === entry.recipientId);
+  return {
+    recipientId: entry.recipientId,
+    recipient: recipient?.name ?? entry.recipientId,
+    role: recipient?.role ?? 'unregistered',
+    purpose: recipient?.purpose ?? '',
+    at: entry.at,
+  };
 }
 
 async function staffAccessOf(trail: Pick<AuditTrail, 'byContact'>, contactId: string): Promise<StaffAccessView[]> {
@@ -62,6 +85,7 @@ function exportDocument(file: ContactFile, staffAccess: StaffAccessView[], lens:
     supportRequests: file.supportRequests.map((request) => supportRequestView(request, lens)),
     consentLedger: file.ledger.map((entry) => ledgerView(entry, lens)),
     messages: file.messages.map(messageView),
+    disclosures: (file.disclosures ?? []).map(disclosureView).sort((a, b) => a.at.localeCompare(b.at)),
     staffAccess,
   };
 }

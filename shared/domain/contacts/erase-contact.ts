@@ -117,6 +117,7 @@ function newRecord(
       erased: plan.erased,
       kept: keptRecords(plan, by),
       backupsRollOffOn: backupsRollOffOn(at),
+      ...(plan.noticesOwed.length > 0 ? { noticesOwed: plan.noticesOwed } : {}),
     },
   };
 }

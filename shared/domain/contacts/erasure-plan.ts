@@ -29,6 +29,7 @@ export type PartitionItemKind =
   | 'sms_pending'
   | 'outbox_message'
   | 'support_request'
+  | 'disclosure'
   | 'other';
 
 /** What happens to one item. */
@@ -65,7 +66,13 @@ export type ErasedKind =
 
 /** One thing the erasure keeps, and why. */
 export interface KeptRecord {
-  what: 'suppression_tombstone' | 'erasure_record' | 'message_log' | 'audit_entries' | 'privacy_request_record';
+  what:
+    | 'suppression_tombstone'
+    | 'erasure_record'
+    | 'message_log'
+    | 'audit_entries'
+    | 'privacy_request_record'
+    | 'disclosure_record';
   count?: number;
   why: string;
 }
@@ -80,6 +87,19 @@ export interface ErasureReceipt {
   kept: KeptRecord[];
   /** The day (UTC) by which the last point-in-time backup holding the erased data has rolled off. */
   backupsRollOffOn: string;
+  /**
+   * The notice of this erasure owed to each recipient (other than AWS) that received the person's
+   * data: it must be told to erase what it got too (SPEC §4 Disclosures).
+   */
+  noticesOwed?: NoticeOwed[];
+}
+
+/** A recipient that received the person's data, and so is owed a notice of the erasure. */
+export interface NoticeOwed {
+  recipientId: string;
+  disclosures: number;
+  lastDisclosedAt: string;
+  state: 'owed';
 }
 
 /** The one record of the consent ledger an erasure leaves: no personal data, the erased addresses as salted hashes. */
@@ -110,6 +130,7 @@ const MESSAGE_FACTS = [
   'channel',
   'category',
   'audience',
+  'recipientId',
   'campaignId',
   'status',
   'attempts',
@@ -139,6 +160,7 @@ export function kindOf(item: PartitionItem): PartitionItemKind {
   if (sk.startsWith('MESSAGE#')) return 'message';
   if (sk.startsWith('OUTBOX#')) return 'outbox_message';
   if (sk.startsWith('SUPPORT#')) return 'support_request';
+  if (sk.startsWith('DISCLOSURE#')) return 'disclosure';
   return 'other';
 }
 
@@ -235,7 +257,11 @@ export function addressAttributes(channel: Channel): string[] {
 /** Every audience of a channel, or of both: an erased contact leaves each of them. */
 export function audiencesOfScope(scope: ErasureScope): AudienceKey[] {
   const channels = scope === 'contact' ? CHANNELS : [scope];
-  return channels.flatMap((channel) => (['service', ...TOPICS] as const).map((segment): AudienceKey => `${channel}:${segment}`));
+  return channels.flatMap((channel) =>
+    ([...(channel === 'email' ? (['legal'] as const) : []), 'service', ...TOPICS] as const).map(
+      (segment): AudienceKey => `${channel}:${segment}`,
+    ),
+  );
 }
 
 /** What the plan asks the executor to do, in this order. */
@@ -246,6 +272,8 @@ export interface ErasurePlan {
   audiences: AudienceKey[];
   /** The counts of what this plan erases, by kind. */
   erased: Partial<Record<ErasedKind, number>>;
+  /** The recipients owed a notice of this erasure. */
+  noticesOwed: NoticeOwed[];
   /** True when nothing personal is left to erase in this scope. */
   done: boolean;
 }
@@ -287,6 +315,8 @@ export function planErasure(
   const fates: ItemFate[] = items.map((item): ItemFate => {
     const kind = kindOf(item);
     const { sk } = item;
+    // Names a recipient and a time, nothing of the person: kept as the record of the notice owed.
+    if (kind === 'disclosure') return { sk, kind, fate: 'keep', reason: 'the record that a recipient got this data' };
     if (kind === 'erasure_record') {
       if (sk === currentRecordSk) return { sk, kind, fate: 'keep', reason: 'the record that the erasure happened' };
       return scope === 'contact'
@@ -343,7 +373,7 @@ export function planErasure(
     else if (fate.kind === 'message') count('message_recipient');
     else if (fate.fate === 'rewrite' && fate.kind === 'inquiry') count('inquiry_address');
     else if (fate.fate === 'rewrite' && fate.kind === 'support_request') count('support_request_address');
-    else count(fate.kind === 'profile' ? 'profile' : fate.kind);
+    else if (fate.kind !== 'disclosure') count(fate.kind === 'profile' ? 'profile' : fate.kind);
   }
   const tombstones = [...addresses.values()].filter((address) => address.tombstone).length;
   count('address_lookup', tombstones);
@@ -353,6 +383,7 @@ export function planErasure(
     fates,
     addresses: [...addresses.values()],
     audiences: audiencesOfScope(scope),
+    noticesOwed: noticesOwedOf(items),
     erased,
     done: fates.every((fate) => fate.fate === 'keep'),
   };
@@ -371,6 +402,23 @@ function withoutChannel(item: PartitionItem, channel: Channel): PartitionItem {
   return copy;
 }
 
+/** The recipients that received the contact's data (its disclosure records), each owed a notice of the erasure. */
+export function noticesOwedOf(items: readonly PartitionItem[]): NoticeOwed[] {
+  const owed = new Map<string, NoticeOwed>();
+  for (const item of items) {
+    if (kindOf(item) !== 'disclosure' || typeof item.recipientId !== 'string') continue;
+    const at = typeof item.at === 'string' ? item.at : '';
+    const known = owed.get(item.recipientId);
+    owed.set(item.recipientId, {
+      recipientId: item.recipientId,
+      disclosures: (known?.disclosures ?? 0) + 1,
+      lastDisclosedAt: known && known.lastDisclosedAt > at ? known.lastDisclosedAt : at,
+      state: 'owed',
+    });
+  }
+  return [...owed.values()];
+}
+
 /** The day (UTC) the last backup holding data erased at `at` rolls off. */
 export function backupsRollOffOn(at: string): string {
   return new Date(Date.parse(at) + BACKUP_RETENTION_DAYS * 24 * 3600 * 1000).toISOString().slice(0, 10);
@@ -380,7 +428,17 @@ export function backupsRollOffOn(at: string): string {
 export function keptRecords(plan: ErasurePlan, by: ErasureRequester): KeptRecord[] {
   const tombstones = plan.addresses.filter((address) => address.tombstone).length;
   const messages = plan.fates.filter((fate) => fate.kind === 'message' && fate.fate === 'rewrite').length;
+  const disclosures = plan.fates.filter((fate) => fate.kind === 'disclosure').length;
   return [
+    ...(disclosures > 0
+      ? [
+          {
+            what: 'disclosure_record' as const,
+            count: disclosures,
+            why: 'Which recipient got this data and when, without the data: the notice of this erasure is owed to each.',
+          },
+        ]
+      : []),
     ...(tombstones > 0
       ? [
           {

@@ -163,6 +163,7 @@ export async function sendInquiryFollowUps(
         return deps.gate.send({
           audience: 'staff',
           channel: 'email',
+          recipientId: 'sales_mailbox',
           to: deps.salesAddress,
           contactId: inquiry.contactId,
           dedupeKey,

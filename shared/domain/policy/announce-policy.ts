@@ -38,9 +38,31 @@ function noticeOf(version: PolicyVersion, now: Date): CampaignInput {
   };
 }
 
+/**
+ * The notice of a transfer of ownership: a legal notice, due in a minute, to every held email
+ * address (unsubscribed from all email or not), well before the version takes effect.
+ */
+function ownershipNoticeOf(version: PolicyVersion, now: Date, brand: Brand): CampaignInput {
+  return {
+    name: `Transfer of ownership: privacy policy ${version.version}`,
+    category: 'legal_notice',
+    channels: ['email'],
+    subject: `${brand.brandName} is changing owners: your information and our privacy policy`,
+    text: [
+      `${brand.brandName} is being transferred to a new owner. On ${version.effectiveAt.slice(0, 10)} the information you gave us becomes subject to a new privacy policy.`,
+      version.summary,
+      `Read the new policy: ${version.url}`,
+      `If you do not want your information transferred, ask us to delete it before ${version.effectiveAt.slice(0, 10)}: reply to this email or contact ${brand.supportEmail}.`,
+    ].join('\n\n'),
+    schedule: { at: new Date(now.getTime() + IMMEDIATE_DELAY_MS).toISOString() },
+  };
+}
+
 /** The notice as a scheduled campaign, checked as every campaign is (SPEC §4), but not yet stored. */
 function scheduledNotice(deps: StorePolicyVersionDeps, staff: StaffIdentity, version: PolicyVersion): Campaign {
-  return draftCampaign(deps, staff, noticeOf(version, deps.clock.now()), {
+  const now = deps.clock.now();
+  const input = version.ownershipTransfer ? ownershipNoticeOf(version, now, deps.brand) : noticeOf(version, now);
+  return draftCampaign(deps, staff, input, {
     path: 'effectiveAt',
     message: 'the notice must be due in the future',
   });
@@ -57,7 +79,8 @@ export async function storePolicyVersion(
   staff: StaffIdentity,
   version: PolicyVersion & { significant: boolean },
 ): Promise<{ notice?: Campaign }> {
-  const notice = version.significant ? scheduledNotice(deps, staff, version) : undefined;
+  // A transfer of ownership is always told, whatever `significant` says.
+  const notice = version.significant || version.ownershipTransfer ? scheduledNotice(deps, staff, version) : undefined;
   const record = { ...version, createdBy: staff.sub, createdAt: deps.clock.now().toISOString() };
   if (!(await deps.policy.add(record, notice))) throw new ConflictError(`Policy version ${version.version} exists already.`);
   return notice ? { notice } : {};

@@ -8,6 +8,13 @@ export interface PolicyVersion {
   url: string;
   /** A significant change: people are told with a service notice (privacy policy, "Changes to this Policy"). */
   significant?: boolean;
+  /**
+   * The version is that of a new owner (privacy policy: "In the event of a transfer of ownership …
+   * we will provide notice before any personally identifying information is transferred"): its
+   * notice is a `legal_notice` that goes out at once to every held address, and the version takes
+   * effect no sooner than the notice period after it.
+   */
+  ownershipTransfer?: boolean;
 }
 
 /**
@@ -29,6 +36,25 @@ export function assertEffectiveLateEnough(effectiveAt: string, now: Date): void 
       {
         path: 'effectiveAt',
         message: `must be at least ${POLICY_CACHE_SECONDS} seconds from now (${new Date(earliest).toISOString()}): every function has seen the version by then`,
+      },
+    ]);
+  }
+}
+
+const DAY_MS = 24 * 3600 * 1000;
+
+/**
+ * Refuses an ownership-transfer version that would take effect before its notice has run the
+ * notice period (config `noticePeriodDays`): the notice goes out now, and no one's data may move
+ * under the new owner's policy until the period is over.
+ */
+export function assertOwnershipNoticeRuns(effectiveAt: string, now: Date, noticeDays: number): void {
+  const earliest = now.getTime() + noticeDays * DAY_MS;
+  if (Date.parse(effectiveAt) < earliest) {
+    throw new ValidationError([
+      {
+        path: 'effectiveAt',
+        message: `a transfer of ownership takes effect at least ${noticeDays} days after its notice goes out: no sooner than ${new Date(earliest).toISOString()}`,
       },
     ]);
   }

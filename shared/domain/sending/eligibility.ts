@@ -32,6 +32,8 @@ export function decideEligibility(input: EligibilityInput): 'send' | Exclude<Sen
   if (channel === 'email') {
     if (category === 'transactional') return 'send';
     if (category === 'service_notice') return recipient.emailOptOutAll ? 'skipped_opted_out' : 'send';
+    // A legal notice (a transfer of ownership) is owed to every address we hold: leaving all email does not end it.
+    if (category === 'legal_notice') return 'send';
     return !recipient.emailOptOutAll && hasOptIn(recipient.preferences, 'email', category) ? 'send' : 'skipped_opted_out';
   }
 
@@ -42,7 +44,9 @@ export function decideEligibility(input: EligibilityInput): 'send' | Exclude<Sen
     return input.optInRequest || hasAnyOptIn(recipient.preferences, 'sms') ? 'send' : 'skipped_opted_out';
   }
   const consented =
-    category === 'service_notice' ? hasAnyOptIn(recipient.preferences, 'sms') : hasOptIn(recipient.preferences, 'sms', category);
+    category === 'service_notice' || category === 'legal_notice'
+      ? hasAnyOptIn(recipient.preferences, 'sms')
+      : hasOptIn(recipient.preferences, 'sms', category);
   if (!consented) return 'skipped_opted_out';
   return isWithinSendingHours(input.at, recipient.timeZone) ? 'send' : 'deferred_quiet_hours';
 }

@@ -7,6 +7,9 @@ import type { SmsSender } from '../../ports/sms-sender.js';
 import type { Topic } from '../consent.js';
 import type { Brand, Category, EmailBody, SendOutcome, SmsBody } from '../messages.js';
 import { issueShortPreferencesCode, issueToken } from '../tokens.js';
+import { registeredRecipient } from '../../recipients.js';
+import type { MailboxRecipientId } from '../../recipients.js';
+import { assertMayDisclose } from '../disclosures/advance-notice.js';
 import { decideEligibility } from './eligibility.js';
 import { renderEmail, renderSms } from './render.js';
 import type { RecipientLinks } from './render.js';
@@ -55,6 +58,8 @@ export interface ContactSms {
 export interface StaffEmail {
   audience: 'staff';
   channel: 'email';
+  /** The registered mailbox it goes to (`shared/recipients.ts`); the gate refuses one the registry does not name. */
+  recipientId: MailboxRecipientId;
   to: string;
   contactId: string;
   dedupeKey: string;
@@ -102,6 +107,8 @@ export interface SendGateDeps {
    * out) before it gives up with `SendInFlightError`; keep it well inside the function's timeout.
    */
   claimWaitMs?: number;
+  /** The advance-notice period before a third party may receive data (config; default 30 days). */
+  noticeDays?: number;
   /** Waits; tests pass one that moves their clock. */
   sleep?: (ms: number) => Promise<void>;
 }
@@ -183,7 +190,7 @@ export function createSendGate(deps: SendGateDeps): SendGate {
   const { brand, clock, ledger } = deps;
 
   function unsubscribeTopic(category: Category): Topic | 'all' {
-    return category === 'transactional' || category === 'service_notice' ? 'all' : category;
+    return category === 'transactional' || category === 'service_notice' || category === 'legal_notice' ? 'all' : category;
   }
 
   /** The links of one message; each names the message's channel, so it governs only the address the message went to. */
@@ -276,7 +283,9 @@ export function createSendGate(deps: SendGateDeps): SendGate {
   }
 
   async function sendToStaff(message: StaffEmail): Promise<SendResult> {
+    assertMayDisclose(registeredRecipient(message.recipientId), clock.now(), deps.noticeDays);
     const claim: SendClaim = {
+      recipientId: message.recipientId,
       dedupeKey: message.dedupeKey,
       contactId: message.contactId,
       channel: 'email',

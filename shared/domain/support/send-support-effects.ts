@@ -89,6 +89,7 @@ export async function sendSupportEffects(
       return deps.gate.send({
         audience: 'staff',
         channel: 'email',
+        recipientId: 'support_mailbox',
         to: deps.supportAddress,
         contactId: request.contactId,
         dedupeKey,
