@@ -43,6 +43,12 @@ export const keys = {
   campaignsDue: 'CAMPAIGNS_DUE',
   audit: (contactId: string, at: string, requestId: string) => ({ pk: `AUDIT#${contactId}`, sk: `${at}#${requestId}` }),
   auditByActor: (actor: string) => `AUDIT_ACTOR#${actor}`,
+  privacyRequest: (requestId: string) => ({ pk: `PRIVACY_REQUEST#${requestId}`, sk: 'REQUEST' }),
+  privacyTask: (requestId: string, at: string, kind: string) => ({
+    pk: `PRIVACY_REQUEST#${requestId}`,
+    sk: `TASK#${at}#${kind}`,
+  }),
+  privacyRequestsIndex: 'PRIVACY_REQUESTS',
 } as const;
 
 /** The attribute that holds one preference on the contact item, e.g. `pref_email_newsletter`. */
