@@ -74,6 +74,27 @@ const ADMIN_POLICY_VERSIONS: FunctionDeclaration = {
   aws: { table: ['Query', 'PutItem'] },
 };
 
+/** A privacy request: one lookup read and one transaction that stores the record and queues its acknowledgement. */
+const PRIVACY_REQUEST: FunctionDeclaration = {
+  entry: 'functions/privacy/request.ts',
+  aws: { table: ['BatchGetItem', 'PutItem'], secret: true },
+};
+/** The confirm page reads the request and the address lookup; its POST verifies and queues the next task. */
+const PRIVACY_CONFIRM: FunctionDeclaration = {
+  entry: 'functions/privacy/confirm.ts',
+  aws: { table: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'], secret: true },
+};
+/** The access export: checks the link, audits, then reads the contact's data. */
+const PRIVACY_EXPORT: FunctionDeclaration = {
+  entry: 'functions/privacy/export.ts',
+  aws: { table: ['GetItem', 'BatchGetItem', 'BatchWriteItem'], secret: true },
+};
+/** The privacy team's queue: lists requests (auditing shown details), completes and extends them. */
+const ADMIN_PRIVACY_REQUESTS: FunctionDeclaration = {
+  entry: 'functions/admin/privacy-requests.ts',
+  aws: { table: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'BatchWriteItem'] },
+};
+
 /** Who may call a route: anyone (rate-limited by WAF), or staff in at least one of the listed roles. */
 export type RouteAccess =
   | { access: 'public'; roles?: never }
@@ -108,6 +129,25 @@ export const HTTP_ROUTES: readonly (HttpRoute & FunctionDeclaration)[] = [
   { method: 'GET', path: '/admin/campaigns/{id}', ...ADMIN_CAMPAIGNS, access: 'staff', roles: ['marketing', 'admin'] },
   { method: 'POST', path: '/admin/campaigns/{id}/cancel', ...ADMIN_CAMPAIGNS, access: 'staff', roles: ['marketing', 'admin'] },
   { method: 'POST', path: '/admin/policy-versions', ...ADMIN_POLICY_VERSIONS, access: 'staff', roles: ['admin'] },
+  { method: 'POST', path: '/privacy-requests', ...PRIVACY_REQUEST, access: 'public' },
+  { method: 'GET', path: '/privacy-requests/confirm', ...PRIVACY_CONFIRM, access: 'public' },
+  { method: 'POST', path: '/privacy-requests/confirm', ...PRIVACY_CONFIRM, access: 'public' },
+  { method: 'GET', path: '/privacy-requests/export', ...PRIVACY_EXPORT, access: 'public' },
+  { method: 'GET', path: '/admin/privacy-requests', ...ADMIN_PRIVACY_REQUESTS, access: 'staff', roles: ['privacy', 'admin'] },
+  {
+    method: 'POST',
+    path: '/admin/privacy-requests/{id}/complete',
+    ...ADMIN_PRIVACY_REQUESTS,
+    access: 'staff',
+    roles: ['privacy', 'admin'],
+  },
+  {
+    method: 'POST',
+    path: '/admin/privacy-requests/{id}/extend',
+    ...ADMIN_PRIVACY_REQUESTS,
+    access: 'staff',
+    roles: ['privacy', 'admin'],
+  },
 ];
 
 /**
@@ -185,6 +225,12 @@ export const STREAM_CONSUMERS: readonly StreamConsumer[] = [
     filter: { events: ['INSERT', 'MODIFY', 'REMOVE'], entities: ['contact'] },
     aws: { table: ['Query', 'BatchWriteItem'] },
   },
+  {
+    name: 'privacy-outbox',
+    entry: 'functions/privacy/outbox.ts',
+    filter: { events: ['INSERT'], entities: ['privacy_task'] },
+    aws: { table: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], secret: true, email: ['SendEmail'] },
+  },
 ];
 
 /** A stable function name from its entry file: `functions/inquiries/submit.ts` → `InquiriesSubmit`. */
@@ -248,6 +294,12 @@ export const SCHEDULED_JOBS: readonly ScheduledJob[] = [
     entry: 'functions/campaigns/dispatch.ts',
     schedule: 'rate(1 minute)',
     aws: { table: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], sendsTo: ['plan'] },
+  },
+  {
+    name: 'privacy-overdue',
+    entry: 'functions/privacy/overdue.ts',
+    schedule: 'cron(0 14 * * ? *)',
+    aws: { table: ['Query'] },
   },
 ];
 
