@@ -19,5 +19,5 @@ export const handler = scheduledHandler(async (event) => {
     { requests, clock: { now: () => tick }, timeZone: config.DEFAULT_TIME_ZONE },
     (request) => logger.error(PRIVACY_REQUEST_DUE, { ...request }),
   );
-  return { due: due.length };
+  return { due };
 });
