@@ -65,6 +65,18 @@ const ADMIN_LIST_INQUIRIES: FunctionDeclaration = {
   entry: 'functions/admin/list-inquiries.ts',
   aws: { table: ['Query', 'BatchWriteItem'] },
 };
+/**
+ * The contacts API: reads a contact's partition, its lookups, suppressions and STOP (BatchGetItem),
+ * the contacts index and the audit trail (Query); writes audit entries (BatchWriteItem), staff
+ * consent (a transaction of an update and ledger puts) and corrections (a transaction that also
+ * claims and releases lookups and clears pending confirmations).
+ */
+const ADMIN_CONTACTS: FunctionDeclaration = {
+  entry: 'functions/admin/contacts.ts',
+  aws: { table: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'], secret: true },
+};
+/** Reads the audit trail, by contact or by actor (gsi1). */
+const ADMIN_AUDIT: FunctionDeclaration = { entry: 'functions/admin/audit.ts', aws: { table: ['Query'] } };
 const ADMIN_CAMPAIGNS: FunctionDeclaration = {
   entry: 'functions/admin/campaigns.ts',
   aws: { table: ['GetItem', 'Query', 'PutItem', 'UpdateItem'] },
@@ -72,6 +84,16 @@ const ADMIN_CAMPAIGNS: FunctionDeclaration = {
 const ADMIN_POLICY_VERSIONS: FunctionDeclaration = {
   entry: 'functions/admin/policy-versions.ts',
   aws: { table: ['Query', 'PutItem'] },
+};
+/**
+ * Erases one contact: reads its partition (Query), writes the erasure record, rewrites and
+ * tombstones (PutItem), deletes items and lookups (DeleteItem), removes one address's fields
+ * (UpdateItem), and writes the audit entry and audience removals (BatchWriteItem); the address
+ * salt comes from the app secret.
+ */
+const ADMIN_ERASE_CONTACT: FunctionDeclaration = {
+  entry: 'functions/admin/erase-contact.ts',
+  aws: { table: ['Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'], secret: true },
 };
 
 /** A privacy request: one lookup read and one transaction that stores the record and queues its acknowledgement. */
@@ -129,6 +151,38 @@ export const HTTP_ROUTES: readonly (HttpRoute & FunctionDeclaration)[] = [
   { method: 'GET', path: '/admin/campaigns/{id}', ...ADMIN_CAMPAIGNS, access: 'staff', roles: ['marketing', 'admin'] },
   { method: 'POST', path: '/admin/campaigns/{id}/cancel', ...ADMIN_CAMPAIGNS, access: 'staff', roles: ['marketing', 'admin'] },
   { method: 'POST', path: '/admin/policy-versions', ...ADMIN_POLICY_VERSIONS, access: 'staff', roles: ['admin'] },
+  {
+    method: 'GET',
+    path: '/admin/contacts',
+    ...ADMIN_CONTACTS,
+    access: 'staff',
+    roles: ['admin', 'sales', 'support', 'marketing', 'privacy'],
+  },
+  {
+    method: 'GET',
+    path: '/admin/contacts/{id}',
+    ...ADMIN_CONTACTS,
+    access: 'staff',
+    roles: ['admin', 'sales', 'support', 'marketing', 'privacy'],
+  },
+  { method: 'PATCH', path: '/admin/contacts/{id}', ...ADMIN_CONTACTS, access: 'staff', roles: ['admin', 'support', 'privacy'] },
+  // Support takes the calls the policy's phone line brings ("calling 1-888…"); privacy handles requests.
+  {
+    method: 'POST',
+    path: '/admin/contacts/{id}/consent',
+    ...ADMIN_CONTACTS,
+    access: 'staff',
+    roles: ['admin', 'support', 'privacy'],
+  },
+  {
+    method: 'GET',
+    path: '/admin/contacts/{id}/export',
+    ...ADMIN_CONTACTS,
+    access: 'staff',
+    roles: ['admin', 'support', 'privacy'],
+  },
+  { method: 'GET', path: '/admin/audit', ...ADMIN_AUDIT, access: 'staff', roles: ['admin'] },
+  { method: 'DELETE', path: '/admin/contacts/{id}', ...ADMIN_ERASE_CONTACT, access: 'staff', roles: ['admin', 'privacy'] },
   { method: 'POST', path: '/privacy-requests', ...PRIVACY_REQUEST, access: 'public' },
   { method: 'GET', path: '/privacy-requests/confirm', ...PRIVACY_CONFIRM, access: 'public' },
   { method: 'POST', path: '/privacy-requests/confirm', ...PRIVACY_CONFIRM, access: 'public' },

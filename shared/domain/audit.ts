@@ -1,4 +1,13 @@
+import { ServiceUnavailableError } from './errors.js';
+import type { AuditLog } from '../ports/audit-log.js';
 import type { StaffIdentity } from './staff.js';
+
+/** One field a correction changed, from what to what, both in masked form. */
+export interface AuditedChange {
+  field: string;
+  from?: string;
+  to?: string;
+}
 
 /** One staff read or change of a contact's personal data (SPEC §4). */
 export interface AuditEntry {
@@ -10,4 +19,26 @@ export interface AuditEntry {
   requestId: string;
   at: string;
   reason?: string;
+  /** For an update: what changed, masked. */
+  changes?: AuditedChange[];
+}
+
+/** The request an audit entry names: its id and the `X-Access-Reason` header when given. */
+export interface AuditedRequest {
+  requestId: string;
+  reason?: string;
+}
+
+/**
+ * Writes audit entries before the data they cover leaves: when the write fails, the answer is
+ * 503 and carries nothing (SPEC §4, "If the audit entry cannot be written, the data does not
+ * leave").
+ */
+export async function auditBeforeRelease(audit: AuditLog, entries: readonly AuditEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  try {
+    await audit.record(entries);
+  } catch (cause) {
+    throw new ServiceUnavailableError({ cause });
+  }
 }

@@ -55,6 +55,8 @@ export interface ConsentEvent {
   pageUrl?: string;
   policyVersion: string;
   wordingHash: string;
+  /** Why staff recorded it (source `staff`): what the person told them, or an address correction. */
+  reason?: string;
 }
 
 /** What the gate and the preference center read: topic opt-ins and the all-email opt-out. */
@@ -81,6 +83,8 @@ export interface ConsentContext {
   ip?: string;
   userAgent?: string;
   pageUrl?: string;
+  /** Why staff recorded the change; kept on each ledger record. */
+  reason?: string;
 }
 
 /** Applies ledger events, oldest first, to a consent state. */
@@ -127,6 +131,7 @@ export function planConsentChange(
       ...(context.pageUrl ? { pageUrl: context.pageUrl } : {}),
       policyVersion: context.policyVersion,
       wordingHash: wordingHash(context.wording),
+      ...(context.reason ? { reason: context.reason } : {}),
     });
   }
   return { events, next: applyConsentEvents(current, events) };

@@ -117,3 +117,15 @@ export class ConflictError extends HttpError {
     this.name = 'ConflictError';
   }
 }
+
+/**
+ * A dependency the answer must wait for is unavailable: an audit entry that could not be written
+ * stops the data it covers from leaving (SPEC §4). Its message is fixed, so that nothing of the
+ * cause reaches the client.
+ */
+export class ServiceUnavailableError extends HttpError {
+  constructor(options: { cause?: unknown } = {}) {
+    super(503, 'service_unavailable', 'The service cannot answer right now. Try again later.', options);
+    this.name = 'ServiceUnavailableError';
+  }
+}

@@ -3,7 +3,7 @@ import { escapeHtml } from '../domain/html.js';
 import { loggableError } from '../domain/masking.js';
 import { header, prefersHtml } from './headers.js';
 import { htmlPage } from './html-page.js';
-import { HttpError } from '../domain/errors.js';
+import { HttpError, ServiceUnavailableError } from '../domain/errors.js';
 import { logger } from '../logger.js';
 import { json } from './responses.js';
 import type { HttpEvent, HttpResult } from './types.js';
@@ -11,7 +11,8 @@ import type { HttpEvent, HttpResult } from './types.js';
 /**
  * Maps any thrown error to the JSON error shape of SPEC §3 (or, on page routes, to an HTML page
  * for a browser). Only an HttpError below 500 shows its
- * message; anything else is logged (name and stack, never the event) and answered as a plain 500.
+ * message; anything else is logged (name and stack, never the event) and answered as a plain 500,
+ * except a ServiceUnavailableError, answered 503 with its fixed message.
  */
 export function jsonErrors(options: { pages?: { brandName: () => string } } = {}): MiddlewareObj<HttpEvent, HttpResult> {
   const asPage = (request: Request<HttpEvent, HttpResult>, status: number, message: string) =>
@@ -42,6 +43,11 @@ export function jsonErrors(options: { pages?: { brandName: () => string } } = {}
         error: loggableError(error),
         cause: error instanceof Error && error.cause ? loggableError(error.cause) : undefined,
       });
+      if (error instanceof ServiceUnavailableError) {
+        // Its message is fixed text: the cause stays in the log.
+        request.response = json(error.statusCode, { error: { code: error.code, message: error.message } });
+        return;
+      }
       request.response =
         asPage(request, 500, 'Something went wrong on our side. Please try again later.') ??
         json(500, { error: { code: 'internal_error', message: 'Something went wrong on our side.' } });

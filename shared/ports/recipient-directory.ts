@@ -10,12 +10,20 @@ export interface Recipient {
   /** Set by "Unsubscribe from all email": blocks service notices as well as every topic. */
   emailOptOutAll?: boolean;
   timeZone?: string;
+  /** When the contact was created: after an erasure of its address, it is that address asking again. */
+  createdAt?: string;
 }
 
 /** The address-level facts the gate checks before any message. */
 export interface AddressStatus {
   suppressed: boolean;
   stopped: boolean;
+  /**
+   * Set when the suppression is only an erasure's tombstone, to the erasure's time: it holds for
+   * every contact older than the erasure, and not for one the address created since by asking
+   * again (a new inquiry, sign-up or request, SPEC §4 "Erasure"). A bounce or complaint holds always.
+   */
+  erasedAt?: string;
 }
 
 /** Reads recipients and the suppression list for the send gate. */

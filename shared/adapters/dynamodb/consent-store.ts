@@ -39,7 +39,8 @@ export class DynamoDbConsentStore implements ConsentStore {
               Update: {
                 TableName: this.tableName,
                 Key: marshall(keys.contact(contactId)),
-                UpdateExpression: `SET ${sets.join(', ')}`,
+                // A grant keeps the contact: an unconfirmed sign-up's expiry ends with it (minimisation).
+                UpdateExpression: `SET ${sets.join(', ')}${events.some((event) => event.action === 'grant') ? ' REMOVE expiresAt' : ''}`,
                 ConditionExpression: 'attribute_exists(pk)',
                 ExpressionAttributeNames: names,
                 ExpressionAttributeValues: marshall(values),

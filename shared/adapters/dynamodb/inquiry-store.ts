@@ -30,9 +30,28 @@ const PENDING_TTL_SECONDS = 7 * 24 * 3600;
  * inquiry created, the form's profile. It never changes a stored value (SPEC §2).
  */
 function holderUpdate(tableName: string, record: InquiryRecord, holderId: string): TransactWriteItem {
-  const names: Record<string, string> = { '#entity': 'entity', '#createdAt': 'createdAt', '#contactId': 'contactId' };
-  const values: Record<string, unknown> = { ':entity': 'contact', ':now': record.visit.receivedAt, ':id': holderId };
-  const sets = ['#entity = :entity', '#createdAt = if_not_exists(#createdAt, :now)', '#contactId = :id'];
+  const index = keys.contactsIndex(record.visit.receivedAt, holderId);
+  const names: Record<string, string> = {
+    '#entity': 'entity',
+    '#createdAt': 'createdAt',
+    '#contactId': 'contactId',
+    '#gsi1pk': 'gsi1pk',
+    '#gsi1sk': 'gsi1sk',
+  };
+  const values: Record<string, unknown> = {
+    ':entity': 'contact',
+    ':now': record.visit.receivedAt,
+    ':id': holderId,
+    ':contacts': index.gsi1pk,
+    ':contactsSk': index.gsi1sk,
+  };
+  const sets = [
+    '#entity = :entity',
+    '#createdAt = if_not_exists(#createdAt, :now)',
+    '#contactId = :id',
+    '#gsi1pk = :contacts',
+    '#gsi1sk = if_not_exists(#gsi1sk, :contactsSk)',
+  ];
   const fill = (field: string, value: string | undefined) => {
     if (value === undefined) return;
     names[`#${field}`] = field;
@@ -66,8 +85,9 @@ function holderUpdate(tableName: string, record: InquiryRecord, holderId: string
     Update: {
       TableName: tableName,
       Key: toItem(keys.contact(holderId)),
-      UpdateExpression: `SET ${sets.join(', ')}`,
-      ExpressionAttributeNames: names,
+      // An inquiry keeps its contact: an unconfirmed sign-up's expiry ends here (SPEC §2, minimisation).
+      UpdateExpression: `SET ${sets.join(', ')} REMOVE #expiresAt`,
+      ExpressionAttributeNames: { ...names, '#expiresAt': 'expiresAt' },
       ExpressionAttributeValues: toItem(values),
     },
   };

@@ -43,6 +43,8 @@ export const keys = {
   campaignsDue: 'CAMPAIGNS_DUE',
   audit: (contactId: string, at: string, requestId: string) => ({ pk: `AUDIT#${contactId}`, sk: `${at}#${requestId}` }),
   auditByActor: (actor: string) => `AUDIT_ACTOR#${actor}`,
+  /** The index of every contact on gsi1, newest first: the contact item carries these two attributes. */
+  contactsIndex: (createdAt: string, contactId: string) => ({ gsi1pk: 'CONTACTS', gsi1sk: `${createdAt}#${contactId}` }),
   privacyRequest: (requestId: string) => ({ pk: `PRIVACY_REQUEST#${requestId}`, sk: 'REQUEST' }),
   privacyTask: (requestId: string, at: string, kind: string) => ({
     pk: `PRIVACY_REQUEST#${requestId}`,

@@ -45,6 +45,8 @@ export class DynamoDbRecipientDirectory implements RecipientDirectory {
     if (email) recipient.email = email;
     if (phone) recipient.phone = phone;
     if (timeZone) recipient.timeZone = timeZone;
+    const createdAt = text('createdAt');
+    if (createdAt) recipient.createdAt = createdAt;
     if (item.emailOptOutAll === true) recipient.emailOptOutAll = true;
     return recipient;
   }
@@ -58,7 +60,14 @@ export class DynamoDbRecipientDirectory implements RecipientDirectory {
         RequestItems: { [this.tableName]: { Keys: wanted.map((item) => marshall(item)), ConsistentRead: true } },
       }),
     );
-    const found = new Set((result.Responses?.[this.tableName] ?? []).map((item) => unmarshall(item).pk as string));
-    return { suppressed: found.has(keys.suppression(channel, key).pk), stopped: found.has(keys.smsStop(key).pk) };
+    const found = new Map(
+      (result.Responses?.[this.tableName] ?? []).map((item) => [unmarshall(item).pk as string, unmarshall(item)]),
+    );
+    const suppression = found.get(keys.suppression(channel, key).pk);
+    return {
+      suppressed: suppression !== undefined,
+      stopped: found.has(keys.smsStop(key).pk),
+      ...(suppression?.reason === 'erasure' && typeof suppression.at === 'string' ? { erasedAt: suppression.at } : {}),
+    };
   }
 }

@@ -2,7 +2,6 @@ import {
   ConditionalCheckFailedException,
   DeleteItemCommand,
   GetItemCommand,
-  PutItemCommand,
   TransactWriteItemsCommand,
   TransactionCanceledException,
   UpdateItemCommand,
@@ -17,6 +16,12 @@ import { keys } from './keys.js';
 
 /** A pending sign-up is forgotten after the confirmation token's life. */
 const PENDING_TTL_SECONDS = 7 * 24 * 3600;
+
+/**
+ * A contact that only ever signed up, never confirmed and never sent an inquiry is forgotten by TTL
+ * 30 days after its latest sign-up (minimisation); confirming or an inquiry removes the expiry.
+ */
+export const UNCONFIRMED_CONTACT_TTL_SECONDS = 30 * 24 * 3600;
 
 const seconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
 
@@ -49,24 +54,35 @@ export class DynamoDbSubscriptionStore implements SubscriptionStore {
   ) {}
 
   async createUnconfirmedContact(contactId: string, email: string, name: string | undefined, at: string): Promise<void> {
+    const index = keys.contactsIndex(at, contactId);
     try {
       await this.client.send(
-        new PutItemCommand({
+        new UpdateItemCommand({
           TableName: this.tableName,
-          Item: marshall(
+          Key: marshall(keys.contact(contactId)),
+          UpdateExpression:
+            'SET entity = :entity, contactId = :contactId, email = if_not_exists(email, :email), ' +
+            (name === undefined ? '' : '#name = if_not_exists(#name, :name), ') +
+            'subscriptionUnconfirmed = :true, createdAt = if_not_exists(createdAt, :at), updatedAt = :at, expiresAt = :expiresAt, ' +
+            // The contacts index (staff paging) keeps the first creation time.
+            'gsi1pk = if_not_exists(gsi1pk, :indexPk), gsi1sk = if_not_exists(gsi1sk, :indexSk)',
+          // A new contact, or one that still only holds an unconfirmed sign-up: its expiry moves with the newest request.
+          ConditionExpression: 'attribute_not_exists(pk) OR (subscriptionUnconfirmed = :true AND attribute_exists(expiresAt))',
+          ...(name === undefined ? {} : { ExpressionAttributeNames: { '#name': 'name' } }),
+          ExpressionAttributeValues: marshall(
             {
-              ...keys.contact(contactId),
-              entity: 'contact',
-              contactId,
-              email,
-              name,
-              subscriptionUnconfirmed: true,
-              createdAt: at,
-              updatedAt: at,
+              ':entity': 'contact',
+              ':contactId': contactId,
+              ':email': email,
+              ':name': name,
+              ':true': true,
+              ':at': at,
+              ':expiresAt': seconds(at) + UNCONFIRMED_CONTACT_TTL_SECONDS,
+              ':indexPk': index.gsi1pk,
+              ':indexSk': index.gsi1sk,
             },
             { removeUndefinedValues: true },
           ),
-          ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
     } catch (error) {
@@ -196,7 +212,7 @@ export class DynamoDbSubscriptionStore implements SubscriptionStore {
         new UpdateItemCommand({
           TableName: this.tableName,
           Key: marshall(keys.contact(contactId)),
-          UpdateExpression: 'REMOVE subscriptionUnconfirmed',
+          UpdateExpression: 'REMOVE subscriptionUnconfirmed, expiresAt',
           ConditionExpression: 'attribute_exists(pk)',
         }),
       )

@@ -16,13 +16,16 @@ export class DynamoDbSuppressionStore implements SuppressionStore {
   ) {}
 
   async suppress(channel: Channel, addressKey: string, reason: SuppressionReason, at: string): Promise<void> {
-    // The first reason stays; a suppression is never lifted by a later event.
+    // The first bounce or complaint stays; a suppression is never lifted by a later event. An
+    // erasure tombstone gives way to a bounce or complaint, and a later erasure renews it (its time
+    // tells the gate which contacts came after it: the address asked again).
     await this.client
       .send(
         new PutItemCommand({
           TableName: this.tableName,
           Item: marshall({ ...keys.suppression(channel, addressKey), entity: 'suppression', channel, reason, at }),
-          ConditionExpression: 'attribute_not_exists(pk)',
+          ConditionExpression: 'attribute_not_exists(pk) OR reason = :erasure',
+          ExpressionAttributeValues: marshall({ ':erasure': 'erasure' }),
         }),
       )
       .catch((error: unknown) => {

@@ -1,6 +1,7 @@
 import type { AuditLog } from '../../ports/audit-log.js';
 import type { Clock } from '../../ports/clock.js';
 import type { InquirySummary, StaffReads, SubmittedDetails } from '../../ports/staff-reads.js';
+import { auditBeforeRelease } from '../audit.js';
 import type { AuditEntry } from '../audit.js';
 import { ValidationError } from '../errors.js';
 import type { StaffIdentity } from '../staff.js';
@@ -76,8 +77,8 @@ export async function listInquiries(
     at,
     ...(request.reason ? { reason: request.reason } : {}),
   }));
-  // The audit is written before the data leaves: no audit, no response.
-  await deps.audit.record(entries);
+  // The audit is written before the data leaves: no audit, no response (503).
+  await auditBeforeRelease(deps.audit, entries);
 
   return {
     from: from.toISOString().slice(0, 10),

@@ -1,6 +1,6 @@
 import type { Clock } from '../../ports/clock.js';
 import type { Mailer } from '../../ports/mailer.js';
-import type { RecipientDirectory } from '../../ports/recipient-directory.js';
+import type { AddressStatus, Recipient, RecipientDirectory } from '../../ports/recipient-directory.js';
 import type { SecretsSource } from '../../ports/secrets.js';
 import type { ClaimResult, SendClaim, SendLedger } from '../../ports/send-ledger.js';
 import type { SmsSender } from '../../ports/sms-sender.js';
@@ -134,6 +134,14 @@ export interface SendGate {
    * outcome `failed`; the caller retries those.
    */
   sendEmailBatch(batch: EmailBatch): Promise<Map<string, BatchResult>>;
+}
+
+/**
+ * True when an address suppressed only by an erasure's tombstone is held by a contact created after
+ * the erasure: the address itself asked again, so the tombstone no longer speaks for it.
+ */
+export function askedAgainSinceErasure(status: AddressStatus, recipient: Recipient): boolean {
+  return status.erasedAt !== undefined && recipient.createdAt !== undefined && recipient.createdAt > status.erasedAt;
 }
 
 /** The most recipients one bulk provider call takes (SES SendBulkEmail). */
@@ -279,6 +287,7 @@ export function createSendGate(deps: SendGateDeps): SendGate {
       category: message.category,
       recipient,
       ...status,
+      suppressed: status.suppressed && !askedAgainSinceErasure(status, recipient),
       keywordReply: message.channel === 'sms' && message.keywordReply !== undefined,
       optInRequest: message.channel === 'sms' && message.optInRequest === true,
       at: now,
