@@ -27,6 +27,11 @@ export interface SubjectData {
   readonly available: { export: boolean; erase: boolean };
   /** Everything held under the contact's email address, other addresses masked (SPEC §3 Access). */
   exportFor(contactId: string): Promise<unknown>;
+  /**
+   * What erasing the data held under the contact's email address would erase and keep, changing
+   * nothing: the receipt is rendered from it before the erasure runs.
+   */
+  previewErasure(contactId: string, requestId: string): Promise<ErasureSummary>;
   /** Erases the personal data held under the contact's email address, keeping its suppression tombstone. */
   eraseFor(contactId: string, requestId: string): Promise<ErasureSummary>;
 }

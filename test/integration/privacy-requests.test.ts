@@ -10,6 +10,7 @@ import {
   staffToken,
   tableItems,
   uniqueEmail,
+  uniquePhone,
 } from './local-stack.js';
 
 const asNewClient = () => ({ 'X-Forwarded-For': randomClientIp() });
@@ -85,24 +86,77 @@ describe('POST /privacy-requests', () => {
     expect((await requestFor(email))?.status).toBe('pending_verification');
   });
 
-  it('verifies an access request on POST and, while the export is not wired, leaves it verified for staff', async () => {
-    // Arrange
-    const email = await knownAddress('access-post');
+  it('verifies an access request on POST and emails a link to a JSON export of that address only, other addresses masked', async () => {
+    // Arrange: a contact holding an email and a phone
+    const email = uniqueEmail('access-post');
+    const phone = uniquePhone();
+    await postJson('/inquiries', { name: 'Pat Privacy', email, phone, message: 'Need a demo' }, asNewClient());
+    await drainOutbox();
     // Act
     const { request } = await submitAndConfirm('access', email);
-    // Assert: fail closed: no export link went out, the request waits for staff
-    expect(request.status).toBe('verified');
-    expect((request.steps as { step: string }[]).map((step) => step.step)).toEqual(
-      expect.arrayContaining(['received', 'acknowledged', 'verified', 'awaiting_staff']),
+    // Assert: the export link went out and the request is answered
+    expect(request.status).toBe('completed');
+    expect(request.email).toBeUndefined();
+    const exportMail = (await privacyMailTo(email)).find((message) => message.subject.startsWith('Your data from'));
+    const exportUrl = local(linkFrom(exportMail?.body.text, 'export'));
+    expect(exportUrl).toContain('token=');
+    // Act: the person opens the link
+    const response = await fetch(exportUrl);
+    // Assert
+    expect(response.status).toBe(200);
+    const document = (await response.json()) as { contact: Record<string, unknown>; inquiries: Record<string, unknown>[] };
+    const text = JSON.stringify(document);
+    expect(text).toContain(email);
+    expect(text).toContain('Need a demo');
+    const digits = phone.replace(/\D/g, '');
+    expect(text).not.toContain(`+1${digits}`);
+    expect(text).toContain(digits.slice(-4));
+    const audit = (await tableItems()).filter(
+      (item) => String(item.pk).startsWith('AUDIT#') && item.actor === `privacy_request:${String(request.requestId)}`,
     );
-    expect((await privacyMailTo(email)).map((message) => message.subject)).toHaveLength(1);
-    const token = await staffToken(['privacy']);
-    const listing = (await (
-      await fetch(`${apiUrl()}/admin/privacy-requests?status=verified`, { headers: { authorization: `Bearer ${token}` } })
-    ).json()) as { requests: { requestId: string; maskedEmail: string }[] };
-    const listed = listing.requests.find((item) => item.requestId === request.requestId);
-    expect(listed).toMatchObject({ maskedEmail: request.maskedEmail, due: { acknowledge: 'met', respond: 'ok' } });
-    expect(JSON.stringify(listing)).not.toContain(email);
+    expect(audit).toEqual([expect.objectContaining({ action: 'export' })]);
+  });
+
+  it('refuses an export link for another purpose or a tampered one, showing nothing', async () => {
+    // Arrange
+    const email = await knownAddress('export-forged');
+    const { confirmUrl } = await submitAndConfirm('access', email);
+    const confirmToken = new URL(confirmUrl).searchParams.get('token') ?? '';
+    // Act
+    const answers = await Promise.all(
+      [confirmToken, 'v1.k1.e30.AAAA', ''].map((token) =>
+        fetch(`${apiUrl()}/privacy-requests/export?token=${encodeURIComponent(token)}`),
+      ),
+    );
+    // Assert
+    expect(answers.map((answer) => answer.status)).toEqual([401, 401, 401]);
+    for (const answer of answers) expect(await answer.text()).not.toContain(email);
+  });
+
+  it('erases a verified deletion after sending its receipt, and the address can ask again later', async () => {
+    // Arrange
+    const email = await knownAddress('delete');
+    // Act
+    const { request } = await submitAndConfirm('deletion', email);
+    // Assert: the receipt lists what is erased and kept, and when backups roll off
+    const receipt = (await privacyMailTo(email)).find((message) => message.subject.startsWith('Your data has been deleted'));
+    expect(receipt?.body.text).toContain('Erased:');
+    expect(receipt?.body.text).toContain('1 inquiry you sent us');
+    expect(receipt?.body.text).toContain('Kept, and why:');
+    expect(receipt?.body.text).toMatch(/backups by \d{4}-\d{2}-\d{2}/);
+    expect(request.status).toBe('completed');
+    // Assert: nothing in the table holds the address any more
+    expect(JSON.stringify(await tableItems())).not.toContain(email);
+    // Act: the same address asks again
+    const again = await postJson('/privacy-requests', { type: 'access', email }, asNewClient());
+    await drainOutbox();
+    // Assert: the same answer; nothing is held under the address, so nothing is sent
+    expect(again.status).toBe(202);
+    expect(await privacyMailTo(email)).toHaveLength(2);
+    // Act: a new inquiry from the address makes it known again, and its acknowledgement goes out
+    expect((await postJson('/inquiries', { name: 'Pat Again', email }, asNewClient())).status).toBe(201);
+    await drainOutbox();
+    expect((await mail()).filter((message) => message.destination.to.includes(email)).length).toBeGreaterThan(3);
   });
 
   it('sends nothing to an address the system does not hold, answers the same 202, and keeps only a masked record', async () => {

@@ -76,31 +76,6 @@ export function exportLinkEmail(brand: Brand, exportUrl: string): EmailBody {
   );
 }
 
-/**
- * What an erasure removes and keeps, as the receipt tells it. The receipt is rendered and sent
- * before the erasure runs (afterwards the address is suppressed and held by no contact), and the
- * erasure follows in the same task, retried until it is done.
- */
-export const PLANNED_ERASURE: ErasureSummary = {
-  erased: [
-    'your contact details (name, email address, phone number, company)',
-    'the inquiries and support requests you sent us',
-    'your communication preferences and their consent history (replaced by one record that the erasure happened)',
-    'the recipient details of the messages we sent you',
-  ],
-  kept: [
-    {
-      what: 'a coded marker (a salted hash) of your email address',
-      why: 'so that we never email you again unless you yourself ask us to; it cannot be read back into your address',
-    },
-    {
-      what: 'the record of this request, with your address masked',
-      why: 'the law asks us to keep records of privacy requests and how we answered them for 24 months (11 CCR §7102)',
-    },
-  ],
-  backupsRollOffBy: 'within 35 days, when our point-in-time backups roll off',
-};
-
 /** The receipt of a deletion: what is erased, what is kept and why, when backups roll off. */
 export function deletionReceiptEmail(brand: Brand, summary: ErasureSummary): EmailBody {
   const erased = summary.erased.map((item) => `- ${item}`);

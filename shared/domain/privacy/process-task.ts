@@ -7,14 +7,7 @@ import type { Brand, EmailBody, SendOutcome } from '../messages.js';
 import type { SendGate } from '../sending/send-gate.js';
 import { issueToken } from '../tokens.js';
 import type { TokenScope } from '../tokens.js';
-import {
-  acknowledgementEmail,
-  completionEmail,
-  deletionReceiptEmail,
-  exportLinkEmail,
-  extensionEmail,
-  PLANNED_ERASURE,
-} from './messages.js';
+import { acknowledgementEmail, completionEmail, deletionReceiptEmail, exportLinkEmail, extensionEmail } from './messages.js';
 import { OPEN_STATUSES } from './privacy-request.js';
 import type { PrivacyRequest, PrivacyRequestStatus, PrivacyTask } from './privacy-request.js';
 
@@ -90,9 +83,11 @@ export async function processPrivacyTask(deps: ProcessPrivacyTaskDeps, task: Pri
     case 'deletion': {
       if (!VERIFIED.includes(request.status)) return 'nothing_to_send';
       if (!deps.subjects.available.erase) return awaitStaff(deps, request, 'erasure is not available in this build');
-      // The receipt goes first: once erased, the address is suppressed and no contact holds it.
-      // A failed erasure throws, and the redelivered task finds the receipt sent and erases again.
-      const outcome = await send(deps, held, task, deletionReceiptEmail(deps.brand, PLANNED_ERASURE));
+      // The receipt goes first, rendered from the erasure's own plan: once erased, the address is
+      // suppressed and no contact holds it. A failed erasure throws, and the redelivered task
+      // finds the receipt sent (its send is keyed) and erases again.
+      const plan = await deps.subjects.previewErasure(held.contactId, request.requestId);
+      const outcome = await send(deps, held, task, deletionReceiptEmail(deps.brand, plan));
       if (outcome === 'sent')
         await deps.requests.appendStep(request.requestId, { at: at(), step: 'erasure_receipt_sent', by: 'system' });
       const summary = await deps.subjects.eraseFor(held.contactId, request.requestId);

@@ -1,0 +1,91 @@
+import type { ErasureStore } from '../../ports/erasure-store.js';
+import type { SecretsSource } from '../../ports/secrets.js';
+import type { ErasureSummary, SubjectData } from '../../ports/subject-data.js';
+import { buildContactExport } from '../contacts/contact-export.js';
+import type { ContactExportDeps } from '../contacts/contact-export.js';
+import { eraseContact } from '../contacts/erase-contact.js';
+import type { EraseContactDeps } from '../contacts/erase-contact.js';
+import { backupsRollOffOn, keptRecords, planErasure, scopeOf } from '../contacts/erasure-plan.js';
+import type { ErasedKind, KeptRecord } from '../contacts/erasure-plan.js';
+import { NotFoundError } from '../errors.js';
+
+/** How each kind of erased item reads in a receipt, with its count. */
+const ERASED_WORDS: Record<ErasedKind, (count: number) => string> = {
+  profile: () => 'your contact record (name, company, addresses and preferences)',
+  profile_address: () => 'this email address on your contact record',
+  inquiry: (n) => `${n} ${n === 1 ? 'inquiry' : 'inquiries'} you sent us`,
+  inquiry_address: (n) => `this email address on ${n} ${n === 1 ? 'inquiry' : 'inquiries'}`,
+  consent_record: (n) => `${n} ${n === 1 ? 'record' : 'records'} of your communication choices`,
+  message_recipient: (n) => `the recipient details of ${n} ${n === 1 ? 'message' : 'messages'} we sent`,
+  subscription_pending: () => 'a pending newsletter confirmation',
+  sms_pending: () => 'a pending text-message confirmation',
+  outbox_message: (n) => `${n} queued ${n === 1 ? 'message' : 'messages'}`,
+  support_request: (n) => `${n} support ${n === 1 ? 'request' : 'requests'}`,
+  support_request_address: (n) => `this email address on ${n} support ${n === 1 ? 'request' : 'requests'}`,
+  other: (n) => `${n} other ${n === 1 ? 'item' : 'items'}`,
+  address_lookup: (n) => `${n} address ${n === 1 ? 'index entry' : 'index entries'}`,
+  audience_membership: (n) => `${n} mailing-list ${n === 1 ? 'membership' : 'memberships'}`,
+};
+
+const KEPT_WORDS: Record<KeptRecord['what'], string> = {
+  suppression_tombstone: 'a coded marker (salted hash) of your email address',
+  erasure_record: 'one record that the erasure happened',
+  message_log: 'when our messages to you were sent, without your address',
+  audit_entries: 'when our staff read or changed your record',
+  privacy_request_record: 'the record of this request, with your address masked',
+};
+
+/** An erasure's counts and kept records, in the words of the person's receipt. */
+export function erasureSummary(
+  erased: Partial<Record<ErasedKind, number>>,
+  kept: readonly KeptRecord[],
+  rollOffDay: string,
+): ErasureSummary {
+  return {
+    erased: Object.entries(erased).flatMap(([kind, count]) =>
+      count && count > 0 ? [ERASED_WORDS[kind as ErasedKind](count)] : [],
+    ),
+    kept: kept.map((record) => ({ what: KEPT_WORDS[record.what], why: record.why })),
+    backupsRollOffBy: `by ${rollOffDay}, when our point-in-time backups roll off`,
+  };
+}
+
+export interface ContactSubjectDataDeps {
+  exports: ContactExportDeps;
+  erasure: EraseContactDeps & { erasures: Pick<ErasureStore, 'partition'>; secrets: SecretsSource };
+}
+
+/**
+ * The subject-data operations of a verified privacy request, over the contacts capability: the
+ * export is `buildContactExport` scoped to the email address (other addresses masked), and the
+ * erasure is `eraseContact` of that address (the whole contact when it holds nothing else), its
+ * receipt previewed from the same plan before anything is erased.
+ */
+export function contactSubjectData(deps: ContactSubjectDataDeps): SubjectData {
+  return {
+    available: { export: true, erase: true },
+    async exportFor(contactId) {
+      const document = await buildContactExport(deps.exports, contactId, { channel: 'email' });
+      if (!document) throw new NotFoundError('We hold no data for this link any more.');
+      return document;
+    },
+    async previewErasure(contactId, requestId) {
+      const items = await deps.erasure.erasures.partition(contactId);
+      const scope = scopeOf(
+        items.find((item) => item.sk === 'PROFILE'),
+        'email',
+      );
+      const { addressSalt } = await deps.erasure.secrets.getSecrets();
+      const plan = planErasure(items, scope, addressSalt);
+      const at = deps.erasure.clock.now().toISOString();
+      return erasureSummary(plan.erased, keptRecords(plan, { kind: 'privacy_request', requestId }), backupsRollOffOn(at));
+    },
+    async eraseFor(contactId, requestId) {
+      const receipt = await eraseContact(deps.erasure, contactId, {
+        by: { kind: 'privacy_request', requestId },
+        channel: 'email',
+      });
+      return erasureSummary(receipt.erased, receipt.kept, receipt.backupsRollOffOn);
+    },
+  };
+}
