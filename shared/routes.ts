@@ -96,20 +96,23 @@ const ADMIN_ERASE_CONTACT: FunctionDeclaration = {
   aws: { table: ['Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'], secret: true },
 };
 
-/** A privacy request: one lookup read and one transaction that stores the record and queues its acknowledgement. */
+/**
+ * A privacy request: one lookup read and one transaction that stores the record and queues its
+ * acknowledgement (the address book and the request store bring the rest of their calls along).
+ */
 const PRIVACY_REQUEST: FunctionDeclaration = {
   entry: 'functions/privacy/request.ts',
-  aws: { table: ['BatchGetItem', 'PutItem'], secret: true },
+  aws: { table: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'], secret: true },
 };
 /** The confirm page reads the request and the address lookup; its POST verifies and queues the next task. */
 const PRIVACY_CONFIRM: FunctionDeclaration = {
   entry: 'functions/privacy/confirm.ts',
-  aws: { table: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'], secret: true },
+  aws: { table: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'], secret: true },
 };
-/** The access export: checks the link, audits, then reads the contact's data. */
+/** The access export: checks the link, audits (BatchWriteItem), then reads the contact's partition and audit trail. */
 const PRIVACY_EXPORT: FunctionDeclaration = {
   entry: 'functions/privacy/export.ts',
-  aws: { table: ['GetItem', 'BatchGetItem', 'BatchWriteItem'], secret: true },
+  aws: { table: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'], secret: true },
 };
 /** The privacy team's queue: lists requests (auditing shown details), completes and extends them. */
 const ADMIN_PRIVACY_REQUESTS: FunctionDeclaration = {
@@ -283,7 +286,12 @@ export const STREAM_CONSUMERS: readonly StreamConsumer[] = [
     name: 'privacy-outbox',
     entry: 'functions/privacy/outbox.ts',
     filter: { events: ['INSERT'], entities: ['privacy_task'] },
-    aws: { table: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], secret: true, email: ['SendEmail'] },
+    // Sends through the gate, and runs a verified deletion's erasure (partition Query, audience BatchWriteItem).
+    aws: {
+      table: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'],
+      secret: true,
+      email: ['SendEmail'],
+    },
   },
 ];
 

@@ -2,7 +2,7 @@ import { DynamoDbAddressBook } from '../../shared/adapters/dynamodb/address-book
 import { DynamoDbAuditLog } from '../../shared/adapters/dynamodb/audit-log.js';
 import { DynamoDbPrivacyRequestStore } from '../../shared/adapters/dynamodb/privacy-request-store.js';
 import { secretsSource } from '../../shared/adapters/secrets-extension/secrets-source.js';
-import { subjectDataOf } from './subject-data.js';
+import { subjectExportOf } from './subject-data.js';
 import { runtimeConfig } from '../../shared/config.js';
 import { exportForLink } from '../../shared/domain/privacy/confirm-privacy-request.js';
 import { httpHandler } from '../../shared/http/handler.js';
@@ -14,7 +14,7 @@ const deps = {
   requests: new DynamoDbPrivacyRequestStore(config.TABLE_NAME),
   addresses: new DynamoDbAddressBook(config.TABLE_NAME),
   audit: new DynamoDbAuditLog(config.TABLE_NAME),
-  subjects: subjectDataOf(config),
+  exports: subjectExportOf(config),
   secrets: secretsSource(config),
   clock: systemClock,
 };

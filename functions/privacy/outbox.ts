@@ -1,7 +1,7 @@
 import { DynamoDbPrivacyRequestStore, privacyTaskOf } from '../../shared/adapters/dynamodb/privacy-request-store.js';
 import { DynamoDbSendLimits } from '../../shared/adapters/dynamodb/send-limits.js';
 import { secretsSource } from '../../shared/adapters/secrets-extension/secrets-source.js';
-import { subjectDataOf } from './subject-data.js';
+import { subjectErasureOf } from './subject-data.js';
 import { runtimeConfig } from '../../shared/config.js';
 import { processPrivacyTask } from '../../shared/domain/privacy/process-task.js';
 import { streamHandler } from '../../shared/events/handler.js';
@@ -14,7 +14,7 @@ const deps = {
   requests: new DynamoDbPrivacyRequestStore(config.TABLE_NAME),
   gate: emailGate(config),
   limits: new DynamoDbSendLimits(config.TABLE_NAME),
-  subjects: subjectDataOf(config),
+  erasure: subjectErasureOf(config),
   secrets: secretsSource(config),
   brand: brandOf(config),
   clock: systemClock,

@@ -1,4 +1,4 @@
-import { DynamoDbPrivacyRequestStore } from '../../shared/adapters/dynamodb/privacy-request-store.js';
+import { DynamoDbPrivacyRequestReads } from '../../shared/adapters/dynamodb/privacy-request-reads.js';
 import { runtimeConfig } from '../../shared/config.js';
 import { findDuePrivacyRequests, PRIVACY_REQUEST_DUE } from '../../shared/domain/privacy/overdue.js';
 import { scheduledHandler } from '../../shared/events/handler.js';
@@ -6,7 +6,7 @@ import { logger } from '../../shared/logger.js';
 import { systemClock } from '../../shared/ports/clock.js';
 
 const config = runtimeConfig();
-const requests = new DynamoDbPrivacyRequestStore(config.TABLE_NAME);
+const requests = new DynamoDbPrivacyRequestReads(config.TABLE_NAME);
 
 /**
  * The daily check of the privacy requests' legal clocks (EventBridge in AWS;

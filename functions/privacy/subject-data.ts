@@ -5,25 +5,26 @@ import { DynamoDbErasureStore } from '../../shared/adapters/dynamodb/erasure-sto
 import { DynamoDbSuppressionStore } from '../../shared/adapters/dynamodb/suppression-store.js';
 import { secretsSource } from '../../shared/adapters/secrets-extension/secrets-source.js';
 import type { RuntimeConfig } from '../../shared/config.js';
-import { contactSubjectData } from '../../shared/domain/privacy/subject-data.js';
+import { contactErasure, contactExport } from '../../shared/domain/privacy/subject-data.js';
 import { systemClock } from '../../shared/ports/clock.js';
-import type { SubjectData } from '../../shared/ports/subject-data.js';
+import type { SubjectErasure, SubjectExport } from '../../shared/ports/subject-data.js';
 
-/** The export and erasure a verified privacy request runs, over the table. */
-export function subjectDataOf(config: RuntimeConfig): SubjectData {
-  const secrets = secretsSource(config);
-  return contactSubjectData({
-    exports: {
-      records: new DynamoDbContactRecords(config.TABLE_NAME, secrets),
-      auditTrail: new DynamoDbAuditLog(config.TABLE_NAME),
-      clock: systemClock,
-    },
-    erasure: {
-      erasures: new DynamoDbErasureStore(config.TABLE_NAME),
-      suppressions: new DynamoDbSuppressionStore(config.TABLE_NAME),
-      audiences: new DynamoDbAudienceIndex(config.TABLE_NAME),
-      secrets,
-      clock: systemClock,
-    },
+/** The access export a privacy request's link opens, over the table. */
+export function subjectExportOf(config: RuntimeConfig): SubjectExport {
+  return contactExport({
+    records: new DynamoDbContactRecords(config.TABLE_NAME, secretsSource(config)),
+    auditTrail: new DynamoDbAuditLog(config.TABLE_NAME),
+    clock: systemClock,
+  });
+}
+
+/** The erasure a verified deletion request runs, over the table. */
+export function subjectErasureOf(config: RuntimeConfig): SubjectErasure {
+  return contactErasure({
+    erasures: new DynamoDbErasureStore(config.TABLE_NAME),
+    suppressions: new DynamoDbSuppressionStore(config.TABLE_NAME),
+    audiences: new DynamoDbAudienceIndex(config.TABLE_NAME),
+    secrets: secretsSource(config),
+    clock: systemClock,
   });
 }

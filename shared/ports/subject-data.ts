@@ -1,12 +1,13 @@
 /**
  * What a verified privacy request does to the data held under one address: export it, or erase
- * it. The contacts and erasure capabilities implement these (`buildContactExport`,
- * `eraseContact`); the privacy use cases only hold this port.
+ * it. The contacts capability implements both (`buildContactExport`, `eraseContact`); the privacy
+ * use cases hold only these ports, one per function that needs it, so that each bundle carries
+ * only its own.
  */
 
 /** What an erasure did, told to the person in their receipt. */
 export interface ErasureSummary {
-  /** What was erased, in words a person reads ("your name and email address", "3 inquiries"). */
+  /** What was erased, in words a person reads ("your contact record", "3 inquiries you sent us"). */
   erased: string[];
   /** What is kept, each with why. */
   kept: { what: string; why: string }[];
@@ -14,19 +15,14 @@ export interface ErasureSummary {
   backupsRollOffBy: string;
 }
 
-/** An operation the deployment cannot carry out yet: the request stays with staff (fail closed). */
-export class SubjectOperationUnavailableError extends Error {
-  constructor(operation: 'export' | 'erase') {
-    super(`The ${operation} of a contact's data is not available in this build`);
-    this.name = 'SubjectOperationUnavailableError';
-  }
-}
-
-export interface SubjectData {
-  /** Whether each operation is available; one that is not leaves the request verified for staff. */
-  readonly available: { export: boolean; erase: boolean };
+/** The access export of one address. */
+export interface SubjectExport {
   /** Everything held under the contact's email address, other addresses masked (SPEC §3 Access). */
   exportFor(contactId: string): Promise<unknown>;
+}
+
+/** The erasure of one address. */
+export interface SubjectErasure {
   /**
    * What erasing the data held under the contact's email address would erase and keep, changing
    * nothing: the receipt is rendered from it before the erasure runs.

@@ -48,7 +48,8 @@ function world() {
     timeZone: ZONE,
     gate,
     limits: new InMemorySendLimits(),
-    subjects,
+    exports: subjects,
+    erasure: subjects,
     brand: TEST_BRAND,
     audit,
   };
@@ -245,21 +246,6 @@ describe('confirmation', () => {
     const request = [...requests.requests.values()][0];
     expect(request?.status).toBe('completed');
     expect(request?.email).toBeUndefined();
-  });
-
-  it('fails closed while erasure is not available: no receipt, the request stays verified for staff', async () => {
-    // Arrange
-    const { deps, token, drain, subjects, mailer, requests } = await pending('deletion');
-    subjects.available = { export: false, erase: false };
-    // Act
-    await confirmPrivacyRequest(deps, token);
-    const outcomes = await drain();
-    // Assert
-    expect(outcomes).toEqual(['awaiting_staff']);
-    expect(mailer.sent).toHaveLength(1);
-    const request = [...requests.requests.values()][0];
-    expect(request?.status).toBe('verified');
-    expect(request?.steps.at(-1)?.step).toBe('awaiting_staff');
   });
 
   it('leaves a correction with staff, and confirming twice changes nothing more', async () => {

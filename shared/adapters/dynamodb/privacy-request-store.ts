@@ -1,7 +1,6 @@
 import {
   ConditionalCheckFailedException,
   GetItemCommand,
-  QueryCommand,
   TransactWriteItemsCommand,
   TransactionCanceledException,
   UpdateItemCommand,
@@ -20,6 +19,7 @@ import type {
 import { recordExpiry } from '../../domain/privacy/submit-privacy-request.js';
 import type { PrivacyRequestStore, PrivacyTransition } from '../../ports/privacy-requests.js';
 import { dynamoDbClient } from './client.js';
+import { DynamoDbPrivacyRequestReads, requestOfItem } from './privacy-request-reads.js';
 import { keys } from './keys.js';
 
 /** The `entity` of a privacy request's record. */
@@ -31,29 +31,6 @@ export const PRIVACY_TASK_ENTITY = 'privacy_task';
 const TASK_TTL_SECONDS = 7 * 24 * 3600;
 
 const seconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
-
-/** The request fields kept on its item; the keys and index attributes are added beside them. */
-const REQUEST_FIELDS = [
-  'requestId',
-  'type',
-  'status',
-  'emailKey',
-  'maskedEmail',
-  'email',
-  'contactId',
-  'details',
-  'receivedAt',
-  'acknowledgeBy',
-  'respondBy',
-  'acknowledgedAt',
-  'steps',
-] as const;
-
-function requestOfItem(item: Record<string, unknown>): PrivacyRequest {
-  return Object.fromEntries(
-    REQUEST_FIELDS.filter((field) => item[field] !== undefined).map((field) => [field, item[field]]),
-  ) as unknown as PrivacyRequest;
-}
 
 /**
  * The task a stream record inserted, or undefined for any other record: only an insert of a
@@ -79,10 +56,14 @@ export function privacyTaskOf(record: DynamoDBRecord): PrivacyTask | undefined {
  * in the same transaction as the change that owes it.
  */
 export class DynamoDbPrivacyRequestStore implements PrivacyRequestStore {
+  private readonly reads: DynamoDbPrivacyRequestReads;
+
   constructor(
     private readonly tableName: string,
     private readonly client: DynamoDBClient = dynamoDbClient,
-  ) {}
+  ) {
+    this.reads = new DynamoDbPrivacyRequestReads(tableName, client);
+  }
 
   private taskPut(requestId: string, at: string, kind: PrivacyTaskKind, caps: Pick<PrivacyTask, 'mailbox' | 'client'> = {}) {
     return {
@@ -198,26 +179,6 @@ export class DynamoDbPrivacyRequestStore implements PrivacyRequestStore {
   }
 
   async list(options: { status?: PrivacyRequestStatus; limit: number }): Promise<PrivacyRequest[]> {
-    const found: PrivacyRequest[] = [];
-    let cursor: Record<string, AttributeValue> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: 'gsi1',
-          KeyConditionExpression: 'gsi1pk = :pk',
-          ...(options.status ? { FilterExpression: '#status = :status', ExpressionAttributeNames: { '#status': 'status' } } : {}),
-          ExpressionAttributeValues: marshall({
-            ':pk': keys.privacyRequestsIndex,
-            ...(options.status ? { ':status': options.status } : {}),
-          }),
-          ScanIndexForward: false,
-          ...(cursor ? { ExclusiveStartKey: cursor } : {}),
-        }),
-      );
-      for (const item of page.Items ?? []) found.push(requestOfItem(unmarshall(item)));
-      cursor = page.LastEvaluatedKey;
-    } while (cursor && found.length < options.limit);
-    return found.slice(0, options.limit);
+    return this.reads.list(options);
   }
 }

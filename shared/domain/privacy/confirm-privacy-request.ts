@@ -3,7 +3,7 @@ import type { AuditLog } from '../../ports/audit-log.js';
 import type { Clock } from '../../ports/clock.js';
 import type { PrivacyRequestStore } from '../../ports/privacy-requests.js';
 import type { SecretsSource } from '../../ports/secrets.js';
-import type { SubjectData } from '../../ports/subject-data.js';
+import type { SubjectExport } from '../../ports/subject-data.js';
 import { LinkNotValidError, NotFoundError } from '../errors.js';
 import { verifyLink } from '../preferences/links.js';
 import type { PrivacyRequest, PrivacyRequestStatus, PrivacyRequestType, PrivacyTaskKind } from './privacy-request.js';
@@ -84,7 +84,7 @@ export async function confirmPrivacyRequest(deps: ConfirmPrivacyDeps, token: str
 }
 
 export interface PrivacyExportDeps extends ConfirmPrivacyDeps {
-  subjects: SubjectData;
+  exports: SubjectExport;
   audit: AuditLog;
 }
 
@@ -112,5 +112,5 @@ export async function exportForLink(
       reason: 'access request by the person, verified from the address',
     },
   ]);
-  return deps.subjects.exportFor(request.contactId);
+  return deps.exports.exportFor(request.contactId);
 }

@@ -34,7 +34,6 @@ export interface PrivacyStep {
     | 'erasure_receipt_sent'
     | 'erased'
     | 'queued_for_staff'
-    | 'awaiting_staff'
     | 'extended'
     | 'completed'
     | 'completion_notice_sent'

@@ -2,7 +2,7 @@ import type { Clock } from '../../ports/clock.js';
 import type { PrivacyRequestStore } from '../../ports/privacy-requests.js';
 import type { SecretsSource } from '../../ports/secrets.js';
 import type { SendLimits } from '../../ports/send-limits.js';
-import type { SubjectData } from '../../ports/subject-data.js';
+import type { SubjectErasure } from '../../ports/subject-data.js';
 import type { Brand, EmailBody, SendOutcome } from '../messages.js';
 import type { SendGate } from '../sending/send-gate.js';
 import { issueToken } from '../tokens.js';
@@ -20,7 +20,7 @@ export interface ProcessPrivacyTaskDeps {
   requests: PrivacyRequestStore;
   gate: SendGate;
   limits: SendLimits;
-  subjects: SubjectData;
+  erasure: SubjectErasure;
   secrets: SecretsSource;
   brand: Brand;
   clock: Clock;
@@ -28,7 +28,7 @@ export interface ProcessPrivacyTaskDeps {
 }
 
 /** What one task came to, for the log line. */
-export type TaskOutcome = SendOutcome | 'nothing_to_send' | 'skipped_rate_limited' | 'awaiting_staff';
+export type TaskOutcome = SendOutcome | 'nothing_to_send' | 'skipped_rate_limited';
 
 const VERIFIED: readonly PrivacyRequestStatus[] = ['verified', 'extended'];
 
@@ -65,7 +65,6 @@ export async function processPrivacyTask(deps: ProcessPrivacyTaskDeps, task: Pri
       return acknowledge(deps, held, task);
     case 'access_export': {
       if (!VERIFIED.includes(request.status)) return 'nothing_to_send';
-      if (!deps.subjects.available.export) return awaitStaff(deps, request, 'the export is not available in this build');
       const url = await linkFor(deps, '/privacy-requests/export', held.contactId, {
         purpose: 'privacy_export',
         requestId: request.requestId,
@@ -82,15 +81,14 @@ export async function processPrivacyTask(deps: ProcessPrivacyTaskDeps, task: Pri
     }
     case 'deletion': {
       if (!VERIFIED.includes(request.status)) return 'nothing_to_send';
-      if (!deps.subjects.available.erase) return awaitStaff(deps, request, 'erasure is not available in this build');
       // The receipt goes first, rendered from the erasure's own plan: once erased, the address is
       // suppressed and no contact holds it. A failed erasure throws, and the redelivered task
       // finds the receipt sent (its send is keyed) and erases again.
-      const plan = await deps.subjects.previewErasure(held.contactId, request.requestId);
+      const plan = await deps.erasure.previewErasure(held.contactId, request.requestId);
       const outcome = await send(deps, held, task, deletionReceiptEmail(deps.brand, plan));
       if (outcome === 'sent')
         await deps.requests.appendStep(request.requestId, { at: at(), step: 'erasure_receipt_sent', by: 'system' });
-      const summary = await deps.subjects.eraseFor(held.contactId, request.requestId);
+      const summary = await deps.erasure.eraseFor(held.contactId, request.requestId);
       await deps.requests.transition(request.requestId, {
         from: VERIFIED,
         to: 'completed',
@@ -165,14 +163,4 @@ async function acknowledge(
       acknowledgedAt: deps.clock.now().toISOString(),
     });
   return outcome;
-}
-
-async function awaitStaff(deps: ProcessPrivacyTaskDeps, request: PrivacyRequest, note: string): Promise<TaskOutcome> {
-  await deps.requests.appendStep(request.requestId, {
-    at: deps.clock.now().toISOString(),
-    step: 'awaiting_staff',
-    by: 'system',
-    note,
-  });
-  return 'awaiting_staff';
 }

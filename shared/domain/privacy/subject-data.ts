@@ -1,6 +1,6 @@
 import type { ErasureStore } from '../../ports/erasure-store.js';
 import type { SecretsSource } from '../../ports/secrets.js';
-import type { ErasureSummary, SubjectData } from '../../ports/subject-data.js';
+import type { ErasureSummary, SubjectErasure, SubjectExport } from '../../ports/subject-data.js';
 import { buildContactExport } from '../contacts/contact-export.js';
 import type { ContactExportDeps } from '../contacts/contact-export.js';
 import { eraseContact } from '../contacts/erase-contact.js';
@@ -50,41 +50,39 @@ export function erasureSummary(
   };
 }
 
-export interface ContactSubjectDataDeps {
-  exports: ContactExportDeps;
-  erasure: EraseContactDeps & { erasures: Pick<ErasureStore, 'partition'>; secrets: SecretsSource };
-}
-
-/**
- * The subject-data operations of a verified privacy request, over the contacts capability: the
- * export is `buildContactExport` scoped to the email address (other addresses masked), and the
- * erasure is `eraseContact` of that address (the whole contact when it holds nothing else), its
- * receipt previewed from the same plan before anything is erased.
- */
-export function contactSubjectData(deps: ContactSubjectDataDeps): SubjectData {
+/** The access export over the contacts capability: `buildContactExport` scoped to the email address, other addresses masked. */
+export function contactExport(deps: ContactExportDeps): SubjectExport {
   return {
-    available: { export: true, erase: true },
     async exportFor(contactId) {
-      const document = await buildContactExport(deps.exports, contactId, { channel: 'email' });
+      const document = await buildContactExport(deps, contactId, { channel: 'email' });
       if (!document) throw new NotFoundError('We hold no data for this link any more.');
       return document;
     },
+  };
+}
+
+/**
+ * The erasure over the contacts capability: `eraseContact` of the email address (the whole
+ * contact when it holds nothing else), its receipt previewed from the same plan before anything
+ * is erased.
+ */
+export function contactErasure(
+  deps: EraseContactDeps & { erasures: Pick<ErasureStore, 'partition'>; secrets: SecretsSource },
+): SubjectErasure {
+  return {
     async previewErasure(contactId, requestId) {
-      const items = await deps.erasure.erasures.partition(contactId);
+      const items = await deps.erasures.partition(contactId);
       const scope = scopeOf(
         items.find((item) => item.sk === 'PROFILE'),
         'email',
       );
-      const { addressSalt } = await deps.erasure.secrets.getSecrets();
+      const { addressSalt } = await deps.secrets.getSecrets();
       const plan = planErasure(items, scope, addressSalt);
-      const at = deps.erasure.clock.now().toISOString();
+      const at = deps.clock.now().toISOString();
       return erasureSummary(plan.erased, keptRecords(plan, { kind: 'privacy_request', requestId }), backupsRollOffOn(at));
     },
     async eraseFor(contactId, requestId) {
-      const receipt = await eraseContact(deps.erasure, contactId, {
-        by: { kind: 'privacy_request', requestId },
-        channel: 'email',
-      });
+      const receipt = await eraseContact(deps, contactId, { by: { kind: 'privacy_request', requestId }, channel: 'email' });
       return erasureSummary(receipt.erased, receipt.kept, receipt.backupsRollOffOn);
     },
   };
