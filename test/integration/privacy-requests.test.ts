@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import {
   apiUrl,
+  contactIdHolding,
   drainOutbox,
   footprint,
   mail,
@@ -153,10 +154,20 @@ describe('POST /privacy-requests', () => {
     // Assert: the same answer; nothing is held under the address, so nothing is sent
     expect(again.status).toBe(202);
     expect(await privacyMailTo(email)).toHaveLength(2);
-    // Act: a new inquiry from the address makes it known again, and its acknowledgement goes out
+    expect(
+      (await requestsOf((item) => item.requestId !== request.requestId && item.emailKey === request.emailKey)).at(-1),
+    ).toMatchObject({
+      status: 'not_held',
+    });
+    // Act: a new inquiry from the address makes it known again, and a request from it is taken up
     expect((await postJson('/inquiries', { name: 'Pat Again', email }, asNewClient())).status).toBe(201);
     await drainOutbox();
-    expect((await mail()).filter((message) => message.destination.to.includes(email)).length).toBeGreaterThan(3);
+    const newHolder = await contactIdHolding('email', email);
+    expect(newHolder).toBeDefined();
+    expect((await postJson('/privacy-requests', { type: 'access', email }, asNewClient())).status).toBe(202);
+    await drainOutbox();
+    // Assert: filed under the new contact; its acknowledgement waits for the hourly cap of the mailbox
+    expect(await requestFor(email)).toMatchObject({ status: 'pending_verification', contactId: newHolder });
   });
 
   it('sends nothing to an address the system does not hold, answers the same 202, and keeps only a masked record', async () => {
