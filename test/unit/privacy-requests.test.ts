@@ -13,6 +13,7 @@ import {
 import { findDuePrivacyRequests } from '../../shared/domain/privacy/overdue.js';
 import { processPrivacyTask } from '../../shared/domain/privacy/process-task.js';
 import { submitPrivacyRequest } from '../../shared/domain/privacy/submit-privacy-request.js';
+import { erasureSummary } from '../../shared/domain/privacy/subject-data.js';
 import type { AuditEntry } from '../../shared/domain/audit.js';
 import { issueToken } from '../../shared/domain/tokens.js';
 import { InMemoryPrivacyRequests, RecordingSubjects } from '../fixtures/in-memory-privacy.js';
@@ -379,5 +380,26 @@ describe('findDuePrivacyRequests', () => {
     const due = await findDuePrivacyRequests(built.deps, () => undefined);
     // Assert
     expect(due).toEqual([expect.objectContaining({ clock: 'acknowledge', state: 'near' })]);
+  });
+});
+
+describe('erasureSummary', () => {
+  it('tells the person what was erased with counts, what is kept and why, and when backups roll off', () => {
+    // Act
+    const summary = erasureSummary(
+      { profile: 1, inquiry: 3, message_recipient: 1, other: 0 },
+      [{ what: 'suppression_tombstone', count: 1, why: 'So that no message reaches it again.' }],
+      '2027-01-05',
+    );
+    // Assert
+    expect(summary).toEqual({
+      erased: [
+        'your contact record (name, company, addresses and preferences)',
+        '3 inquiries you sent us',
+        'the recipient details of 1 message we sent',
+      ],
+      kept: [{ what: 'a coded marker (salted hash) of your email address', why: 'So that no message reaches it again.' }],
+      backupsRollOffBy: 'by 2027-01-05, when our point-in-time backups roll off',
+    });
   });
 });
