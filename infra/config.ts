@@ -113,6 +113,7 @@ export function functionEnvironment(config: DeploymentConfig, resources: Functio
     SUPPORT_EMAIL: config.supportEmail,
     SUPPORT_PHONE: config.supportPhone,
     SALES_NOTIFICATION_ADDRESS: config.salesNotificationAddress,
+    SUPPORT_NOTIFICATION_ADDRESS: config.supportNotificationAddress,
     ALLOWED_ORIGINS: config.allowedOrigins.join(','),
     SMS_MESSAGES_PER_MONTH: String(config.sms.messagesPerMonth),
     SMS_ALLOWED_COUNTRIES: config.sms.allowedCountries.join(','),

@@ -14,6 +14,8 @@ export interface LocalEmail {
   subject: string;
   body: { text?: string; html?: string };
   headers: { name: string; value: string }[];
+  /** The Reply-To addresses, as the emulator stored them. */
+  replyTo: string[];
   at: number;
 }
 
@@ -32,14 +34,17 @@ export async function startSesLocal(port: number): Promise<SesLocal> {
     endpoint,
     async emails() {
       const response = await fetch(`${endpoint}/store`);
-      const store = (await response.json()) as { emails: (Omit<LocalEmail, 'headers'> & { headers?: LocalEmail['headers'] })[] };
-      return store.emails.map(({ messageId, from, destination, subject, body, headers, at }) => ({
+      const store = (await response.json()) as {
+        emails: (Omit<LocalEmail, 'headers' | 'replyTo'> & { headers?: LocalEmail['headers']; replyTo?: string[] })[];
+      };
+      return store.emails.map(({ messageId, from, destination, subject, body, headers, replyTo, at }) => ({
         messageId,
         from,
         destination,
         subject,
         body,
         headers: headers ?? [],
+        replyTo: replyTo ?? [],
         at,
       }));
     },

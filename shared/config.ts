@@ -53,6 +53,8 @@ const runtimeSchema = z.object({
   SUPPORT_EMAIL: z.email(),
   SUPPORT_PHONE: z.string().check(z.minLength(1)),
   SALES_NOTIFICATION_ADDRESS: z.email(),
+  /** The support desk's mailbox, which every support request is forwarded to. */
+  SUPPORT_NOTIFICATION_ADDRESS: z.email(),
   ALLOWED_ORIGINS: listOf,
   SMS_MESSAGES_PER_MONTH: numberVar('count'),
   SMS_ORIGINATION_NUMBER: z.optional(z.string()),

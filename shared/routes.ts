@@ -77,6 +77,16 @@ const ADMIN_CONTACTS: FunctionDeclaration = {
 };
 /** Reads the audit trail, by contact or by actor (gsi1). */
 const ADMIN_AUDIT: FunctionDeclaration = { entry: 'functions/admin/audit.ts', aws: { table: ['Query'] } };
+/** Claims the addresses (the address book) and writes the request with its contacts in one transaction. */
+const SUPPORT_REQUESTS_SUBMIT: FunctionDeclaration = {
+  entry: 'functions/support/submit.ts',
+  aws: { table: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], secret: true },
+};
+/** Reads support requests by status and writes one audit entry per contact shown (BatchWriteItem). */
+const ADMIN_LIST_SUPPORT_REQUESTS: FunctionDeclaration = {
+  entry: 'functions/admin/list-support-requests.ts',
+  aws: { table: ['Query', 'BatchWriteItem'] },
+};
 const ADMIN_CAMPAIGNS: FunctionDeclaration = {
   entry: 'functions/admin/campaigns.ts',
   aws: { table: ['GetItem', 'Query', 'PutItem', 'UpdateItem'] },
@@ -186,6 +196,14 @@ export const HTTP_ROUTES: readonly (HttpRoute & FunctionDeclaration)[] = [
   },
   { method: 'GET', path: '/admin/audit', ...ADMIN_AUDIT, access: 'staff', roles: ['admin'] },
   { method: 'DELETE', path: '/admin/contacts/{id}', ...ADMIN_ERASE_CONTACT, access: 'staff', roles: ['admin', 'privacy'] },
+  { method: 'POST', path: '/support-requests', ...SUPPORT_REQUESTS_SUBMIT, access: 'public' },
+  {
+    method: 'GET',
+    path: '/admin/support-requests',
+    ...ADMIN_LIST_SUPPORT_REQUESTS,
+    access: 'staff',
+    roles: ['support', 'admin'],
+  },
   { method: 'POST', path: '/privacy-requests', ...PRIVACY_REQUEST, access: 'public' },
   { method: 'GET', path: '/privacy-requests/confirm', ...PRIVACY_CONFIRM, access: 'public' },
   { method: 'POST', path: '/privacy-requests/confirm', ...PRIVACY_CONFIRM, access: 'public' },
@@ -267,13 +285,13 @@ export const STREAM_CONSUMERS: readonly StreamConsumer[] = [
   {
     name: 'outbox-email',
     entry: 'functions/outbox/email.ts',
-    filter: { events: ['INSERT'], entities: ['inquiry', 'outbox_message'] },
+    filter: { events: ['INSERT'], entities: ['inquiry', 'outbox_message', 'support_request'] },
     aws: { table: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], secret: true, email: ['SendEmail'] },
   },
   {
     name: 'outbox-sms',
     entry: 'functions/outbox/sms.ts',
-    filter: { events: ['INSERT'], entities: ['inquiry'] },
+    filter: { events: ['INSERT'], entities: ['inquiry', 'support_request'] },
     aws: { table: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], secret: true, sms: ['Publish'] },
   },
   {

@@ -23,3 +23,6 @@ export const INQUIRY_ENTITY = 'inquiry';
 
 /** The `entity` of a queued message (a subscription confirmation, for one), which the outbox consumer also takes. */
 export const OUTBOX_MESSAGE_ENTITY = 'outbox_message';
+
+/** The `entity` of a support request, which is its own outbox record: both outbox consumers take its insert. */
+export const SUPPORT_REQUEST_ENTITY = 'support_request';

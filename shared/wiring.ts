@@ -8,6 +8,7 @@ import { DynamoDbSendLimits } from './adapters/dynamodb/send-limits.js';
 import { DynamoDbSubscriptionStore } from './adapters/dynamodb/subscription-store.js';
 import type { Channel } from './domain/consent.js';
 import type { SendFollowUpsDeps } from './domain/inquiries/send-follow-ups.js';
+import type { SendSupportEffectsDeps } from './domain/support/send-support-effects.js';
 import { SesMailer } from './adapters/ses/mailer.js';
 import { SnsSmsSender } from './adapters/sns/sms-sender.js';
 import { brandOf } from './config.js';
@@ -74,6 +75,18 @@ export function followUpDeps(config: RuntimeConfig, channels: readonly Channel[]
     salesAddress: config.SALES_NOTIFICATION_ADDRESS,
     smsMessagesPerMonth: config.SMS_MESSAGES_PER_MONTH,
     smsCaps: { perIpPerHour: config.SMS_MAX_CONFIRMATIONS_PER_IP_PER_HOUR, dailyBudget: config.SMS_DAILY_BUDGET },
+  };
+}
+
+/** What the outbox consumers need to send a support request's messages on `channels`. */
+export function supportEffectsDeps(config: RuntimeConfig, channels: readonly Channel[], gate: SendGate): SendSupportEffectsDeps {
+  return {
+    channels,
+    gate,
+    limits: new DynamoDbSendLimits(config.TABLE_NAME),
+    clock: systemClock,
+    brand: brandOf(config),
+    supportAddress: config.SUPPORT_NOTIFICATION_ADDRESS,
   };
 }
 

@@ -32,6 +32,8 @@ export interface OutgoingEmail {
   text: string;
   html: string;
   headers: { name: string; value: string }[];
+  /** One plain address for replies (a staff email's Reply-To); the gate admits nothing else. */
+  replyTo?: string;
 }
 
 /** A rendered SMS, ready for the provider. */

@@ -74,7 +74,14 @@ describe('EventSources', () => {
     }
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FilterCriteria: {
-        Filters: [{ Pattern: JSON.stringify({ eventName: ['INSERT'], dynamodb: { NewImage: { entity: { S: ['inquiry'] } } } }) }],
+        Filters: [
+          {
+            Pattern: JSON.stringify({
+              eventName: ['INSERT'],
+              dynamodb: { NewImage: { entity: { S: ['inquiry', 'support_request'] } } },
+            }),
+          },
+        ],
       },
     });
   });

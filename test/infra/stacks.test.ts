@@ -131,7 +131,7 @@ describe('stateless stack', () => {
     }
   });
 
-  it('feeds the outbox consumer from the stream, filtered to inserted inquiries, with bisect, retries and a DLQ', () => {
+  it('feeds the outbox consumer from the stream, filtered to inserted inquiries, queued messages and support requests, with bisect, retries and a DLQ', () => {
     stateless.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       BatchSize: 10,
       BisectBatchOnFunctionError: true,
@@ -144,7 +144,7 @@ describe('stateless stack', () => {
           {
             Pattern: JSON.stringify({
               eventName: ['INSERT'],
-              dynamodb: { NewImage: { entity: { S: ['inquiry', 'outbox_message'] } } },
+              dynamodb: { NewImage: { entity: { S: ['inquiry', 'outbox_message', 'support_request'] } } },
             }),
           },
         ],

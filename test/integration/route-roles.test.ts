@@ -60,6 +60,7 @@ async function newVerifiedPrivacyRequestId(): Promise<string> {
  */
 const SAMPLES: Record<string, () => Promise<SampleRequest>> = {
   'GET /admin/inquiries': async () => ({ path: '/admin/inquiries' }),
+  'GET /admin/support-requests': async () => ({ path: '/admin/support-requests' }),
   'POST /admin/campaigns': async () => ({ path: '/admin/campaigns', body: campaign }),
   'GET /admin/campaigns/{id}': async () => ({ path: `/admin/campaigns/${await newCampaignId()}` }),
   'POST /admin/campaigns/{id}/cancel': async () => ({ path: `/admin/campaigns/${await newCampaignId()}/cancel` }),

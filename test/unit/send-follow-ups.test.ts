@@ -83,6 +83,9 @@ describe('sendInquiryFollowUps', () => {
     expect(mailer.sent.map((email) => email.to).sort()).toEqual(['jane@example.com', 'sales@acme.test']);
     const acknowledgement = mailer.sent.find((email) => email.to === 'jane@example.com');
     expect(acknowledgement?.text).toContain('/subscriptions/confirm?token=');
+    // An automatic reply (RFC 3834); the new-lead email to staff is not one
+    expect(acknowledgement?.headers).toContainEqual({ name: 'Auto-Submitted', value: 'auto-replied' });
+    expect(mailer.sent.find((email) => email.to === 'sales@acme.test')?.headers).toEqual([]);
     const sms = smsSender.sent[0]?.body ?? '';
     for (const wording of [
       TEST_BRAND.brandName,

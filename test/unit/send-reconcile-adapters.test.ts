@@ -66,6 +66,28 @@ describe('SesMailer tags', () => {
   });
 });
 
+describe('SesMailer Reply-To', () => {
+  it('sets ReplyToAddresses only when the email carries a Reply-To', async () => {
+    // Arrange
+    ses.on(SendEmailCommand).resolves({ MessageId: 'm-1' });
+    const mailer = new SesMailer('from@example.com', 'forecourt', new SESv2Client({ region: 'us-east-1' }));
+    // Act
+    await mailer.sendEmail({
+      to: 'desk@example.com',
+      subject: 's',
+      text: 't',
+      html: 'h',
+      headers: [],
+      replyTo: 'jane@example.com',
+    });
+    await mailer.sendEmail({ to: 'desk@example.com', subject: 's', text: 't', html: 'h', headers: [] });
+    // Assert
+    const calls = ses.commandCalls(SendEmailCommand);
+    expect(calls.at(-2)?.args[0].input.ReplyToAddresses).toEqual(['jane@example.com']);
+    expect(calls.at(-1)?.args[0].input.ReplyToAddresses).toBeUndefined();
+  });
+});
+
 describe('DynamoDbSendLedger', () => {
   const ledger = () => new DynamoDbSendLedger('table', new DynamoDBClient({ region: 'us-east-1' }));
 

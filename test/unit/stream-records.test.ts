@@ -37,6 +37,46 @@ const inquiryItem = {
 };
 
 describe('outboxEntryOf', () => {
+  it('reads an inserted support request as the messages it owes, and its later changes as nothing', () => {
+    // Arrange
+    const supportItem = {
+      pk: 'CONTACT#c1',
+      sk: 'SUPPORT#SR-1',
+      gsi1pk: 'SUPPORT_REQUESTS#open',
+      gsi1sk: '2026-03-10T17:00:00.000Z#SR-1',
+      entity: 'support_request',
+      ticketId: 'SR-1',
+      contactId: 'c1',
+      subject: 'Help',
+      message: 'Delete my data',
+      submitted: { name: 'Jane', email: 'jane@example.com' },
+      receivedAt: '2026-03-10T17:00:00.000Z',
+      status: 'open',
+      flags: ['privacy_deletion', 'not_a_flag'],
+      holders: { email: 'c1' },
+      clientKey: 'k1',
+    };
+    // Act
+    const entry = outboxEntryOf(record('INSERT', { after: supportItem }));
+    const closed = outboxEntryOf(record('MODIFY', { before: supportItem, after: { ...supportItem, status: 'closed' } }));
+    // Assert
+    expect(entry).toEqual({
+      kind: 'support_request',
+      supportRequest: {
+        ticketId: 'SR-1',
+        contactId: 'c1',
+        holders: { email: 'c1' },
+        subject: 'Help',
+        message: 'Delete my data',
+        submitted: { name: 'Jane', email: 'jane@example.com' },
+        receivedAt: '2026-03-10T17:00:00.000Z',
+        flags: ['privacy_deletion'],
+        clientKey: 'k1',
+      },
+    });
+    expect(closed).toBeUndefined();
+  });
+
   it('reads an inserted inquiry as the follow-ups it owes', () => {
     // Act
     const entry = outboxEntryOf(record('INSERT', { after: inquiryItem }));

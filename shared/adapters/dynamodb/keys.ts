@@ -45,6 +45,8 @@ export const keys = {
   auditByActor: (actor: string) => `AUDIT_ACTOR#${actor}`,
   /** The index of every contact on gsi1, newest first: the contact item carries these two attributes. */
   contactsIndex: (createdAt: string, contactId: string) => ({ gsi1pk: 'CONTACTS', gsi1sk: `${createdAt}#${contactId}` }),
+  supportRequest: (contactId: string, ticketId: string) => ({ pk: `CONTACT#${contactId}`, sk: `SUPPORT#${ticketId}` }),
+  supportRequestsByStatus: (status: string) => `SUPPORT_REQUESTS#${status}`,
   privacyRequest: (requestId: string) => ({ pk: `PRIVACY_REQUEST#${requestId}`, sk: 'REQUEST' }),
   privacyTask: (requestId: string, at: string, kind: string) => ({
     pk: `PRIVACY_REQUEST#${requestId}`,

@@ -3,10 +3,12 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import type { AudienceFacts } from '../../domain/campaigns/audience.js';
 import type { OutboxInquiry } from '../../domain/inquiries/send-follow-ups.js';
-import { INQUIRY_ENTITY } from '../../table.js';
+import type { OutboxSupportRequest } from '../../domain/support/send-support-effects.js';
+import { INQUIRY_ENTITY, SUPPORT_REQUEST_ENTITY } from '../../table.js';
 import { outboxInquiryOfItem } from './inquiry-store.js';
 import { preferencesOf } from './recipient-directory.js';
 import { queuedConfirmationOfItem } from './subscription-store.js';
+import { outboxSupportRequestOfItem } from './support-request-items.js';
 import type { QueuedConfirmation } from './subscription-store.js';
 
 /**
@@ -21,9 +23,11 @@ function imageOf(image: unknown): Record<string, unknown> | undefined {
   return image ? unmarshall(image as Record<string, AttributeValue>) : undefined;
 }
 
-/** What one inserted outbox record asks for: an inquiry's follow-ups, or a queued confirmation. */
+/** What one inserted outbox record asks for: an inquiry's follow-ups, a queued confirmation, a support request's messages. */
 export type OutboxEntry =
-  { kind: 'inquiry'; inquiry: OutboxInquiry } | { kind: 'subscription_confirmation'; confirmation: QueuedConfirmation };
+  | { kind: 'inquiry'; inquiry: OutboxInquiry }
+  | { kind: 'subscription_confirmation'; confirmation: QueuedConfirmation }
+  | { kind: 'support_request'; supportRequest: OutboxSupportRequest };
 
 /**
  * The outbox entry a stream record inserted, or undefined for any other record (a modification,
@@ -34,6 +38,8 @@ export function outboxEntryOf(record: DynamoDBRecord): OutboxEntry | undefined {
   const item = imageOf(record.dynamodb?.NewImage);
   if (!item) return undefined;
   if (item.entity === INQUIRY_ENTITY) return { kind: 'inquiry', inquiry: outboxInquiryOfItem(item) };
+  if (item.entity === SUPPORT_REQUEST_ENTITY)
+    return { kind: 'support_request', supportRequest: outboxSupportRequestOfItem(item) };
   const confirmation = queuedConfirmationOfItem(item);
   return confirmation ? { kind: 'subscription_confirmation', confirmation } : undefined;
 }

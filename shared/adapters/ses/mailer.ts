@@ -24,6 +24,7 @@ export class SesMailer implements Mailer {
       new SendEmailCommand({
         FromEmailAddress: this.fromAddress,
         Destination: { ToAddresses: [email.to] },
+        ...(email.replyTo ? { ReplyToAddresses: [email.replyTo] } : {}),
         ...(tags ? { EmailTags: tags } : {}),
         ...(this.configurationSet ? { ConfigurationSetName: this.configurationSet } : {}),
         Content: {

@@ -134,6 +134,7 @@ export async function sendInquiryFollowUps(
           contactId: holder,
           dedupeKey,
           body: acknowledgementEmail(deps.brand, inquiry.name, inquiry.topic, confirm),
+          autoReply: true,
         };
         return deps.gate.send(message);
       }

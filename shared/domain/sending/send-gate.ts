@@ -21,6 +21,11 @@ export interface ContactEmail {
   dedupeKey: string;
   body: EmailBody;
   campaignId?: string;
+  /**
+   * An automatic reply to something the person sent (an acknowledgement): it carries
+   * `Auto-Submitted: auto-replied` (RFC 3834), so that their autoresponder does not answer it.
+   */
+  autoReply?: true;
 }
 
 /** An SMS to a contact. */
@@ -46,9 +51,27 @@ export interface StaffEmail {
   contactId: string;
   dedupeKey: string;
   body: EmailBody;
+  /**
+   * The address a reply from staff goes to (the person who wrote in). Only a plain address passes
+   * (`safeReplyTo`); anything else is left out, so a header can never be injected through it.
+   */
+  replyTo?: string;
 }
 
 export type GateMessage = ContactEmail | ContactSms | StaffEmail;
+
+/** The header every automatic reply carries (RFC 3834 §5). */
+export const AUTO_REPLIED_HEADER = { name: 'Auto-Submitted', value: 'auto-replied' } as const;
+
+// One mailbox, nothing else: no display name, no list, no comment, no whitespace or control character.
+const PLAIN_ADDRESS =
+  /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+
+/** The address as a Reply-To, when it is one plain mailbox of at most 254 characters; otherwise undefined. */
+export function safeReplyTo(address: string | undefined): string | undefined {
+  if (address === undefined || address.length > 254) return undefined;
+  return PLAIN_ADDRESS.test(address) ? address : undefined;
+}
 
 /** Another worker holds the claim on this send; the caller retries later. */
 export class SendInFlightError extends Error {
@@ -253,7 +276,10 @@ export function createSendGate(deps: SendGateDeps): SendGate {
       audience: 'staff',
       at: clock.now().toISOString(),
     };
-    return deliver(claim, () => deps.mailer.sendEmail({ to: message.to, ...message.body, headers: [] }, tagOf(claim)));
+    const replyTo = safeReplyTo(message.replyTo);
+    return deliver(claim, () =>
+      deps.mailer.sendEmail({ to: message.to, ...message.body, headers: [], ...(replyTo ? { replyTo } : {}) }, tagOf(claim)),
+    );
   }
 
   /** The checks every contact message passes before it may be claimed: address, suppression, consent, quiet hours. */
@@ -307,7 +333,8 @@ export function createSendGate(deps: SendGateDeps): SendGate {
       return deliver(claim, () => deps.smsSender.sendSms({ to: address, body }));
     }
     const rendered = renderEmail(brand, message.category, message.body, recipientLinks);
-    return deliver(claim, () => deps.mailer.sendEmail({ to: address, ...rendered }, tagOf(claim)));
+    const headers = message.autoReply ? [...rendered.headers, AUTO_REPLIED_HEADER] : rendered.headers;
+    return deliver(claim, () => deps.mailer.sendEmail({ to: address, ...rendered, headers }, tagOf(claim)));
   }
 
   async function sendEmailBatch(batch: EmailBatch): Promise<Map<string, BatchResult>> {

@@ -1,0 +1,44 @@
+import * as z from 'zod/mini';
+import { toE164 } from '../../shared/domain/contact.js';
+import { followsTextRules, MESSAGE_TEXT, NAME_TEXT, ONE_LINE_TEXT } from '../../shared/domain/text.js';
+
+const maxChars = (max: number) => z.maxLength(max, `must be at most ${max} characters`);
+
+const phone = z.pipe(
+  z.string(),
+  z.transform((value, context) => {
+    const e164 = toE164(value);
+    if (e164) return e164;
+    context.issues.push({ code: 'custom', input: value, message: 'must be a valid North American (+1) phone number' });
+    return z.NEVER;
+  }),
+);
+
+/**
+ * `POST /support-requests` (SPEC §3): strict, so an unknown field is a 400 that names it; the
+ * character rules of an inquiry (no control, invisible or bidirectional characters; no web address
+ * in the name, which an acknowledgement greets by); `email` or `phone` required.
+ */
+export const supportRequestSchema = z
+  .strictObject({
+    name: z.string().check(z.minLength(1, 'is required'), maxChars(120), followsTextRules(NAME_TEXT)),
+    email: z.optional(z.email('must be a valid email address').check(maxChars(254))),
+    phone: z.optional(phone),
+    subject: z.string().check(z.minLength(1, 'is required'), maxChars(200), followsTextRules(ONE_LINE_TEXT)),
+    message: z.string().check(z.minLength(1, 'is required'), maxChars(5000), followsTextRules(MESSAGE_TEXT)),
+    website: z.optional(z.string()),
+  })
+  .check(
+    z.refine((request) => request.email !== undefined || request.phone !== undefined, {
+      message: 'email or phone is required',
+      path: ['email'],
+    }),
+  );
+
+export type SupportRequestBody = z.output<typeof supportRequestSchema>;
+
+/** A form's empty optional fields count as absent, as for an inquiry. */
+export function fromSubmittedFields(body: unknown): unknown {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return body;
+  return Object.fromEntries(Object.entries(body).filter(([, value]) => value !== ''));
+}
