@@ -1,4 +1,4 @@
-import { DynamoDbAuditLog } from '../../shared/adapters/dynamodb/audit-log.js';
+import { DynamoDbAuditTrail } from '../../shared/adapters/dynamodb/audit-log.js';
 import { runtimeConfig } from '../../shared/config.js';
 import { readAudit } from '../../shared/domain/contacts/read-audit.js';
 import type { AuditQuery } from '../../shared/domain/contacts/read-audit.js';
@@ -8,7 +8,7 @@ import { validate } from '../../shared/http/validate.js';
 import { auditQuerySchema } from './audit-schema.js';
 
 const config = runtimeConfig();
-const deps = { auditTrail: new DynamoDbAuditLog(config.TABLE_NAME) };
+const deps = { auditTrail: new DynamoDbAuditTrail(config.TABLE_NAME) };
 
 /** `GET /admin/audit?contactId=&actor=` (admin only): one contact's or one staff member's audit trail, newest first. */
 export const handler = httpHandler(async (event) => {

@@ -1,5 +1,5 @@
 import { DynamoDbAddressBook } from '../../shared/adapters/dynamodb/address-book.js';
-import { DynamoDbAuditLog } from '../../shared/adapters/dynamodb/audit-log.js';
+import { DynamoDbAuditLog, DynamoDbAuditTrail } from '../../shared/adapters/dynamodb/audit-log.js';
 import { DynamoDbConsentStore } from '../../shared/adapters/dynamodb/consent-store.js';
 import { DynamoDbContactRecords } from '../../shared/adapters/dynamodb/contact-records.js';
 import { policyVersions } from '../../shared/adapters/dynamodb/policy-versions.js';
@@ -24,11 +24,10 @@ import { CONTACT_ID, contactQuerySchema, correctionSchema, staffConsentSchema } 
 
 const config = runtimeConfig();
 const secrets = secretsSource(config);
-const auditLog = new DynamoDbAuditLog(config.TABLE_NAME);
 const deps = {
   records: new DynamoDbContactRecords(config.TABLE_NAME, secrets),
-  audit: auditLog,
-  auditTrail: auditLog,
+  audit: new DynamoDbAuditLog(config.TABLE_NAME),
+  auditTrail: new DynamoDbAuditTrail(config.TABLE_NAME),
   addresses: new DynamoDbAddressBook(config.TABLE_NAME),
   directory: recipientDirectory(config),
   consent: new DynamoDbConsentStore(config.TABLE_NAME),

@@ -1,5 +1,5 @@
 import { DynamoDbAudienceIndex } from '../../shared/adapters/dynamodb/audience-index.js';
-import { DynamoDbAuditLog } from '../../shared/adapters/dynamodb/audit-log.js';
+import { DynamoDbAuditTrail } from '../../shared/adapters/dynamodb/audit-log.js';
 import { DynamoDbContactRecords } from '../../shared/adapters/dynamodb/contact-records.js';
 import { DynamoDbErasureStore } from '../../shared/adapters/dynamodb/erasure-store.js';
 import { DynamoDbSuppressionStore } from '../../shared/adapters/dynamodb/suppression-store.js';
@@ -13,7 +13,7 @@ import type { SubjectErasure, SubjectExport } from '../../shared/ports/subject-d
 export function subjectExportOf(config: RuntimeConfig): SubjectExport {
   return contactExport({
     records: new DynamoDbContactRecords(config.TABLE_NAME, secretsSource(config)),
-    auditTrail: new DynamoDbAuditLog(config.TABLE_NAME),
+    auditTrail: new DynamoDbAuditTrail(config.TABLE_NAME),
     clock: systemClock,
   });
 }

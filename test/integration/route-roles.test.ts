@@ -1,7 +1,17 @@
 import { describe, expect, it } from '@jest/globals';
 import { STAFF_ROLES } from '../../shared/domain/staff.js';
 import { HTTP_ROUTES } from '../../shared/routes.js';
-import { apiUrl, drainOutbox, mail, postJson, randomClientIp, staffToken, tableItems, uniqueEmail } from './local-stack.js';
+import {
+  apiUrl,
+  contactIdOfInquiry,
+  drainOutbox,
+  mail,
+  postJson,
+  randomClientIp,
+  staffToken,
+  tableItems,
+  uniqueEmail,
+} from './local-stack.js';
 
 /** A request a listed role can make successfully on one route: its concrete path and body. */
 interface SampleRequest {
@@ -32,6 +42,12 @@ async function asStaff(method: string, path: string, groups: readonly string[], 
 async function newCampaignId(): Promise<string> {
   const created = await asStaff('POST', '/admin/campaigns', ['admin'], campaign);
   return ((await created.json()) as { campaignId: string }).campaignId;
+}
+
+/** A contact of its own per sample, made as a visitor makes one. */
+async function newContactId(): Promise<string> {
+  const response = await postJson('/inquiries', { name: 'Role Matrix', email: uniqueEmail('role-matrix'), topic: 'general' });
+  return contactIdOfInquiry(((await response.json()) as { inquiryId: string }).inquiryId);
 }
 
 /** A verified correction request, as its person leaves it after pressing Confirm: its id. */
@@ -74,6 +90,18 @@ const SAMPLES: Record<string, () => Promise<SampleRequest>> = {
       significant: false,
     },
   }),
+  'GET /admin/contacts': async () => ({ path: '/admin/contacts?limit=1' }),
+  'GET /admin/contacts/{id}': async () => ({ path: `/admin/contacts/${await newContactId()}` }),
+  'PATCH /admin/contacts/{id}': async () => ({
+    path: `/admin/contacts/${await newContactId()}`,
+    body: { companyName: 'Role Matrix Motors' },
+  }),
+  'POST /admin/contacts/{id}/consent': async () => ({
+    path: `/admin/contacts/${await newContactId()}/consent`,
+    body: { channel: 'email', action: 'withdraw', topics: ['newsletter'], reason: 'role matrix' },
+  }),
+  'GET /admin/contacts/{id}/export': async () => ({ path: `/admin/contacts/${await newContactId()}/export` }),
+  'GET /admin/audit': async () => ({ path: '/admin/audit?actor=role-matrix-admin' }),
   'GET /admin/privacy-requests': async () => ({ path: '/admin/privacy-requests?status=verified' }),
   'POST /admin/privacy-requests/{id}/complete': async () => ({
     path: `/admin/privacy-requests/${await newVerifiedPrivacyRequestId()}/complete`,

@@ -40,7 +40,7 @@ function entryOf(item: Record<string, unknown>): AuditEntry {
 }
 
 /** Audit entries under each contact, and by actor through gsi1. */
-export class DynamoDbAuditLog implements AuditLog, AuditTrail {
+export class DynamoDbAuditLog implements AuditLog {
   constructor(
     private readonly tableName: string,
     private readonly client: DynamoDBClient = dynamoDbClient,
@@ -59,6 +59,14 @@ export class DynamoDbAuditLog implements AuditLog, AuditTrail {
       }
     }
   }
+}
+
+/** Reading the audit trail back: a class of its own, so that a function that only reads is never granted the write. */
+export class DynamoDbAuditTrail implements AuditTrail {
+  constructor(
+    private readonly tableName: string,
+    private readonly client: DynamoDBClient = dynamoDbClient,
+  ) {}
 
   async byContact(contactId: string, limit: number, cursor?: string): Promise<AuditPage> {
     const pk = keys.audit(contactId, '', '').pk;
