@@ -39,15 +39,15 @@ async function asStaff(method: string, path: string, groups: readonly string[], 
   });
 }
 
+/** A fresh contact for each erasure call, from a new inquiry. */
+async function newContactId(): Promise<string> {
+  const created = await postJson('/inquiries', { name: 'Role Matrix', email: uniqueEmail('role-matrix') });
+  return contactIdOfInquiry(((await created.json()) as { inquiryId: string }).inquiryId);
+}
+
 async function newCampaignId(): Promise<string> {
   const created = await asStaff('POST', '/admin/campaigns', ['admin'], campaign);
   return ((await created.json()) as { campaignId: string }).campaignId;
-}
-
-/** A contact of its own per sample, made as a visitor makes one. */
-async function newContactId(): Promise<string> {
-  const response = await postJson('/inquiries', { name: 'Role Matrix', email: uniqueEmail('role-matrix'), topic: 'general' });
-  return contactIdOfInquiry(((await response.json()) as { inquiryId: string }).inquiryId);
 }
 
 /** A verified correction request, as its person leaves it after pressing Confirm: its id. */
@@ -80,6 +80,7 @@ const SAMPLES: Record<string, () => Promise<SampleRequest>> = {
   'POST /admin/campaigns': async () => ({ path: '/admin/campaigns', body: campaign }),
   'GET /admin/campaigns/{id}': async () => ({ path: `/admin/campaigns/${await newCampaignId()}` }),
   'POST /admin/campaigns/{id}/cancel': async () => ({ path: `/admin/campaigns/${await newCampaignId()}/cancel` }),
+  'DELETE /admin/contacts/{id}': async () => ({ path: `/admin/contacts/${await newContactId()}` }),
   'POST /admin/policy-versions': async () => ({
     path: '/admin/policy-versions',
     body: {

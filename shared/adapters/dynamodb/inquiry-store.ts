@@ -14,6 +14,7 @@ import { TOPICS } from '../../domain/consent.js';
 import { INQUIRY_ENTITY } from '../../table.js';
 import { dynamoDbClient } from './client.js';
 import { consentEventPut } from './consent-items.js';
+import { holderUpdate } from './holder-update.js';
 import { keys, preferenceAttribute } from './keys.js';
 
 const toItem = (value: Record<string, unknown>) => marshall(value, { removeUndefinedValues: true });
@@ -25,72 +26,36 @@ export type CapacityListener = (writeUnits: number) => void;
 const PENDING_TTL_SECONDS = 7 * 24 * 3600;
 
 /**
- * The update of one contact that holds an address the inquiry names. It only fills what is
- * missing: the address it holds (after a crash between claim and save) and, for a contact this
- * inquiry created, the form's profile. It never changes a stored value (SPEC §2).
+ * The update of one contact that holds an address the inquiry names: the address it holds (after
+ * a crash between claim and save), the form's profile for a contact this inquiry created, and the
+ * preferences the inquiry's consent events change on that holder's addresses.
  */
-function holderUpdate(tableName: string, record: InquiryRecord, holderId: string): TransactWriteItem {
-  const index = keys.contactsIndex(record.visit.receivedAt, holderId);
-  const names: Record<string, string> = {
-    '#entity': 'entity',
-    '#createdAt': 'createdAt',
-    '#contactId': 'contactId',
-    '#gsi1pk': 'gsi1pk',
-    '#gsi1sk': 'gsi1sk',
-  };
-  const values: Record<string, unknown> = {
-    ':entity': 'contact',
-    ':now': record.visit.receivedAt,
-    ':id': holderId,
-    ':contacts': index.gsi1pk,
-    ':contactsSk': index.gsi1sk,
-  };
-  const sets = [
-    '#entity = :entity',
-    '#createdAt = if_not_exists(#createdAt, :now)',
-    '#contactId = :id',
-    '#gsi1pk = :contacts',
-    '#gsi1sk = if_not_exists(#gsi1sk, :contactsSk)',
-  ];
-  const fill = (field: string, value: string | undefined) => {
-    if (value === undefined) return;
-    names[`#${field}`] = field;
-    values[`:${field}`] = value;
-    sets.push(`#${field} = if_not_exists(#${field}, :${field})`);
-  };
+function inquiryHolderUpdate(tableName: string, record: InquiryRecord, holderId: string): TransactWriteItem {
   const { submitted } = record;
-  if (record.holders.email === holderId) fill('email', submitted.email);
-  if (record.holders.sms === holderId) fill('phone', submitted.phone);
-  if (record.newContactId === holderId) {
-    fill('name', submitted.name);
-    fill('companyName', submitted.companyName);
-    fill('dealershipType', submitted.dealershipType);
-    fill('timeZone', submitted.timeZone);
-  }
+  const isNew = record.newContactId === holderId;
+  const set: Record<string, unknown> = {};
   for (const event of record.consentEvents) {
     if (record.holders[event.channel] !== holderId) continue;
-    for (const topic of event.topics) {
-      const attribute = preferenceAttribute(event.channel, topic);
-      names[`#${attribute}`] = attribute;
-      values[`:${attribute}`] = event.action === 'grant';
-      sets.push(`#${attribute} = :${attribute}`);
-    }
-    if (event.channel === 'email') {
-      names['#optOutAll'] = 'emailOptOutAll';
-      values[':optOutAll'] = false;
-      sets.push('#optOutAll = :optOutAll');
-    }
+    for (const topic of event.topics) set[preferenceAttribute(event.channel, topic)] = event.action === 'grant';
+    if (event.channel === 'email') set.emailOptOutAll = false;
   }
-  return {
-    Update: {
-      TableName: tableName,
-      Key: toItem(keys.contact(holderId)),
-      // An inquiry keeps its contact: an unconfirmed sign-up's expiry ends here (SPEC §2, minimisation).
-      UpdateExpression: `SET ${sets.join(', ')} REMOVE #expiresAt`,
-      ExpressionAttributeNames: { ...names, '#expiresAt': 'expiresAt' },
-      ExpressionAttributeValues: toItem(values),
+  return holderUpdate(tableName, {
+    holderId,
+    at: record.visit.receivedAt,
+    fillIfMissing: {
+      email: record.holders.email === holderId ? submitted.email : undefined,
+      phone: record.holders.sms === holderId ? submitted.phone : undefined,
+      ...(isNew
+        ? {
+            name: submitted.name,
+            companyName: submitted.companyName,
+            dealershipType: submitted.dealershipType,
+            timeZone: submitted.timeZone,
+          }
+        : {}),
     },
-  };
+    set,
+  });
 }
 
 /** A double opt-in request waiting for its address to confirm: topics under the address's holder. */
@@ -243,7 +208,9 @@ export class DynamoDbInquiryStore implements InquiryStore {
         new TransactWriteItemsCommand({
           TransactItems: [
             inquiryPut(this.tableName, record),
-            ...[...new Set(Object.values(record.holders))].map((holderId) => holderUpdate(this.tableName, record, holderId)),
+            ...[...new Set(Object.values(record.holders))].map((holderId) =>
+              inquiryHolderUpdate(this.tableName, record, holderId),
+            ),
             ...record.consentEvents.flatMap((event) => {
               const holderId = record.holders[event.channel];
               return holderId ? [consentEventPut(this.tableName, holderId, event)] : [];

@@ -5,38 +5,26 @@ import type { SupportRequestRecord, SupportStatus } from '../../domain/support/s
 import type { SupportRequestReads, SupportRequestStore, SupportRequestSummary } from '../../ports/support-requests.js';
 import { SUPPORT_REQUEST_ENTITY } from '../../table.js';
 import { dynamoDbClient } from './client.js';
+import { holderUpdate } from './holder-update.js';
 import { keys } from './keys.js';
 import { flagsOf, submittedOf, text } from './support-request-items.js';
 
 const toItem = (value: Record<string, unknown>) => marshall(value, { removeUndefinedValues: true });
 
 /**
- * The update of one contact that holds an address the request names. It only fills what is
- * missing: the address it holds (after a crash between claim and save) and, for a contact this
- * request created, the form's name. It never changes a stored value (SPEC §2).
+ * The update of one contact that holds an address the request names: the address it holds (after
+ * a crash between claim and save) and, for a contact this request created, the form's name.
  */
-function holderUpdate(tableName: string, record: SupportRequestRecord, holderId: string): TransactWriteItem {
-  const names: Record<string, string> = { '#entity': 'entity', '#createdAt': 'createdAt', '#contactId': 'contactId' };
-  const values: Record<string, unknown> = { ':entity': 'contact', ':now': record.receivedAt, ':id': holderId };
-  const sets = ['#entity = :entity', '#createdAt = if_not_exists(#createdAt, :now)', '#contactId = :id'];
-  const fill = (field: string, value: string | undefined) => {
-    if (value === undefined) return;
-    names[`#${field}`] = field;
-    values[`:${field}`] = value;
-    sets.push(`#${field} = if_not_exists(#${field}, :${field})`);
-  };
-  if (record.holders.email === holderId) fill('email', record.submitted.email);
-  if (record.holders.sms === holderId) fill('phone', record.submitted.phone);
-  if (record.newContactId === holderId) fill('name', record.submitted.name);
-  return {
-    Update: {
-      TableName: tableName,
-      Key: toItem(keys.contact(holderId)),
-      UpdateExpression: `SET ${sets.join(', ')}`,
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: toItem(values),
+function supportHolderUpdate(tableName: string, record: SupportRequestRecord, holderId: string): TransactWriteItem {
+  return holderUpdate(tableName, {
+    holderId,
+    at: record.receivedAt,
+    fillIfMissing: {
+      email: record.holders.email === holderId ? record.submitted.email : undefined,
+      phone: record.holders.sms === holderId ? record.submitted.phone : undefined,
+      name: record.newContactId === holderId ? record.submitted.name : undefined,
     },
-  };
+  });
 }
 
 /** The support request item: under its contact, and on gsi1 by status for the staff list. */
@@ -78,7 +66,7 @@ export class DynamoDbSupportRequestStore implements SupportRequestStore {
       new TransactWriteItemsCommand({
         TransactItems: [
           supportRequestPut(this.tableName, record),
-          ...[...new Set(Object.values(record.holders))].map((holderId) => holderUpdate(this.tableName, record, holderId)),
+          ...[...new Set(Object.values(record.holders))].map((holderId) => supportHolderUpdate(this.tableName, record, holderId)),
         ],
       }),
     );

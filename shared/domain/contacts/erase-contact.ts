@@ -4,6 +4,7 @@ import type { Clock } from '../../ports/clock.js';
 import type { ErasureStore, PartitionItem } from '../../ports/erasure-store.js';
 import type { SecretsSource } from '../../ports/secrets.js';
 import type { SuppressionStore } from '../../ports/suppression-store.js';
+import { auditBeforeRelease } from '../audit.js';
 import type { AuditEntry } from '../audit.js';
 import type { Channel } from '../consent.js';
 import { NotFoundError } from '../errors.js';
@@ -155,6 +156,6 @@ export async function eraseContactForStaff(
     at: deps.clock.now().toISOString(),
     ...(request.reason ? { reason: request.reason } : {}),
   };
-  await deps.audit.record([entry]);
+  await auditBeforeRelease(deps.audit, [entry]);
   return eraseContact(deps, contactId, { by: { kind: 'staff', actor: staff.sub } });
 }

@@ -119,6 +119,8 @@ const MESSAGE_FACTS = [
   'updatedAt',
   'sentAt',
   'confirmedBy',
+  'providerMessageId',
+  'recipientErased',
 ] as const;
 
 /** The sort key of an erasure record: in the ledger, ordered by time like every consent record. */
@@ -198,16 +200,27 @@ function dropErased<T>(value: T): T {
   return result as T;
 }
 
-/** A message-log line with only its non-personal facts: no recipient, address, error text or provider id. */
+/**
+ * A message-log line with only the facts SPEC §2 lists for the log (channel, category, campaign,
+ * provider message id, status, times): no recipient, address or provider error text.
+ */
 function messageFacts(item: PartitionItem): PartitionItem {
   const kept: Record<string, unknown> = {};
   for (const name of MESSAGE_FACTS) if (item[name] !== undefined) kept[name] = item[name];
   return { ...kept, sk: item.sk, recipientErased: true };
 }
 
-const sameItem = (a: unknown, b: unknown) => JSON.stringify(a, setsAsArrays) === JSON.stringify(b, setsAsArrays);
-function setsAsArrays(_key: string, value: unknown) {
-  return value instanceof Set ? [...value].sort() : value;
+/** Items compare by content, whatever the order of their attributes (a read returns them in any order). */
+const sameItem = (a: unknown, b: unknown) => canonical(a) === canonical(b);
+function canonical(value: unknown): string {
+  if (value instanceof Set) return canonical([...value].map(canonical).sort());
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (typeof value === 'object' && value !== null)
+    return `{${Object.keys(value)
+      .sort()
+      .map((name) => `${JSON.stringify(name)}:${canonical((value as Record<string, unknown>)[name])}`)
+      .join(',')}}`;
+  return JSON.stringify(value) ?? 'undefined';
 }
 
 /** The attributes of a profile that belong to one address: the address and its channel's preferences. */
@@ -389,7 +402,7 @@ export function keptRecords(plan: ErasurePlan, by: ErasureRequester): KeptRecord
           {
             what: 'message_log' as const,
             count: messages,
-            why: 'When each message was sent, on which channel and in which campaign, without recipient or address.',
+            why: 'When each message was sent, on which channel, in which campaign and under which provider id, without recipient or address.',
           },
         ]
       : []),
