@@ -26,6 +26,7 @@ import { ApiFirewall } from './constructs/api-firewall.js';
 import { EventSources, streamFilterCriteria } from './constructs/event-sources.js';
 import { ForecourtFunction } from './constructs/forecourt-function.js';
 import { PublicApi } from './constructs/public-api.js';
+import { PrivacyDeadlines } from './constructs/privacy-deadlines.js';
 import { SmsSafeguards } from './constructs/sms-safeguards.js';
 
 export interface StatelessStackProps extends StackProps {
@@ -205,6 +206,11 @@ export class StatelessStack extends Stack {
       allowedCountries: config.sms.allowedCountries,
       dailyBudget: config.sms.dailyBudget,
       smsOutboxLogs: functionOf('functions/outbox/sms.ts').function.logGroup,
+      alarmAction,
+    });
+
+    new PrivacyDeadlines(this, 'PrivacyDeadlines', {
+      overdueJobLogs: functionOf('functions/privacy/overdue.ts').function.logGroup,
       alarmAction,
     });
 

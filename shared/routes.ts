@@ -142,6 +142,30 @@ const ANALYTICS_STATIC: FunctionDeclaration = { entry: 'functions/analytics/stat
 /** The analytics report: reads the day aggregates only. */
 const ADMIN_ANALYTICS: FunctionDeclaration = { entry: 'functions/admin/analytics.ts', aws: { table: ['Query'] } };
 
+/**
+ * A privacy request: one lookup read and one transaction that stores the record and queues its
+ * acknowledgement (the address book and the request store bring the rest of their calls along).
+ */
+const PRIVACY_REQUEST: FunctionDeclaration = {
+  entry: 'functions/privacy/request.ts',
+  aws: { table: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'], secret: true },
+};
+/** The confirm page reads the request and the address lookup; its POST verifies and queues the next task. */
+const PRIVACY_CONFIRM: FunctionDeclaration = {
+  entry: 'functions/privacy/confirm.ts',
+  aws: { table: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'], secret: true },
+};
+/** The access export: checks the link, audits (BatchWriteItem), then reads the contact's partition and audit trail. */
+const PRIVACY_EXPORT: FunctionDeclaration = {
+  entry: 'functions/privacy/export.ts',
+  aws: { table: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'], secret: true },
+};
+/** The privacy team's queue: lists requests (auditing shown details), completes and extends them. */
+const ADMIN_PRIVACY_REQUESTS: FunctionDeclaration = {
+  entry: 'functions/admin/privacy-requests.ts',
+  aws: { table: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'BatchWriteItem'] },
+};
+
 /** Who may call a route: anyone (rate-limited by WAF), or staff in at least one of the listed roles. */
 export type RouteAccess =
   | { access: 'public'; roles?: never }
@@ -301,6 +325,34 @@ export const HTTP_ROUTES: readonly (HttpRoute & FunctionDeclaration)[] = [
     access: 'staff',
     roles: ['support', 'admin'],
   },
+  { method: 'POST', path: '/privacy-requests', ...PRIVACY_REQUEST, returns: 'no_personal_data', access: 'public' },
+  { method: 'GET', path: '/privacy-requests/confirm', ...PRIVACY_CONFIRM, returns: 'one_contact', access: 'public' },
+  { method: 'POST', path: '/privacy-requests/confirm', ...PRIVACY_CONFIRM, returns: 'one_contact', access: 'public' },
+  { method: 'GET', path: '/privacy-requests/export', ...PRIVACY_EXPORT, returns: 'one_contact', access: 'public' },
+  {
+    method: 'GET',
+    path: '/admin/privacy-requests',
+    ...ADMIN_PRIVACY_REQUESTS,
+    returns: 'contacts_audited_per_item',
+    access: 'staff',
+    roles: ['privacy', 'admin'],
+  },
+  {
+    method: 'POST',
+    path: '/admin/privacy-requests/{id}/complete',
+    ...ADMIN_PRIVACY_REQUESTS,
+    returns: 'no_personal_data',
+    access: 'staff',
+    roles: ['privacy', 'admin'],
+  },
+  {
+    method: 'POST',
+    path: '/admin/privacy-requests/{id}/extend',
+    ...ADMIN_PRIVACY_REQUESTS,
+    returns: 'no_personal_data',
+    access: 'staff',
+    roles: ['privacy', 'admin'],
+  },
 ];
 
 /**
@@ -379,6 +431,17 @@ export const STREAM_CONSUMERS: readonly StreamConsumer[] = [
     filter: { events: ['INSERT', 'MODIFY', 'REMOVE'], entities: ['contact'] },
     aws: { table: ['Query', 'BatchWriteItem'] },
   },
+  {
+    name: 'privacy-outbox',
+    entry: 'functions/privacy/outbox.ts',
+    filter: { events: ['INSERT'], entities: ['privacy_task'] },
+    // Sends through the gate, and runs a verified deletion's erasure (partition Query, audience BatchWriteItem).
+    aws: {
+      table: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'],
+      secret: true,
+      email: ['SendEmail'],
+    },
+  },
 ];
 
 /** A stable function name from its entry file: `functions/inquiries/submit.ts` → `InquiriesSubmit`. */
@@ -442,6 +505,12 @@ export const SCHEDULED_JOBS: readonly ScheduledJob[] = [
     entry: 'functions/campaigns/dispatch.ts',
     schedule: 'rate(1 minute)',
     aws: { table: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], sendsTo: ['plan'] },
+  },
+  {
+    name: 'privacy-overdue',
+    entry: 'functions/privacy/overdue.ts',
+    schedule: 'cron(0 14 * * ? *)',
+    aws: { table: ['Query'] },
   },
 ];
 

@@ -18,7 +18,8 @@ export type TokenScope =
   | { purpose: 'preferences'; channel: Channel }
   | { purpose: 'unsubscribe'; channel: Channel; topic: Topic | 'all' }
   | { purpose: 'subscription_confirm'; topics: Topic[] }
-  | { purpose: 'privacy_confirm'; requestId: string };
+  | { purpose: 'privacy_confirm'; requestId: string }
+  | { purpose: 'privacy_export'; requestId: string };
 
 export type TokenPurpose = TokenScope['purpose'];
 
@@ -38,6 +39,7 @@ export const TOKEN_LIFETIME_SECONDS: Record<TokenPurpose, number> = {
   unsubscribe: 400 * 24 * 3600,
   subscription_confirm: 7 * 24 * 3600,
   privacy_confirm: 7 * 24 * 3600,
+  privacy_export: 7 * 24 * 3600,
 };
 
 /**
@@ -66,6 +68,7 @@ const HAS_SCOPE: Record<TokenPurpose, (claims: Record<string, unknown>) => boole
   unsubscribe: (claims) => isChannel(claims.channel) && (claims.topic === 'all' || isTopic(claims.topic)),
   subscription_confirm: (claims) => Array.isArray(claims.topics) && claims.topics.every(isTopic),
   privacy_confirm: (claims) => typeof claims.requestId === 'string',
+  privacy_export: (claims) => typeof claims.requestId === 'string',
 };
 
 function sign(secret: string, signedPart: string): Buffer {

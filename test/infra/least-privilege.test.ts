@@ -78,6 +78,11 @@ const UNREACHABLE: Record<string, Record<string, string>> = {
       'The outbox sends one email per record (SendGate.sendTracked → Mailer.sendEmail); SesMailer.sendBulk is bundled with it. ' +
       'Only the campaign sender sends in bulk: split the bulk sender from SesMailer to drop it from this bundle.',
   },
+  'functions/privacy/outbox.ts': {
+    'SESv2:SendBulkEmail':
+      'The privacy outbox sends one email per task (SendGate.send → Mailer.sendEmail); SesMailer.sendBulk is bundled with it, ' +
+      'as in the email outbox.',
+  },
 };
 
 /** The X-Ray daemon's calls: every function runs with active tracing. */

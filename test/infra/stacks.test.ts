@@ -152,11 +152,15 @@ describe('stateless stack', () => {
     });
   });
 
-  it('lets only the outbox consumer and the campaign email sender send email, from the configured identity', () => {
+  it('lets only the outbox consumers (email, privacy) and the campaign email sender send email, from the configured identity', () => {
     const senders = Object.values(stateless.findResources('AWS::IAM::Policy')).filter((policy) =>
       JSON.stringify(policy.Properties.PolicyDocument).includes('ses:SendEmail'),
     );
-    expect(senders).toHaveLength(2);
+    expect(senders.map((policy) => String(policy.Properties.PolicyName).replace(/FunctionServiceRole.*/, '')).sort()).toEqual([
+      'CampaignsSendEmail',
+      'OutboxEmail',
+      'PrivacyOutbox',
+    ]);
     expect(JSON.stringify(senders[0])).toContain('identity/hello@forecourt.example');
     // SendBulkEmail is authorised by its own action: only the campaign sender has it.
     const bulkSenders = Object.values(stateless.findResources('AWS::IAM::Policy')).filter((policy) =>

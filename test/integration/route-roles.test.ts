@@ -1,7 +1,17 @@
 import { describe, expect, it } from '@jest/globals';
 import { STAFF_ROLES } from '../../shared/domain/staff.js';
 import { HTTP_ROUTES } from '../../shared/routes.js';
-import { apiUrl, contactIdOfInquiry, postJson, staffToken, uniqueEmail } from './local-stack.js';
+import {
+  apiUrl,
+  contactIdOfInquiry,
+  drainOutbox,
+  mail,
+  postJson,
+  randomClientIp,
+  staffToken,
+  tableItems,
+  uniqueEmail,
+} from './local-stack.js';
 
 /** A request a listed role can make successfully on one route: its concrete path and body. */
 interface SampleRequest {
@@ -40,6 +50,25 @@ async function newCampaignId(): Promise<string> {
   return ((await created.json()) as { campaignId: string }).campaignId;
 }
 
+/** A verified correction request, as its person leaves it after pressing Confirm: its id. */
+async function newVerifiedPrivacyRequestId(): Promise<string> {
+  const email = uniqueEmail('role-matrix-privacy');
+  await postJson('/inquiries', { name: 'Role Matrix', email }, { 'X-Forwarded-For': randomClientIp() });
+  await postJson(
+    '/privacy-requests',
+    { type: 'correction', email, details: 'Fix my name' },
+    { 'X-Forwarded-For': randomClientIp() },
+  );
+  await drainOutbox();
+  const text = (await mail()).find(
+    (message) => message.destination.to.includes(email) && message.subject.includes('privacy request'),
+  )?.body.text;
+  const token = /\/privacy-requests\/confirm\?token=(\S+)/.exec(text ?? '')?.[1] ?? '';
+  await fetch(`${apiUrl()}/privacy-requests/confirm?token=${token}`, { method: 'POST' });
+  const request = (await tableItems()).find((item) => item.entity === 'privacy_request' && item.email === email);
+  return String(request?.requestId);
+}
+
 /**
  * One valid request per staff route, made fresh for each call (a cancel needs a campaign still
  * scheduled). A staff route without a sample fails the test below: a new route is not done until
@@ -76,6 +105,15 @@ const SAMPLES: Record<string, () => Promise<SampleRequest>> = {
   }),
   'GET /admin/contacts/{id}/export': async () => ({ path: `/admin/contacts/${await newContactId()}/export` }),
   'GET /admin/audit': async () => ({ path: '/admin/audit?actor=role-matrix-admin' }),
+  'GET /admin/privacy-requests': async () => ({ path: '/admin/privacy-requests?status=verified' }),
+  'POST /admin/privacy-requests/{id}/complete': async () => ({
+    path: `/admin/privacy-requests/${await newVerifiedPrivacyRequestId()}/complete`,
+    body: { note: 'Done.' },
+  }),
+  'POST /admin/privacy-requests/{id}/extend': async () => ({
+    path: `/admin/privacy-requests/${await newVerifiedPrivacyRequestId()}/extend`,
+    body: { reason: 'We need to check with the dealership.' },
+  }),
 };
 
 const statusClass = (status: number) => (status >= 200 && status < 300 ? '2xx' : String(status));

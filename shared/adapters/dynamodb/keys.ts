@@ -63,6 +63,12 @@ export const keys = {
     pk: `CONTACT#${contactId}`,
     sk: `${DISCLOSURE_PREFIX}${recipientId}#${dedupeKey}`,
   }),
+  privacyRequest: (requestId: string) => ({ pk: `PRIVACY_REQUEST#${requestId}`, sk: 'REQUEST' }),
+  privacyTask: (requestId: string, at: string, kind: string) => ({
+    pk: `PRIVACY_REQUEST#${requestId}`,
+    sk: `TASK#${at}#${kind}`,
+  }),
+  privacyRequestsIndex: 'PRIVACY_REQUESTS',
 } as const;
 
 /** The sort-key prefix of a contact's disclosure records. */

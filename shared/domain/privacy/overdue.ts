@@ -1,0 +1,52 @@
+import type { Clock } from '../../ports/clock.js';
+import type { PrivacyRequestStore } from '../../ports/privacy-requests.js';
+import { dueFlags } from './admin-privacy-requests.js';
+import { OPEN_STATUSES } from './privacy-request.js';
+
+/** The log message of a privacy request near or past a due date; a metric filter on it raises the alarm. */
+export const PRIVACY_REQUEST_DUE = 'PRIVACY_REQUEST_DUE';
+
+/** The most open requests one run looks at; the rest would show as a second alarm the next day. */
+const MAX_OPEN = 1000;
+
+/** One request the daily check found near or past a due date (ids and dates only, no address). */
+export interface DueRequest {
+  requestId: string;
+  type: string;
+  status: string;
+  clock: 'acknowledge' | 'respond';
+  state: 'near' | 'past';
+  dueBy: string;
+}
+
+/**
+ * The daily check of the legal clocks: every open request whose acknowledgement (not yet sent) or
+ * answer is due within 2 business days or overdue. Each is reported to `alert`, which logs the
+ * line the alarm watches; staff find the same flags in `GET /admin/privacy-requests`.
+ */
+export async function findDuePrivacyRequests(
+  deps: { requests: Pick<PrivacyRequestStore, 'list'>; clock: Clock; timeZone: string },
+  alert: (due: DueRequest) => void,
+): Promise<DueRequest[]> {
+  const now = deps.clock.now();
+  const open = (await Promise.all(OPEN_STATUSES.map((status) => deps.requests.list({ status, limit: MAX_OPEN })))).flat();
+  const found: DueRequest[] = [];
+  for (const request of open) {
+    const flags = dueFlags(request, now, deps.timeZone);
+    for (const clock of ['acknowledge', 'respond'] as const) {
+      const state = flags[clock];
+      if (state !== 'near' && state !== 'past') continue;
+      const due: DueRequest = {
+        requestId: request.requestId,
+        type: request.type,
+        status: request.status,
+        clock,
+        state,
+        dueBy: clock === 'acknowledge' ? request.acknowledgeBy : request.respondBy,
+      };
+      found.push(due);
+      alert(due);
+    }
+  }
+  return found;
+}

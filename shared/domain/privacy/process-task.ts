@@ -1,0 +1,166 @@
+import type { Clock } from '../../ports/clock.js';
+import type { PrivacyRequestStore } from '../../ports/privacy-requests.js';
+import type { SecretsSource } from '../../ports/secrets.js';
+import type { SendLimits } from '../../ports/send-limits.js';
+import type { SubjectErasure } from '../../ports/subject-data.js';
+import type { Brand, EmailBody, SendOutcome } from '../messages.js';
+import type { SendGate } from '../sending/send-gate.js';
+import { issueToken } from '../tokens.js';
+import type { TokenScope } from '../tokens.js';
+import { acknowledgementEmail, completionEmail, deletionReceiptEmail, exportLinkEmail, extensionEmail } from './messages.js';
+import { OPEN_STATUSES } from './privacy-request.js';
+import type { PrivacyRequest, PrivacyRequestStatus, PrivacyTask } from './privacy-request.js';
+
+/** Acknowledgements one client IP may cause per hour, to any addresses. */
+export const ACKNOWLEDGEMENTS_PER_IP_PER_HOUR = 20;
+/** At most one acknowledgement per mailbox in this window (its aliases included). */
+export const MAILBOX_ACKNOWLEDGEMENT_WINDOW_SECONDS = 3600;
+
+export interface ProcessPrivacyTaskDeps {
+  requests: PrivacyRequestStore;
+  gate: SendGate;
+  limits: SendLimits;
+  erasure: SubjectErasure;
+  secrets: SecretsSource;
+  brand: Brand;
+  clock: Clock;
+  timeZone: string;
+}
+
+/** What one task came to, for the log line. */
+export type TaskOutcome = SendOutcome | 'nothing_to_send' | 'skipped_rate_limited';
+
+const VERIFIED: readonly PrivacyRequestStatus[] = ['verified', 'extended'];
+
+async function linkFor(deps: ProcessPrivacyTaskDeps, path: string, contactId: string, scope: TokenScope): Promise<string> {
+  const { keyring } = await deps.secrets.getSecrets();
+  const token = issueToken(keyring, contactId, scope, deps.clock.now().getTime());
+  return `${deps.brand.publicBaseUrl.replace(/\/$/, '')}${path}?token=${token}`;
+}
+
+function send(deps: ProcessPrivacyTaskDeps, request: PrivacyRequest & { contactId: string }, task: PrivacyTask, body: EmailBody) {
+  return deps.gate.send({
+    audience: 'contact',
+    channel: 'email',
+    category: 'transactional',
+    contactId: request.contactId,
+    dedupeKey: task.dedupeKey,
+    body,
+  });
+}
+
+const delivered = (outcome: SendOutcome) => outcome === 'sent' || outcome === 'already_sent';
+
+/**
+ * Sends what one queued privacy task owes, and records the step it took. Each task is keyed, so
+ * a redelivered record sends nothing twice; a request no contact holds gets nothing.
+ */
+export async function processPrivacyTask(deps: ProcessPrivacyTaskDeps, task: PrivacyTask): Promise<TaskOutcome> {
+  const request = await deps.requests.get(task.requestId);
+  if (!request?.contactId) return 'nothing_to_send';
+  const held = { ...request, contactId: request.contactId };
+  const at = () => deps.clock.now().toISOString();
+  switch (task.kind) {
+    case 'acknowledgement':
+      return acknowledge(deps, held, task);
+    case 'access_export': {
+      if (!VERIFIED.includes(request.status)) return 'nothing_to_send';
+      const url = await linkFor(deps, '/privacy-requests/export', held.contactId, {
+        purpose: 'privacy_export',
+        requestId: request.requestId,
+      });
+      const outcome = await send(deps, held, task, exportLinkEmail(deps.brand, url));
+      if (delivered(outcome))
+        await deps.requests.transition(request.requestId, {
+          from: VERIFIED,
+          to: 'completed',
+          step: { at: at(), step: 'export_link_sent', by: 'system' },
+          dropEmail: true,
+        });
+      return outcome;
+    }
+    case 'deletion': {
+      if (!VERIFIED.includes(request.status)) return 'nothing_to_send';
+      // The receipt goes first, rendered from the erasure's own plan: once erased, the address is
+      // suppressed and no contact holds it. A failed erasure throws, and the redelivered task
+      // finds the receipt sent (its send is keyed) and erases again.
+      const plan = await deps.erasure.previewErasure(held.contactId, request.requestId);
+      const outcome = await send(deps, held, task, deletionReceiptEmail(deps.brand, plan));
+      if (outcome === 'sent')
+        await deps.requests.appendStep(request.requestId, { at: at(), step: 'erasure_receipt_sent', by: 'system' });
+      const summary = await deps.erasure.eraseFor(held.contactId, request.requestId);
+      await deps.requests.transition(request.requestId, {
+        from: VERIFIED,
+        to: 'completed',
+        step: { at: at(), step: 'erased', by: 'system', note: `erased: ${summary.erased.length} kinds of data` },
+        dropEmail: true,
+      });
+      return outcome;
+    }
+    case 'completion_notice': {
+      const note = [...request.steps].reverse().find((step) => step.step === 'completed')?.note;
+      const outcome = await send(deps, held, task, completionEmail(deps.brand, request.type, note));
+      if (delivered(outcome))
+        await deps.requests.appendStep(request.requestId, { at: at(), step: 'completion_notice_sent', by: 'system' });
+      return outcome;
+    }
+    case 'extension_notice': {
+      const reason = [...request.steps].reverse().find((step) => step.step === 'extended')?.note ?? '';
+      const outcome = await send(deps, held, task, extensionEmail(deps.brand, request.respondBy, reason, deps.timeZone));
+      if (delivered(outcome))
+        await deps.requests.appendStep(request.requestId, { at: at(), step: 'extension_notice_sent', by: 'system' });
+      return outcome;
+    }
+  }
+}
+
+/**
+ * The acknowledgement with its verification link. Anyone can type any address into the form, so
+ * acknowledgements are capped per client IP and per mailbox (one per hour, `name+tag@` and Gmail's
+ * dotted forms included); one held back is recorded on the request, whose clock keeps running.
+ */
+async function acknowledge(
+  deps: ProcessPrivacyTaskDeps,
+  request: PrivacyRequest & { contactId: string },
+  task: PrivacyTask,
+): Promise<TaskOutcome> {
+  if (request.status !== 'pending_verification') return 'nothing_to_send';
+  const now = deps.clock.now();
+  const capped =
+    (task.client &&
+      !(await deps.limits.takeSlot(
+        `privacy_ack_ip#${task.client}`,
+        task.dedupeKey,
+        ACKNOWLEDGEMENTS_PER_IP_PER_HOUR,
+        3600,
+        now,
+      ))) ||
+    (task.mailbox &&
+      !(await deps.limits.takeOnly(`privacy_ack#${task.mailbox}`, task.dedupeKey, MAILBOX_ACKNOWLEDGEMENT_WINDOW_SECONDS, now)));
+  if (capped) {
+    await deps.requests.appendStep(request.requestId, {
+      at: now.toISOString(),
+      step: 'acknowledgement_held_back',
+      by: 'system',
+      note: 'rate limit: one acknowledgement per address per hour',
+    });
+    return 'skipped_rate_limited';
+  }
+  const confirmUrl = await linkFor(deps, '/privacy-requests/confirm', request.contactId, {
+    purpose: 'privacy_confirm',
+    requestId: request.requestId,
+  });
+  const outcome = await send(
+    deps,
+    request,
+    task,
+    acknowledgementEmail(deps.brand, request.type, request, confirmUrl, deps.timeZone),
+  );
+  if (delivered(outcome) && !request.acknowledgedAt)
+    await deps.requests.transition(request.requestId, {
+      from: OPEN_STATUSES,
+      step: { at: deps.clock.now().toISOString(), step: 'acknowledged', by: 'system' },
+      acknowledgedAt: deps.clock.now().toISOString(),
+    });
+  return outcome;
+}

@@ -1,0 +1,352 @@
+import { describe, expect, it } from '@jest/globals';
+import {
+  apiUrl,
+  contactIdHolding,
+  drainOutbox,
+  footprint,
+  mail,
+  post,
+  postJson,
+  randomClientIp,
+  staffToken,
+  tableItems,
+  uniqueEmail,
+  uniquePhone,
+} from './local-stack.js';
+
+const asNewClient = () => ({ 'X-Forwarded-For': randomClientIp() });
+
+/** Makes the address known: an inquiry files it under a new contact. */
+async function knownAddress(label: string): Promise<string> {
+  const email = uniqueEmail(label);
+  expect((await postJson('/inquiries', { name: 'Pat Privacy', email }, asNewClient())).status).toBe(201);
+  await drainOutbox();
+  return email;
+}
+
+const privacyMailTo = async (email: string) =>
+  (await mail()).filter((message) => message.destination.to.includes(email) && /privacy request|Your data/.test(message.subject));
+
+const requestsOf = async (maskedOrKey: (item: Record<string, unknown>) => boolean) =>
+  (await tableItems()).filter((item) => item.entity === 'privacy_request' && maskedOrKey(item));
+
+const requestFor = async (email: string) => (await requestsOf((item) => item.email === email)).at(-1);
+
+function linkFrom(text: string | undefined, path: string): string {
+  return new RegExp(`(https?://\\S+/privacy-requests/${path}\\?token=\\S+)`).exec(text ?? '')?.[1] ?? '';
+}
+
+/** The local gateway answers at apiUrl(); the links carry the configured public base URL. */
+const local = (link: string) => `${apiUrl()}${new URL(link).pathname}${new URL(link).search}`;
+
+async function submitAndConfirm(type: 'access' | 'correction' | 'deletion', email: string, details?: string) {
+  expect((await postJson('/privacy-requests', { type, email, ...(details ? { details } : {}) }, asNewClient())).status).toBe(202);
+  await drainOutbox();
+  const [acknowledgement] = await privacyMailTo(email);
+  const { requestId } = (await requestFor(email)) ?? {};
+  const confirmUrl = local(linkFrom(acknowledgement?.body.text, 'confirm'));
+  const confirmed = await fetch(confirmUrl, { method: 'POST', headers: { accept: 'application/json' } });
+  expect(confirmed.status).toBe(200);
+  await drainOutbox();
+  const [request] = await requestsOf((item) => item.requestId === requestId);
+  return { request: request ?? {}, confirmUrl };
+}
+
+describe('POST /privacy-requests', () => {
+  it('answers 202, acknowledges at once with both due dates and a confirm link, and a GET of the link changes nothing', async () => {
+    // Arrange
+    const email = await knownAddress('access');
+    // Act
+    const response = await postJson('/privacy-requests', { type: 'access', email }, asNewClient());
+    await drainOutbox();
+    // Assert: the same answer as for anyone
+    expect(response.status).toBe(202);
+    expect(await response.json()).toEqual({ status: 'pending_verification' });
+    const [acknowledgement] = await privacyMailTo(email);
+    expect(acknowledgement?.subject).toContain('We received your privacy request');
+    expect(acknowledgement?.body.text).toMatch(/We will answer by \w+day, \w+ \d+, \d{4}/);
+    expect(acknowledgement?.body.text).toContain('45 days from receipt');
+    const record = await requestFor(email);
+    expect(record).toMatchObject({
+      type: 'access',
+      status: 'pending_verification',
+      maskedEmail: expect.stringContaining('***@'),
+    });
+    expect(record?.acknowledgedAt).toEqual(expect.any(String));
+    expect(record?.expiresAt).toBeGreaterThan(Date.now() / 1000 + 700 * 24 * 3600);
+    expect(record).toMatchObject({ gsi1pk: 'PRIVACY_REQUESTS' });
+    const confirmUrl = local(linkFrom(acknowledgement?.body.text, 'confirm'));
+
+    // Act: a link scanner GETs the link
+    const page = await fetch(confirmUrl, { headers: { accept: 'text/html' } });
+    // Assert
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('<button type="submit">Confirm</button>');
+    expect(html).not.toContain(email);
+    expect((await requestFor(email))?.status).toBe('pending_verification');
+  });
+
+  it('verifies an access request on POST and emails a link to a JSON export of that address only, other addresses masked', async () => {
+    // Arrange: a contact holding an email and a phone
+    const email = uniqueEmail('access-post');
+    const phone = uniquePhone();
+    await postJson('/inquiries', { name: 'Pat Privacy', email, phone, message: 'Need a demo' }, asNewClient());
+    await drainOutbox();
+    // Act
+    const { request } = await submitAndConfirm('access', email);
+    // Assert: the export link went out and the request is answered
+    expect(request.status).toBe('completed');
+    expect(request.email).toBeUndefined();
+    const exportMail = (await privacyMailTo(email)).find((message) => message.subject.startsWith('Your data from'));
+    const exportUrl = local(linkFrom(exportMail?.body.text, 'export'));
+    expect(exportUrl).toContain('token=');
+    // Act: the person opens the link
+    const response = await fetch(exportUrl);
+    // Assert
+    expect(response.status).toBe(200);
+    const document = (await response.json()) as { contact: Record<string, unknown>; inquiries: Record<string, unknown>[] };
+    const text = JSON.stringify(document);
+    expect(text).toContain(email);
+    expect(text).toContain('Need a demo');
+    const digits = phone.replace(/\D/g, '');
+    expect(text).not.toContain(`+1${digits}`);
+    expect(text).toContain(digits.slice(-4));
+    const audit = (await tableItems()).filter(
+      (item) => String(item.pk).startsWith('AUDIT#') && item.actor === `privacy_request:${String(request.requestId)}`,
+    );
+    expect(audit).toEqual([expect.objectContaining({ action: 'export' })]);
+  });
+
+  it('refuses an export link for another purpose or a tampered one, showing nothing', async () => {
+    // Arrange
+    const email = await knownAddress('export-forged');
+    const { confirmUrl } = await submitAndConfirm('access', email);
+    const confirmToken = new URL(confirmUrl).searchParams.get('token') ?? '';
+    // Act
+    const answers = await Promise.all(
+      [confirmToken, 'v1.k1.e30.AAAA', ''].map((token) =>
+        fetch(`${apiUrl()}/privacy-requests/export?token=${encodeURIComponent(token)}`),
+      ),
+    );
+    // Assert
+    expect(answers.map((answer) => answer.status)).toEqual([401, 401, 401]);
+    for (const answer of answers) expect(await answer.text()).not.toContain(email);
+  });
+
+  it('erases a verified deletion after sending its receipt, and the address can ask again later', async () => {
+    // Arrange
+    const email = await knownAddress('delete');
+    // Act
+    const { request } = await submitAndConfirm('deletion', email);
+    // Assert: the receipt lists what is erased and kept, and when backups roll off
+    const receipt = (await privacyMailTo(email)).find((message) => message.subject.startsWith('Your data has been deleted'));
+    expect(receipt?.body.text).toContain('Erased:');
+    expect(receipt?.body.text).toContain('1 inquiry you sent us');
+    expect(receipt?.body.text).toContain('Kept, and why:');
+    expect(receipt?.body.text).toMatch(/backups by \d{4}-\d{2}-\d{2}/);
+    expect(request.status).toBe('completed');
+    // Assert: nothing in the table holds the address any more
+    expect(JSON.stringify(await tableItems())).not.toContain(email);
+    // Act: the same address asks again
+    const again = await postJson('/privacy-requests', { type: 'access', email }, asNewClient());
+    await drainOutbox();
+    // Assert: the same answer; nothing is held under the address, so nothing is sent
+    expect(again.status).toBe(202);
+    expect(await privacyMailTo(email)).toHaveLength(2);
+    expect(
+      (await requestsOf((item) => item.requestId !== request.requestId && item.emailKey === request.emailKey)).at(-1),
+    ).toMatchObject({
+      status: 'not_held',
+    });
+    // Act: a new inquiry from the address makes it known again, and a request from it is taken up
+    expect((await postJson('/inquiries', { name: 'Pat Again', email }, asNewClient())).status).toBe(201);
+    await drainOutbox();
+    const newHolder = await contactIdHolding('email', email);
+    expect(newHolder).toBeDefined();
+    expect((await postJson('/privacy-requests', { type: 'access', email }, asNewClient())).status).toBe(202);
+    await drainOutbox();
+    // Assert: filed under the new contact; its acknowledgement waits for the hourly cap of the mailbox
+    expect(await requestFor(email)).toMatchObject({ status: 'pending_verification', contactId: newHolder });
+  });
+
+  it('sends nothing to an address the system does not hold, answers the same 202, and keeps only a masked record', async () => {
+    // Arrange
+    const email = uniqueEmail('stranger');
+    // Act
+    const response = await postJson('/privacy-requests', { type: 'deletion', email }, asNewClient());
+    await drainOutbox();
+    // Assert
+    expect(response.status).toBe(202);
+    expect(await response.json()).toEqual({ status: 'pending_verification' });
+    expect(await privacyMailTo(email)).toHaveLength(0);
+    const items = await tableItems();
+    expect(JSON.stringify(items)).not.toContain(email);
+    const masked = items.filter((item) => item.entity === 'privacy_request' && item.maskedEmail === `${email[0]}***@example.com`);
+    expect(masked.at(-1)).toMatchObject({ status: 'not_held' });
+  });
+
+  it('takes an HTML form and sends at most one acknowledgement per address per hour', async () => {
+    // Arrange
+    const email = await knownAddress('burst');
+    // Act
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      const response = await post('/privacy-requests', new URLSearchParams({ type: 'access', email, details: '' }).toString(), {
+        'content-type': 'application/x-www-form-urlencoded',
+        ...asNewClient(),
+      });
+      expect(response.status).toBe(202);
+    }
+    await drainOutbox();
+    // Assert: three requests recorded, one email
+    expect(await privacyMailTo(email)).toHaveLength(1);
+    const records = await requestsOf((item) => item.email === email);
+    expect(records).toHaveLength(3);
+    expect(
+      records.filter((item) => (item.steps as { step: string }[]).some((step) => step.step === 'acknowledgement_held_back')),
+    ).toHaveLength(2);
+  });
+
+  it.each([
+    ['a correction without details', { type: 'correction' }, 'details'],
+    ['an unknown type', { type: 'portability' }, 'type'],
+    ['an unknown field', { type: 'access', admin: true }, 'admin'],
+    ['details with a control character', { type: 'correction', details: 'name\u0007' }, 'details'],
+    ['details over 5000 characters', { type: 'correction', details: 'x'.repeat(5001) }, 'details'],
+  ])('refuses %s with 400 naming the field, storing and sending nothing', async (_case, fields, path) => {
+    // Arrange
+    const email = await knownAddress('bad');
+    const before = await footprint();
+    // Act
+    const response = await postJson('/privacy-requests', { email, ...fields }, asNewClient());
+    // Assert
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { error: { code: string; details: { path: string }[] } };
+    expect(body.error.code).toBe('validation_failed');
+    expect(body.error.details.map((detail) => detail.path)).toContain(path);
+    expect(await footprint()).toEqual(before);
+  });
+
+  it('refuses a forged, foreign or wrong-purpose token with 401 and changes nothing', async () => {
+    // Arrange: two people, each with a pending request
+    const alice = await knownAddress('alice');
+    const bob = await knownAddress('bob');
+    await postJson('/privacy-requests', { type: 'deletion', email: alice }, asNewClient());
+    await postJson('/privacy-requests', { type: 'deletion', email: bob }, asNewClient());
+    await drainOutbox();
+    const aliceLink = local(linkFrom((await privacyMailTo(alice))[0]?.body.text, 'confirm'));
+    const token = new URL(aliceLink).searchParams.get('token') ?? '';
+    const [version, keyId, payload, signature] = token.split('.');
+    const claims = JSON.parse(Buffer.from(payload ?? '', 'base64url').toString()) as Record<string, unknown>;
+    const bobRequest = await requestFor(bob);
+    const forged = `${version}.${keyId}.${Buffer.from(JSON.stringify({ ...claims, requestId: bobRequest?.requestId })).toString('base64url')}.${signature}`;
+    const preferencesLink =
+      /href="([^"]*\/preferences\?token=[^"]+)"/.exec((await privacyMailTo(alice))[0]?.body.html ?? '')?.[1] ?? '';
+    const wrongPurpose = new URL(preferencesLink.replaceAll('&amp;', '&')).searchParams.get('token') ?? '';
+    const before = await footprint();
+    // Act
+    const answers = await Promise.all(
+      [forged, wrongPurpose, 'not-a-token', `${token.slice(0, -2)}xx`].map((candidate) =>
+        fetch(`${apiUrl()}/privacy-requests/confirm?token=${encodeURIComponent(candidate)}`, {
+          method: 'POST',
+          headers: { accept: 'application/json' },
+        }),
+      ),
+    );
+    // Assert
+    expect(answers.map((answer) => answer.status)).toEqual([401, 401, 401, 401]);
+    expect(await footprint()).toEqual(before);
+    expect((await requestFor(alice))?.status).toBe('pending_verification');
+    expect((await requestFor(bob))?.status).toBe('pending_verification');
+  });
+});
+
+describe('corrections and extensions through the admin API', () => {
+  const admin = async (method: string, path: string, body?: unknown) => {
+    const token = await staffToken(['privacy'], 'privacy-officer');
+    return fetch(`${apiUrl()}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  };
+
+  it('queues a verified correction for staff, and the person is told when staff complete it', async () => {
+    // Arrange
+    const email = await knownAddress('correct');
+    const { request } = await submitAndConfirm('correction', email, 'My company is now Acme Motors');
+    expect(request.status).toBe('verified');
+    const listing = (await (await admin('GET', '/admin/privacy-requests?status=verified')).json()) as {
+      requests: { requestId: string; details?: string }[];
+    };
+    expect(listing.requests.find((item) => item.requestId === request.requestId)?.details).toBe('My company is now Acme Motors');
+    // Act
+    const completed = await admin('POST', `/admin/privacy-requests/${String(request.requestId)}/complete`, {
+      note: 'Company name updated.',
+    });
+    await drainOutbox();
+    // Assert
+    expect(completed.status).toBe(200);
+    expect(await completed.json()).toMatchObject({ status: 'completed' });
+    const notice = (await privacyMailTo(email)).find((message) => message.subject.startsWith('Your privacy request is done'));
+    expect(notice?.body.text).toContain('Company name updated.');
+    const record = await requestsOf((item) => item.requestId === request.requestId);
+    expect(record[0]?.email).toBeUndefined();
+    expect(record[0]?.status).toBe('completed');
+    // A completed request cannot be completed again
+    expect((await admin('POST', `/admin/privacy-requests/${String(request.requestId)}/complete`, {})).status).toBe(409);
+  });
+
+  it('extends to at most 90 days from receipt, only with a reason, and sends the person a notice', async () => {
+    // Arrange
+    const email = await knownAddress('extend');
+    const { request } = await submitAndConfirm('correction', email, 'Please fix my phone number');
+    const path = `/admin/privacy-requests/${String(request.requestId)}/extend`;
+    const before = await footprint();
+    // Act + Assert: refused without a reason, or beyond 90 days; nothing changes
+    expect((await admin('POST', path, { days: 60 })).status).toBe(400);
+    expect((await admin('POST', path, { reason: 'busy', days: 91 })).status).toBe(400);
+    expect((await admin('POST', path, { reason: 'busy', days: 30 })).status).toBe(400);
+    expect(await footprint()).toEqual(before);
+    // Act
+    const extended = await admin('POST', path, { reason: 'We need to check the number with the dealership.', days: 90 });
+    await drainOutbox();
+    // Assert
+    expect(extended.status).toBe(200);
+    const view = (await extended.json()) as { status: string; respondBy: string; receivedAt: string };
+    expect(view.status).toBe('extended');
+    const days = (Date.parse(view.respondBy) - Date.parse(view.receivedAt)) / (24 * 3600 * 1000);
+    expect(days).toBeGreaterThan(89);
+    expect(days).toBeLessThanOrEqual(91);
+    const notice = (await privacyMailTo(email)).find((message) => message.subject.startsWith('We need more time'));
+    expect(notice?.body.text).toContain('We need to check the number with the dealership.');
+    // A second extension cannot pass 90 days either
+    expect((await admin('POST', path, { reason: 'more', days: 90 })).status).toBe(400);
+  });
+
+  it('answers 404 for an unknown request id', async () => {
+    expect((await admin('POST', '/admin/privacy-requests/no-such-id/complete', {})).status).toBe(404);
+  });
+});
+
+describe('the daily overdue check', () => {
+  it('reports a request whose answer is near or past due, by id only', async () => {
+    // Arrange
+    const email = await knownAddress('overdue');
+    const { request } = await submitAndConfirm('correction', email, 'Change my name');
+    // Act: the scheduler ticks 44 days later, then 50 days later
+    const run = async (days: number) => {
+      const response = await fetch(`${apiUrl()}/_local/jobs/privacy-overdue`, {
+        method: 'POST',
+        body: JSON.stringify({ time: new Date(Date.now() + days * 24 * 3600 * 1000).toISOString() }),
+      });
+      return ((await response.json()) as { result: { due: { requestId: string; clock: string; state: string }[] } }).result.due;
+    };
+    const near = await run(44);
+    const past = await run(50);
+    // Assert
+    expect(near.find((due) => due.requestId === request.requestId && due.clock === 'respond')?.state).toBe('near');
+    expect(past.find((due) => due.requestId === request.requestId && due.clock === 'respond')?.state).toBe('past');
+    expect(JSON.stringify(past)).not.toContain('@');
+  });
+});
