@@ -133,7 +133,7 @@ describe('planErasure: the fate of every item kind', () => {
       ]),
     );
     expect(plan.addresses).toHaveLength(3);
-    expect(plan.audiences).toHaveLength(8);
+    expect(plan.audiences).toHaveLength(9);
   });
 
   it('keeps the erasure record in progress and replaces every earlier one', () => {

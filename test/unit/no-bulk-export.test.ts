@@ -21,10 +21,15 @@ describe('no route exports personal data in bulk', () => {
     expect(ROUTES.filter((route) => !KINDS.includes(route.returns)).map(key)).toEqual([]);
   });
 
-  it('lets only staff GET routes list several contacts, and only the two paged lists', () => {
+  it('lets only staff GET routes list several contacts, and only the audited staff lists', () => {
     const lists = ROUTES.filter((route) => route.returns === 'contacts_audited_per_item');
 
-    expect(lists.map(key).sort()).toEqual(['GET /admin/contacts', 'GET /admin/inquiries']);
+    expect(lists.map(key).sort()).toEqual([
+      'GET /admin/contacts',
+      'GET /admin/inquiries',
+      'GET /admin/privacy-requests',
+      'GET /admin/support-requests',
+    ]);
     expect(lists.every((route) => route.method === 'GET' && route.access === 'staff')).toBe(true);
   });
 
@@ -49,6 +54,10 @@ describe('no route exports personal data in bulk', () => {
   it('finds no export route but the one contact export (no /export of a list, no bulk download)', () => {
     const exports = ROUTES.filter((route) => /export|download|dump|bulk/i.test(route.path));
 
-    expect(exports.map((route) => `${key(route)} → ${route.returns}`)).toEqual(['GET /admin/contacts/{id}/export → one_contact']);
+    expect(exports.map((route) => `${key(route)} → ${route.returns}`)).toEqual([
+      'GET /admin/contacts/{id}/export → one_contact',
+      // A verified access request's own export, behind a signed link to one address.
+      'GET /privacy-requests/export → one_contact',
+    ]);
   });
 });

@@ -104,7 +104,9 @@ describe('every adapter that sends personal data out names its registered recipi
       recipient.role === 'processor' ? (recipient.adapters ?? []) : [],
     );
 
-    expect(folders.filter((folder) => !covered.includes(folder))).toEqual([]);
+    // `networks` reads the offline IP-to-network file shipped beside the beacon: nothing leaves.
+    const sendsNothingOut = ['networks'];
+    expect(folders.filter((folder) => !covered.includes(folder) && !sendsNothingOut.includes(folder))).toEqual([]);
   });
 
   it('names a registered internal mailbox on every staff email the inquiry follow-ups send', async () => {
