@@ -33,12 +33,13 @@ describe('campaign audience index', () => {
     expect(receipt).toEqual({ inquiryId: expect.any(String) });
     const contactId = await contactIdOfInquiry(receipt.inquiryId);
     await drainOutbox();
-    // The ticked box alone joins no topic audience
-    expect(await membershipsOf(contactId)).toEqual(['email:service']);
+    // The ticked box alone joins no topic audience; every held email address gets legal notices
+    expect(await membershipsOf(contactId)).toEqual(['email:legal', 'email:service']);
     // Act: the owner confirms through the acknowledgement's link
     expect(await confirmEmailOptIn(email)).toBe(200);
     // Assert
     expect(await membershipsOf(contactId)).toEqual([
+      'email:legal',
       'email:marketing',
       'email:newsletter',
       'email:product_updates',
@@ -56,8 +57,8 @@ describe('campaign audience index', () => {
     const unsubscribe = /\/unsubscribe\?token=(\S+)/.exec(text)?.[1] ?? '';
     await fetch(`${apiUrl()}/unsubscribe?token=${unsubscribe}`, { method: 'POST' });
     await drainOutbox();
-    // Assert
-    expect(await membershipsOf(contactId)).toEqual([]);
+    // Assert: only the legal notices (an ownership transfer) still reach an address unsubscribed from all email
+    expect(await membershipsOf(contactId)).toEqual(['email:legal']);
   });
 
   it('puts SMS subscribers in the SMS audiences only while they have SMS consent', async () => {

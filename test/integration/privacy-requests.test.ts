@@ -118,6 +118,32 @@ describe('POST /privacy-requests', () => {
     expect(audit).toEqual([expect.objectContaining({ action: 'export' })]);
   });
 
+  it("leaves out of an access export what others submitted with the contact's other address (a pre-claimed phone)", async () => {
+    // Arrange: a stranger claims a phone number with their own email; its owner later writes with the phone alone
+    const attacker = uniqueEmail('pre-claimer');
+    const phone = uniquePhone();
+    await postJson('/inquiries', { name: 'Mallory', email: attacker, phone, message: 'hi' }, asNewClient());
+    await postJson('/inquiries', { name: 'Victoria Owner', phone, message: 'Our budget is 40k' }, asNewClient());
+    await postJson(
+      '/support-requests',
+      { name: 'Victoria Owner', phone, subject: 'Account question', message: 'My account number is 99-1234' },
+      asNewClient(),
+    );
+    await drainOutbox();
+    // Act: the stranger asks for "their" data
+    await submitAndConfirm('access', attacker);
+    const exportMail = (await privacyMailTo(attacker)).find((message) => message.subject.startsWith('Your data from'));
+    const document = await (await fetch(local(linkFrom(exportMail?.body.text, 'export')))).text();
+    // Assert: their own inquiry only, nothing the phone's owner wrote, and no SMS records or preferences
+    expect(document).toContain('hi');
+    expect(document).not.toContain('Victoria');
+    expect(document).not.toContain('40k');
+    expect(document).not.toContain('99-1234');
+    const parsed = JSON.parse(document) as { preferences: Record<string, unknown>; consentLedger: { channel: string }[] };
+    expect(Object.keys(parsed.preferences)).toEqual(['email']);
+    expect(parsed.consentLedger.filter((entry) => entry.channel !== 'email')).toEqual([]);
+  });
+
   it('refuses an export link for another purpose or a tampered one, showing nothing', async () => {
     // Arrange
     const email = await knownAddress('export-forged');

@@ -5,7 +5,9 @@ import type { ContactFile, ContactRecords, DisclosureEntry } from '../../ports/c
 import { RECIPIENTS } from '../../recipients.js';
 import { auditBeforeRelease } from '../audit.js';
 import type { AuditEntry, AuditedRequest } from '../audit.js';
+import { CHANNELS } from '../consent.js';
 import type { Channel } from '../consent.js';
+import { normaliseEmail } from '../contact.js';
 import { NotFoundError } from '../errors.js';
 import type { StaffIdentity, StaffRole } from '../staff.js';
 import { contactView, inquiryView, ledgerView, messageView, preferencesView, supportRequestView } from './contact-views.js';
@@ -109,10 +111,38 @@ export async function buildContactExport(
     const address = scope.channel === 'email' ? file.profile.email : file.profile.phone;
     if (address === undefined) return undefined;
     lens = maskingLens({ subject: { channel: scope.channel, address } });
-  } else {
-    lens = maskingLens({ staff: ['admin'] });
+    const document = exportDocument(
+      heldUnder(file, scope.channel, address),
+      await staffAccessOf(deps.auditTrail, contactId),
+      lens,
+      deps.clock.now().toISOString(),
+    );
+    for (const channel of CHANNELS) if (channel !== scope.channel) delete document.preferences[channel];
+    return document;
   }
+  lens = maskingLens({ staff: ['admin'] });
   return exportDocument(file, await staffAccessOf(deps.auditTrail, contactId), lens, deps.clock.now().toISOString());
+}
+
+/**
+ * What a contact holds under one of its addresses (SPEC §3, "Access": "the inquiries and support
+ * requests submitted with it", its consent ledger, its message log). A contact can also hold
+ * submissions that named only its other address (a phone someone else typed, say), and those
+ * belong to whoever that address is: an address proves only itself, so they are left out.
+ */
+function heldUnder(file: ContactFile, channel: Channel, address: string): ContactFile {
+  const sameAddress = (submitted: { email?: string; phone?: string }) =>
+    channel === 'email'
+      ? submitted.email !== undefined && normaliseEmail(submitted.email) === normaliseEmail(address)
+      : submitted.phone === address;
+  return {
+    ...file,
+    addressStatus: { [channel]: file.addressStatus[channel] },
+    inquiries: file.inquiries.filter((inquiry) => sameAddress(inquiry.submitted)),
+    supportRequests: file.supportRequests.filter((request) => sameAddress(request.submitted)),
+    ledger: file.ledger.filter((entry) => entry.channel === channel),
+    messages: file.messages.filter((message) => message.channel === channel),
+  };
 }
 
 /**
