@@ -6,7 +6,7 @@ import { NetworkAsset } from '../../shared/adapters/networks/network-asset.js';
 import { Sketch, sketchElement } from '../../shared/domain/analytics/hll.js';
 import { networkText, truncateIp } from '../../shared/domain/analytics/ip.js';
 import { classifyNetwork } from '../../shared/domain/analytics/network-kind.js';
-import { recordBeacon } from '../../shared/domain/analytics/record-beacon.js';
+import { languageOf, recordBeacon } from '../../shared/domain/analytics/record-beacon.js';
 import type { NetworkLookup } from '../../shared/domain/analytics/record-beacon.js';
 import { buildReport, reportDays } from '../../shared/domain/analytics/report.js';
 import { ValidationError } from '../../shared/domain/errors.js';
@@ -207,7 +207,32 @@ describe('recordBeacon', () => {
         acceptLanguage: 'fr-ca,en;q=0.8',
       },
     );
-    expect(store.pageviews[0]).toMatchObject({ country: 'CA', browser: 'Firefox', language: 'fr-CA' });
+    expect(store.pageviews[0]).toMatchObject({ country: 'CA', browser: 'Firefox', language: 'fr' });
+  });
+});
+
+describe('languageOf', () => {
+  it('keeps the primary language subtag of a language the runtime can name', () => {
+    expect(languageOf('en-US,en;q=0.9')).toBe('en');
+    expect(languageOf('fil-PH')).toBe('fil');
+    expect(languageOf('FR')).toBe('fr');
+  });
+
+  it('bounds the counters a stranger can mint on the shared daily item to real language codes', () => {
+    // Arrange: thousands of distinct headers, as a script would send them
+    const headers = Array.from({ length: 5000 }, (_, index) => `x${index.toString(36)}-${index}`);
+    // Act
+    const kept = new Set(headers.map(languageOf).filter((language) => language !== undefined));
+    // Assert: only real language codes, a few hundred at most however many headers arrive
+    expect([...kept].filter((language) => !/^[a-z]{2,3}$/.test(language))).toEqual([]);
+    expect(kept.size).toBeLessThan(50);
+    expect(['*', 'qaa', 'zz-ZZ', 'e', 'english'].map(languageOf)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
   });
 });
 

@@ -58,12 +58,18 @@ export function browserFamily(userAgent: string | undefined): string | undefined
   return name ? name.slice(0, 40) : undefined;
 }
 
-/** The primary language tag, normalised (`en-us` → `en-US`) and bounded. */
+/** Language names from the runtime's ICU data: a code it cannot name is not a language. */
+const LANGUAGE_NAMES = new Intl.DisplayNames(['en'], { type: 'language', fallback: 'none' });
+
+/**
+ * The primary language of the visitor's browser (`en-US,en;q=0.9` → `en`): the language subtag
+ * only, and only a code the runtime's ICU data names. Each value becomes a counter on a shared
+ * daily item, so a header cannot mint new ones without bound (an item holds at most 400 KB).
+ */
 export function languageOf(acceptLanguage: string | undefined): string | undefined {
-  const tag = primaryLanguage(acceptLanguage?.slice(0, 256));
-  if (!tag || tag === '*' || tag.length > 35) return undefined;
-  const [language = '', ...rest] = tag.split('-');
-  return [language.toLowerCase(), ...rest.map((part) => (part.length === 2 ? part.toUpperCase() : part.toLowerCase()))].join('-');
+  const language = primaryLanguage(acceptLanguage?.slice(0, 256))?.split('-')[0]?.toLowerCase();
+  if (!language || !/^[a-z]{2,3}$/.test(language)) return undefined;
+  return LANGUAGE_NAMES.of(language) === undefined ? undefined : language;
 }
 
 /**
