@@ -393,7 +393,7 @@ describe('GET /admin/audit', () => {
 /**
  * The audit fails closed, through real HTTP, on the real write: the audit item of a staff member
  * whose id is longer than DynamoDB allows in an index key (2048 bytes, gsi1 `AUDIT_ACTOR#<id>`)
- * is refused by the table itself, as any refused write would be. No test-only path is involved.
+ * is refused by the table itself, like every other refused write. No test-only path is involved.
  */
 describe('an audit entry that cannot be written', () => {
   const unwritableActor = `staff-${'x'.repeat(2100)}`;
