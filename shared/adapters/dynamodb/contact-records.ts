@@ -5,7 +5,7 @@ import {
   TransactWriteItemsCommand,
   TransactionCanceledException,
 } from '@aws-sdk/client-dynamodb';
-import type { AttributeValue, DynamoDBClient, TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient, TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { addressKey } from '../../domain/address-key.js';
 import { TOPICS } from '../../domain/consent.js';
@@ -27,6 +27,7 @@ import type { SubmittedDetails } from '../../ports/staff-reads.js';
 import { auditEntryPut } from './audit-log.js';
 import { dynamoDbClient } from './client.js';
 import { consentEventPut } from './consent-items.js';
+import { readContactPartition } from './contact-partition.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { DISCLOSURE_PREFIX, keys, preferenceAttribute } from './keys.js';
 import { preferencesOf } from './recipient-directory.js';
@@ -150,21 +151,7 @@ export class DynamoDbContactRecords implements ContactRecords {
   }
 
   async file(contactId: string): Promise<ContactFile | undefined> {
-    const items: Item[] = [];
-    let startKey: Record<string, AttributeValue> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: marshall({ ':pk': keys.contact(contactId).pk }),
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      items.push(...(page.Items ?? []).map((item) => unmarshall(item)));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    const items = (await readContactPartition(this.client, this.tableName, contactId)) as Item[];
     const contact = items.find((item) => item.sk === 'PROFILE');
     if (!contact) return undefined;
     const profile = profileOf(contact);

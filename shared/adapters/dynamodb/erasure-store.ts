@@ -1,10 +1,11 @@
-import { DeleteItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { DeleteItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import type { Channel } from '../../domain/consent.js';
 import type { ErasureStore, PartitionItem } from '../../ports/erasure-store.js';
 import { dynamoDbClient } from './client.js';
 import { isConditionFailed } from './conditions.js';
+import { readContactPartition } from './contact-partition.js';
 import { keys } from './keys.js';
 
 const toItem = (value: Record<string, unknown>) => marshall(value, { removeUndefinedValues: true, convertEmptyValues: false });
@@ -17,22 +18,7 @@ export class DynamoDbErasureStore implements ErasureStore {
   ) {}
 
   async partition(contactId: string): Promise<PartitionItem[]> {
-    const items: PartitionItem[] = [];
-    let startKey: Record<string, AttributeValue> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: marshall({ ':pk': keys.contact(contactId).pk }),
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      items.push(...(page.Items ?? []).map((item) => unmarshall(item) as PartitionItem));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return items;
+    return (await readContactPartition(this.client, this.tableName, contactId)) as PartitionItem[];
   }
 
   async put(contactId: string, item: PartitionItem): Promise<void> {
