@@ -1,8 +1,6 @@
 import * as z from 'zod/mini';
-
-/** A contact id as the table holds them. */
-const CONTACT_ID = /^[A-Za-z0-9_-]{1,64}$/;
-const maxChars = (max: number) => z.maxLength(max, `must be at most ${max} characters`);
+import { CONTACT_ID } from '../../shared/domain/contacts/contact-id.js';
+import { maxChars } from '../../shared/http/schema-fields.js';
 
 /** `GET /admin/audit` query: exactly one of `contactId` and `actor`, and a page. */
 export const auditQuerySchema = z

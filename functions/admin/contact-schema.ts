@@ -1,15 +1,12 @@
 import * as z from 'zod/mini';
 import { runtimeConfig } from '../../shared/config.js';
 import { CHANNELS, TOPICS } from '../../shared/domain/consent.js';
-import { normaliseEmail, toE164 } from '../../shared/domain/contact.js';
+import { normaliseEmail } from '../../shared/domain/contact.js';
 import { looksMasked } from '../../shared/domain/contacts/masking-policy.js';
 import { followsTextRules, MESSAGE_TEXT } from '../../shared/domain/text.js';
+import { emailAddress, maxChars, phoneNumber } from '../../shared/http/schema-fields.js';
 import { inquirySchemaFor } from '../inquiries/schema.js';
 
-/** A contact id as the table holds them: anything else names no contact (404). */
-export const CONTACT_ID = /^[A-Za-z0-9_-]{1,64}$/;
-
-const maxChars = (max: number) => z.maxLength(max, `must be at most ${max} characters`);
 const pageLimit = (max: number) =>
   z.pipe(
     z.string().check(z.regex(/^\d{1,3}$/, `must be a whole number from 1 to ${max}`)),
@@ -22,21 +19,11 @@ export const contactQuerySchema = z
   .strictObject({
     email: z.optional(
       z.pipe(
-        z.email('must be a valid email address').check(maxChars(254)),
+        emailAddress(),
         z.transform((value) => normaliseEmail(value)),
       ),
     ),
-    phone: z.optional(
-      z.pipe(
-        z.string(),
-        z.transform((value, context) => {
-          const e164 = toE164(value);
-          if (e164) return e164;
-          context.issues.push({ code: 'custom', input: value, message: 'must be a valid North American (+1) phone number' });
-          return z.NEVER;
-        }),
-      ),
-    ),
+    phone: z.optional(phoneNumber()),
     limit: z.optional(pageLimit(100)),
     cursor: z.optional(cursor),
   })

@@ -5,22 +5,22 @@ import { DynamoDbContactRecords } from '../../shared/adapters/dynamodb/contact-r
 import { policyVersions } from '../../shared/adapters/dynamodb/policy-versions.js';
 import { secretsSource } from '../../shared/adapters/secrets-extension/secrets-source.js';
 import { runtimeConfig } from '../../shared/config.js';
-import type { AuditedRequest } from '../../shared/domain/audit.js';
 import { exportContact } from '../../shared/domain/contacts/contact-export.js';
 import { correctContact } from '../../shared/domain/contacts/correct-contact.js';
 import { recordStaffConsent } from '../../shared/domain/contacts/staff-consent.js';
+import { CONTACT_ID } from '../../shared/domain/contacts/contact-id.js';
 import { findContacts, readContact } from '../../shared/domain/contacts/staff-contacts.js';
 import type { ContactQuery } from '../../shared/domain/contacts/staff-contacts.js';
 import { NotFoundError } from '../../shared/domain/errors.js';
 import { httpHandler } from '../../shared/http/handler.js';
-import { header } from '../../shared/http/headers.js';
+import { auditedRequest } from '../../shared/http/audited-request.js';
 import { json } from '../../shared/http/responses.js';
 import type { StaffEvent } from '../../shared/http/staff-auth.js';
 import type { HttpEvent } from '../../shared/http/types.js';
 import { validate } from '../../shared/http/validate.js';
 import { systemClock } from '../../shared/ports/clock.js';
 import { recipientDirectory } from '../../shared/wiring.js';
-import { CONTACT_ID, contactQuerySchema, correctionSchema, staffConsentSchema } from './contact-schema.js';
+import { contactQuerySchema, correctionSchema, staffConsentSchema } from './contact-schema.js';
 
 const config = runtimeConfig();
 const secrets = secretsSource(config);
@@ -37,12 +37,6 @@ const deps = {
 };
 
 const NO_STORE = { 'Cache-Control': 'no-store' };
-
-/** The request id and the `X-Access-Reason` header that every audit entry of this request names. */
-function auditedRequest(event: HttpEvent, fallbackReason?: string): AuditedRequest {
-  const reason = header(event, 'x-access-reason')?.trim().slice(0, 500) || fallbackReason;
-  return { requestId: event.requestContext.requestId, ...(reason ? { reason } : {}) };
-}
 
 /** The query string with each value trimmed, as every request field is (SPEC §3). */
 function trimmedQuery(event: HttpEvent): Record<string, string> {

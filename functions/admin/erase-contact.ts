@@ -4,10 +4,11 @@ import { DynamoDbErasureStore } from '../../shared/adapters/dynamodb/erasure-sto
 import { DynamoDbSuppressionStore } from '../../shared/adapters/dynamodb/suppression-store.js';
 import { secretsSource } from '../../shared/adapters/secrets-extension/secrets-source.js';
 import { runtimeConfig } from '../../shared/config.js';
+import { CONTACT_ID } from '../../shared/domain/contacts/contact-id.js';
 import { eraseContactForStaff } from '../../shared/domain/contacts/erase-contact.js';
 import { NotFoundError } from '../../shared/domain/errors.js';
 import { httpHandler } from '../../shared/http/handler.js';
-import { header } from '../../shared/http/headers.js';
+import { auditedRequest } from '../../shared/http/audited-request.js';
 import { json } from '../../shared/http/responses.js';
 import type { StaffEvent } from '../../shared/http/staff-auth.js';
 import { systemClock } from '../../shared/ports/clock.js';
@@ -22,9 +23,6 @@ const deps = {
   clock: systemClock,
 };
 
-/** Contact ids are ULIDs; anything else names no contact. */
-const CONTACT_ID = /^[0-9A-Za-z]{10,40}$/;
-
 /**
  * `DELETE /admin/contacts/{id}` (SPEC §4 "Erasure"): erases the contact's personal data, audited
  * before anything changes, and answers the erasure receipt. Repeating it answers the same receipt.
@@ -33,10 +31,6 @@ export const handler = httpHandler(async (event) => {
   const { staff } = event as StaffEvent;
   const contactId = event.pathParameters?.id ?? '';
   if (!CONTACT_ID.test(contactId)) throw new NotFoundError('No such contact.');
-  const reason = header(event, 'x-access-reason')?.slice(0, 500);
-  const receipt = await eraseContactForStaff(deps, staff, contactId, {
-    requestId: event.requestContext.requestId,
-    ...(reason ? { reason } : {}),
-  });
+  const receipt = await eraseContactForStaff(deps, staff, contactId, auditedRequest(event));
   return json(200, receipt, { 'Cache-Control': 'no-store' });
 });

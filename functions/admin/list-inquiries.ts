@@ -3,7 +3,7 @@ import { DynamoDbStaffReads } from '../../shared/adapters/dynamodb/staff-reads.j
 import { runtimeConfig } from '../../shared/config.js';
 import { listInquiries } from '../../shared/domain/admin/list-inquiries.js';
 import { httpHandler } from '../../shared/http/handler.js';
-import { header } from '../../shared/http/headers.js';
+import { auditedRequest } from '../../shared/http/audited-request.js';
 import { json } from '../../shared/http/responses.js';
 import type { StaffEvent } from '../../shared/http/staff-auth.js';
 import { systemClock } from '../../shared/ports/clock.js';
@@ -19,12 +19,11 @@ const deps = {
 export const handler = httpHandler(async (event) => {
   const { staff } = event as StaffEvent;
   const query = event.queryStringParameters ?? {};
-  const reason = header(event, 'x-access-reason')?.slice(0, 500);
   const listing = await listInquiries(
     deps,
     staff,
     { ...(query.from ? { from: query.from } : {}), ...(query.to ? { to: query.to } : {}) },
-    { requestId: event.requestContext.requestId, ...(reason ? { reason } : {}) },
+    auditedRequest(event),
   );
   return json(200, listing, { 'Cache-Control': 'no-store' });
 });

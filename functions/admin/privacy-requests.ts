@@ -9,7 +9,7 @@ import {
 } from '../../shared/domain/privacy/admin-privacy-requests.js';
 import { NotFoundError } from '../../shared/domain/errors.js';
 import { httpHandler } from '../../shared/http/handler.js';
-import { header } from '../../shared/http/headers.js';
+import { auditedRequest } from '../../shared/http/audited-request.js';
 import { json } from '../../shared/http/responses.js';
 import type { StaffEvent } from '../../shared/http/staff-auth.js';
 import { validate } from '../../shared/http/validate.js';
@@ -33,11 +33,12 @@ export const handler = httpHandler(
     const { staff } = event as StaffEvent;
     const http = { requestId: event.requestContext.requestId };
     if (event.httpMethod === 'GET') {
-      const reason = header(event, 'x-access-reason')?.slice(0, 500);
-      const listing = await listPrivacyRequests(deps, staff, statusFilter(event.queryStringParameters?.status), {
-        ...http,
-        ...(reason ? { reason } : {}),
-      });
+      const listing = await listPrivacyRequests(
+        deps,
+        staff,
+        statusFilter(event.queryStringParameters?.status),
+        auditedRequest(event),
+      );
       return json(200, listing, { 'Cache-Control': 'no-store' });
     }
     const id = event.pathParameters?.id ?? '';

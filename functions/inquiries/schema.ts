@@ -1,21 +1,12 @@
 import * as z from 'zod/mini';
 import { runtimeConfig } from '../../shared/config.js';
-import { DEALERSHIP_TYPES, smsReachability, toE164 } from '../../shared/domain/contact.js';
+import { DEALERSHIP_TYPES, smsReachability } from '../../shared/domain/contact.js';
 import { INQUIRY_TOPICS } from '../../shared/domain/inquiries/inquiry.js';
 import { isKnownTimeZone } from '../../shared/domain/quiet-hours.js';
+import { emailAddress, maxChars, phoneNumber } from '../../shared/http/schema-fields.js';
 import { followsTextRules, MESSAGE_TEXT, NAME_TEXT, ONE_LINE_TEXT } from '../../shared/domain/text.js';
 
-const maxChars = (max: number) => z.maxLength(max, `must be at most ${max} characters`);
-
-const phone = z.pipe(
-  z.string(),
-  z.transform((value, context) => {
-    const e164 = toE164(value);
-    if (e164) return e164;
-    context.issues.push({ code: 'custom', input: value, message: 'must be a valid North American (+1) phone number' });
-    return z.NEVER;
-  }),
-);
+const phone = phoneNumber();
 
 /** Why a number with SMS consent is refused, in the words of the error details. */
 function smsRefusal(e164: string, allowedCountries: readonly string[]): string | undefined {
@@ -36,7 +27,7 @@ export function inquirySchemaFor(smsAllowedCountries: readonly string[]) {
   return z
     .strictObject({
       name: z.string().check(z.minLength(1, 'is required'), maxChars(120), followsTextRules(NAME_TEXT)),
-      email: z.optional(z.email('must be a valid email address').check(maxChars(254))),
+      email: z.optional(emailAddress()),
       phone: z.optional(phone),
       companyName: z.optional(z.string().check(maxChars(160), followsTextRules(NAME_TEXT))),
       dealershipType: z.optional(z.enum(DEALERSHIP_TYPES)),

@@ -1,13 +1,12 @@
 import * as z from 'zod/mini';
 import { TOPICS } from '../../shared/domain/consent.js';
 import { followsTextRules, NAME_TEXT } from '../../shared/domain/text.js';
+import { emailAddress, maxChars } from '../../shared/http/schema-fields.js';
 
 /** `POST /subscriptions` (SPEC §3): strict, with topics defaulting to the newsletter. */
 export const subscriptionSchema = z.strictObject({
-  email: z.email('must be a valid email address').check(z.maxLength(254, 'must be at most 254 characters')),
-  name: z.optional(
-    z.string().check(z.minLength(1), z.maxLength(120, 'must be at most 120 characters'), followsTextRules(NAME_TEXT)),
-  ),
+  email: emailAddress(),
+  name: z.optional(z.string().check(z.minLength(1), maxChars(120), followsTextRules(NAME_TEXT))),
   topics: z._default(
     z.array(z.enum(TOPICS)).check(
       z.minLength(1, 'must name at least one topic'),

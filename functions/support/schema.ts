@@ -1,18 +1,6 @@
 import * as z from 'zod/mini';
-import { toE164 } from '../../shared/domain/contact.js';
+import { emailAddress, maxChars, phoneNumber } from '../../shared/http/schema-fields.js';
 import { followsTextRules, MESSAGE_TEXT, NAME_TEXT, ONE_LINE_TEXT } from '../../shared/domain/text.js';
-
-const maxChars = (max: number) => z.maxLength(max, `must be at most ${max} characters`);
-
-const phone = z.pipe(
-  z.string(),
-  z.transform((value, context) => {
-    const e164 = toE164(value);
-    if (e164) return e164;
-    context.issues.push({ code: 'custom', input: value, message: 'must be a valid North American (+1) phone number' });
-    return z.NEVER;
-  }),
-);
 
 /**
  * `POST /support-requests` (SPEC §3): strict, so an unknown field is a 400 that names it; the
@@ -22,8 +10,8 @@ const phone = z.pipe(
 export const supportRequestSchema = z
   .strictObject({
     name: z.string().check(z.minLength(1, 'is required'), maxChars(120), followsTextRules(NAME_TEXT)),
-    email: z.optional(z.email('must be a valid email address').check(maxChars(254))),
-    phone: z.optional(phone),
+    email: z.optional(emailAddress()),
+    phone: z.optional(phoneNumber()),
     subject: z.string().check(z.minLength(1, 'is required'), maxChars(200), followsTextRules(ONE_LINE_TEXT)),
     message: z.string().check(z.minLength(1, 'is required'), maxChars(5000), followsTextRules(MESSAGE_TEXT)),
     website: z.optional(z.string()),

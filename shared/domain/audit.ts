@@ -42,3 +42,32 @@ export async function auditBeforeRelease(audit: AuditLog, entries: readonly Audi
     throw new ServiceUnavailableError({ cause });
   }
 }
+
+/**
+ * The audit entries of a listing that shows what people submitted: one read per contact, naming
+ * the personal fields among `fields` that its listed items carry.
+ */
+export function readsOfSubmissions<Field extends string>(
+  items: readonly { contactId: string; submitted: Partial<Record<Field, unknown>> }[],
+  fields: readonly Field[],
+  staff: StaffIdentity,
+  request: AuditedRequest,
+  at: string,
+): AuditEntry[] {
+  const shown = new Map<string, Set<Field>>();
+  for (const item of items) {
+    const contactFields = shown.get(item.contactId) ?? new Set<Field>();
+    for (const field of fields) if (item.submitted[field] !== undefined) contactFields.add(field);
+    shown.set(item.contactId, contactFields);
+  }
+  return [...shown].map(([contactId, contactFields]) => ({
+    contactId,
+    actor: staff.sub,
+    roles: staff.roles,
+    action: 'read',
+    fields: fields.filter((field) => contactFields.has(field)),
+    requestId: request.requestId,
+    at,
+    ...(request.reason ? { reason: request.reason } : {}),
+  }));
+}

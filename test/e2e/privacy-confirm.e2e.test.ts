@@ -1,21 +1,12 @@
-import { mkdirSync } from 'node:fs';
-import { chromium } from 'playwright-core';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { apiUrl, drainOutbox, mail, postJson, randomClientIp, tableItems, uniqueEmail } from '../integration/local-stack.js';
-
-/** Debian's Chromium, as .ci/run installs it; `CHROMIUM_PATH` points elsewhere. */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARTIFACTS = 'test-results/e2e';
+import { ARTIFACTS, launchChromium } from './browser.js';
 
 let browser: Browser;
 
 beforeAll(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

@@ -1,8 +1,8 @@
 import type { AuditLog } from '../../ports/audit-log.js';
 import type { Clock } from '../../ports/clock.js';
 import type { InquirySummary, StaffReads, SubmittedDetails } from '../../ports/staff-reads.js';
-import { auditBeforeRelease } from '../audit.js';
-import type { AuditEntry } from '../audit.js';
+import { auditBeforeRelease, readsOfSubmissions } from '../audit.js';
+import type { AuditedRequest } from '../audit.js';
 import { ValidationError } from '../errors.js';
 import type { StaffIdentity } from '../staff.js';
 
@@ -45,7 +45,7 @@ export async function listInquiries(
   deps: ListInquiriesDeps,
   staff: StaffIdentity,
   query: { from?: string; to?: string },
-  request: { requestId: string; reason?: string },
+  request: AuditedRequest,
 ): Promise<InquiryListing> {
   const now = deps.clock.now();
   const today = new Date(now.toISOString().slice(0, 10));
@@ -59,26 +59,8 @@ export async function listInquiries(
   const days = Array.from({ length: span }, (_, index) => new Date(to.getTime() - index * DAY_MS).toISOString().slice(0, 10));
   const found = await deps.reads.inquiriesByDays(days, MAX_INQUIRIES + 1);
   const inquiries = found.slice(0, MAX_INQUIRIES);
-  const shownFields = new Map<string, Set<(typeof AUDITED_FIELDS)[number]>>();
-  for (const inquiry of inquiries) {
-    const fields = shownFields.get(inquiry.contactId) ?? new Set();
-    for (const field of AUDITED_FIELDS) if (inquiry.submitted[field] !== undefined) fields.add(field);
-    shownFields.set(inquiry.contactId, fields);
-  }
-
-  const at = now.toISOString();
-  const entries: AuditEntry[] = [...shownFields].map(([contactId, fields]) => ({
-    contactId,
-    actor: staff.sub,
-    roles: staff.roles,
-    action: 'read',
-    fields: AUDITED_FIELDS.filter((field) => fields.has(field)),
-    requestId: request.requestId,
-    at,
-    ...(request.reason ? { reason: request.reason } : {}),
-  }));
   // The audit is written before the data leaves: no audit, no response (503).
-  await auditBeforeRelease(deps.audit, entries);
+  await auditBeforeRelease(deps.audit, readsOfSubmissions(inquiries, AUDITED_FIELDS, staff, request, now.toISOString()));
 
   return {
     from: from.toISOString().slice(0, 10),

@@ -1,8 +1,8 @@
 import type { AuditLog } from '../../ports/audit-log.js';
 import type { Clock } from '../../ports/clock.js';
 import type { SupportRequestReads, SupportRequestSummary } from '../../ports/support-requests.js';
-import { auditBeforeRelease } from '../audit.js';
-import type { AuditEntry } from '../audit.js';
+import { auditBeforeRelease, readsOfSubmissions } from '../audit.js';
+import type { AuditedRequest } from '../audit.js';
 import { ValidationError } from '../errors.js';
 import type { StaffIdentity } from '../staff.js';
 import { SUPPORT_STATUSES } from '../support/support-request.js';
@@ -42,30 +42,15 @@ export async function listSupportRequests(
   deps: ListSupportRequestsDeps,
   staff: StaffIdentity,
   query: { status?: string },
-  request: { requestId: string; reason?: string },
+  request: AuditedRequest,
 ): Promise<SupportRequestListing> {
   const status = statusOf(query.status);
   const found = await deps.reads.supportRequestsByStatus(status, MAX_SUPPORT_REQUESTS + 1);
   const supportRequests = found.slice(0, MAX_SUPPORT_REQUESTS);
 
-  const shownFields = new Map<string, Set<(typeof AUDITED_FIELDS)[number]>>();
-  for (const supportRequest of supportRequests) {
-    const fields = shownFields.get(supportRequest.contactId) ?? new Set();
-    for (const field of AUDITED_FIELDS) if (supportRequest.submitted[field] !== undefined) fields.add(field);
-    shownFields.set(supportRequest.contactId, fields);
-  }
+  // The audit is written before the data leaves: no audit, no response (503).
   const at = deps.clock.now().toISOString();
-  const entries: AuditEntry[] = [...shownFields].map(([contactId, fields]) => ({
-    contactId,
-    actor: staff.sub,
-    roles: staff.roles,
-    action: 'read',
-    fields: AUDITED_FIELDS.filter((field) => fields.has(field)),
-    requestId: request.requestId,
-    at,
-    ...(request.reason ? { reason: request.reason } : {}),
-  }));
-  await auditBeforeRelease(deps.audit, entries);
+  await auditBeforeRelease(deps.audit, readsOfSubmissions(supportRequests, AUDITED_FIELDS, staff, request, at));
 
   return { status, supportRequests, truncated: found.length > MAX_SUPPORT_REQUESTS };
 }
