@@ -1,6 +1,8 @@
 import {
   ConditionalCheckFailedException,
+  DeleteItemCommand,
   GetItemCommand,
+  QueryCommand,
   TransactWriteItemsCommand,
   TransactionCanceledException,
   UpdateItemCommand,
@@ -19,16 +21,17 @@ import type {
 import { recordExpiry } from '../../domain/privacy/submit-privacy-request.js';
 import type { PrivacyRequestStore, PrivacyTransition } from '../../ports/privacy-requests.js';
 import { dynamoDbClient } from './client.js';
-import { DynamoDbPrivacyRequestReads, requestOfItem } from './privacy-request-reads.js';
+import { DynamoDbPrivacyRequestReads, PRIVACY_TASK_ENTITY, requestOfItem, TASK_TTL_SECONDS } from './privacy-request-reads.js';
 import { keys } from './keys.js';
 
+export { PRIVACY_TASK_ENTITY } from './privacy-request-reads.js';
 /** The `entity` of a privacy request's record. */
 export const PRIVACY_REQUEST_ENTITY = 'privacy_request';
-/** The `entity` of a message a privacy request owes: the privacy outbox consumer takes these. */
-export const PRIVACY_TASK_ENTITY = 'privacy_task';
+/** The `entity` of an address's index entry of a request that may wait for an acknowledgement. */
+export const PRIVACY_ADDRESS_ENTRY_ENTITY = 'privacy_address_entry';
 
-/** A queued task is forgotten after a week: its sends are keyed, and the stream keeps records 24 h. */
-const TASK_TTL_SECONDS = 7 * 24 * 3600;
+/** Index entries read per acknowledgement: the waiting ones are few, the rest are pruned as they are read. */
+const ADDRESS_ENTRIES_READ = 50;
 
 const seconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
 
@@ -44,7 +47,8 @@ export function privacyTaskOf(record: DynamoDBRecord): PrivacyTask | undefined {
   return {
     requestId: String(item.requestId),
     kind: item.kind as PrivacyTaskKind,
-    dedupeKey: `privacy#${String(item.requestId)}#${String(item.sk)}`,
+    // A retry names its own key (one per address per day); a request's task is keyed by its item.
+    dedupeKey: typeof item.dedupeKey === 'string' ? item.dedupeKey : `privacy#${String(item.requestId)}#${String(item.sk)}`,
     ...(typeof item.mailboxKey === 'string' ? { mailbox: item.mailboxKey } : {}),
     ...(typeof item.clientKey === 'string' ? { client: item.clientKey } : {}),
   };
@@ -106,6 +110,18 @@ export class DynamoDbPrivacyRequestStore implements PrivacyRequestStore {
             },
           },
           this.taskPut(request.requestId, request.receivedAt, 'acknowledgement', acknowledgement),
+          // Written for every address, known or not, so that every request takes the same write.
+          {
+            Put: {
+              TableName: this.tableName,
+              Item: marshall({
+                ...keys.privacyAddressEntry(request.emailKey, request.receivedAt, request.requestId),
+                entity: PRIVACY_ADDRESS_ENTRY_ENTITY,
+                requestId: request.requestId,
+                expiresAt: recordExpiry(request.receivedAt),
+              }),
+            },
+          },
         ],
       }),
     );
@@ -142,7 +158,9 @@ export class DynamoDbPrivacyRequestStore implements PrivacyRequestStore {
       TableName: this.tableName,
       Key: marshall(keys.privacyRequest(requestId)),
       UpdateExpression: `SET ${sets.join(', ')}${change.dropEmail ? ' REMOVE email' : ''}`,
-      ConditionExpression: `attribute_exists(pk) AND #status IN (${from.join(', ')})`,
+      ConditionExpression: `attribute_exists(pk) AND #status IN (${from.join(', ')})${
+        change.unacknowledged ? ' AND attribute_not_exists(acknowledgedAt)' : ''
+      }`,
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: marshall(values),
     };
@@ -180,5 +198,54 @@ export class DynamoDbPrivacyRequestStore implements PrivacyRequestStore {
 
   async list(options: { status?: PrivacyRequestStatus; limit: number }): Promise<PrivacyRequest[]> {
     return this.reads.list(options);
+  }
+
+  /**
+   * Reads the address's index oldest first, then each request; entries of requests that no longer
+   * wait (acknowledged, verified, closed, not held, expired) are deleted as they are met, so the
+   * index holds little more than the requests still waiting.
+   */
+  async awaitingAcknowledgement(emailKey: string, limit: number): Promise<PrivacyRequest[]> {
+    const page = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: marshall({ ':pk': keys.privacyAddressPartition(emailKey) }),
+        ScanIndexForward: true,
+        Limit: ADDRESS_ENTRIES_READ,
+        ConsistentRead: true,
+      }),
+    );
+    const entries = (page.Items ?? []).map((item) => unmarshall(item) as { pk: string; sk: string; requestId: string });
+    const requests = await Promise.all(entries.map((entry) => this.get(entry.requestId)));
+    const waiting: PrivacyRequest[] = [];
+    const stale: { pk: string; sk: string }[] = [];
+    entries.forEach((entry, index) => {
+      const request = requests[index];
+      if (request && request.status === 'pending_verification' && !request.acknowledgedAt) waiting.push(request);
+      else stale.push({ pk: entry.pk, sk: entry.sk });
+    });
+    await Promise.all(
+      stale.map((key) => this.client.send(new DeleteItemCommand({ TableName: this.tableName, Key: marshall(key) }))),
+    );
+    return waiting.slice(0, limit);
+  }
+
+  async fixDigest(dedupeKey: string, requestIds: readonly string[], at: string): Promise<string[]> {
+    const result = await this.client.send(
+      new UpdateItemCommand({
+        TableName: this.tableName,
+        Key: marshall(keys.privacyDigest(dedupeKey)),
+        UpdateExpression: 'SET requestIds = if_not_exists(requestIds, :ids), entity = :entity, expiresAt = :expiresAt',
+        ExpressionAttributeValues: marshall({
+          ':ids': [...requestIds],
+          ':entity': 'privacy_digest',
+          ':expiresAt': seconds(at) + TASK_TTL_SECONDS,
+        }),
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    const stored = result.Attributes ? unmarshall(result.Attributes).requestIds : undefined;
+    return Array.isArray(stored) ? stored.map(String) : [...requestIds];
   }
 }
