@@ -33,16 +33,6 @@ export interface PrivacyRequestStore {
   appendStep(requestId: string, step: PrivacyStep): Promise<void>;
   /** Requests, newest first, in one status or all; at most `limit`. */
   list(options: { status?: PrivacyRequestStatus; limit: number }): Promise<PrivacyRequest[]>;
-  /**
-   * The requests of one address (its salted HMAC) still `pending_verification` and not yet
-   * acknowledged, oldest first, at most `limit`; read from the address's own index, never a scan.
-   */
-  awaitingAcknowledgement(emailKey: string, limit: number): Promise<PrivacyRequest[]>;
-  /**
-   * Fixes which requests the acknowledgement sent under `dedupeKey` lists: the first call stores
-   * `requestIds` and every later call (a redelivered task) gets the stored list back.
-   */
-  fixDigest(dedupeKey: string, requestIds: readonly string[], at: string): Promise<string[]>;
 }
 
 /** One acknowledgement retry for an address whose acknowledgement was held back. */
@@ -61,4 +51,21 @@ export interface AcknowledgementRetry {
 export interface AcknowledgementRetries {
   /** Queues the retry as a privacy task; false when the address already has one for that day. */
   queue(retry: AcknowledgementRetry): Promise<boolean>;
+}
+
+/**
+ * The requests of an address still waiting for an acknowledgement, for the privacy outbox: apart
+ * from the store, so that only the outbox carries the index's pruning (DeleteItem).
+ */
+export interface WaitingAcknowledgements {
+  /**
+   * The requests of one address (its salted HMAC) still `pending_verification` and not yet
+   * acknowledged, oldest first, at most `limit`; read from the address's own index, never a scan.
+   */
+  awaitingAcknowledgement(emailKey: string, limit: number): Promise<PrivacyRequest[]>;
+  /**
+   * Fixes which requests the acknowledgement sent under `dedupeKey` lists: the first call stores
+   * `requestIds` and every later call (a redelivered task) gets the stored list back.
+   */
+  fixDigest(dedupeKey: string, requestIds: readonly string[], at: string): Promise<string[]>;
 }

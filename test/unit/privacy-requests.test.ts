@@ -43,6 +43,7 @@ function world() {
   const deps = {
     addresses: directory,
     requests,
+    waiting: requests,
     secrets,
     clock,
     newId: () => `req-${(ids += 1)}`,

@@ -1,8 +1,6 @@
 import {
   ConditionalCheckFailedException,
-  DeleteItemCommand,
   GetItemCommand,
-  QueryCommand,
   TransactWriteItemsCommand,
   TransactionCanceledException,
   UpdateItemCommand,
@@ -29,9 +27,6 @@ export { PRIVACY_TASK_ENTITY } from './privacy-request-reads.js';
 export const PRIVACY_REQUEST_ENTITY = 'privacy_request';
 /** The `entity` of an address's index entry of a request that may wait for an acknowledgement. */
 export const PRIVACY_ADDRESS_ENTRY_ENTITY = 'privacy_address_entry';
-
-/** Index entries read per acknowledgement: the waiting ones are few, the rest are pruned as they are read. */
-const ADDRESS_ENTRIES_READ = 50;
 
 const seconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
 
@@ -198,54 +193,5 @@ export class DynamoDbPrivacyRequestStore implements PrivacyRequestStore {
 
   async list(options: { status?: PrivacyRequestStatus; limit: number }): Promise<PrivacyRequest[]> {
     return this.reads.list(options);
-  }
-
-  /**
-   * Reads the address's index oldest first, then each request; entries of requests that no longer
-   * wait (acknowledged, verified, closed, not held, expired) are deleted as they are met, so the
-   * index holds little more than the requests still waiting.
-   */
-  async awaitingAcknowledgement(emailKey: string, limit: number): Promise<PrivacyRequest[]> {
-    const page = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: marshall({ ':pk': keys.privacyAddressPartition(emailKey) }),
-        ScanIndexForward: true,
-        Limit: ADDRESS_ENTRIES_READ,
-        ConsistentRead: true,
-      }),
-    );
-    const entries = (page.Items ?? []).map((item) => unmarshall(item) as { pk: string; sk: string; requestId: string });
-    const requests = await Promise.all(entries.map((entry) => this.get(entry.requestId)));
-    const waiting: PrivacyRequest[] = [];
-    const stale: { pk: string; sk: string }[] = [];
-    entries.forEach((entry, index) => {
-      const request = requests[index];
-      if (request && request.status === 'pending_verification' && !request.acknowledgedAt) waiting.push(request);
-      else stale.push({ pk: entry.pk, sk: entry.sk });
-    });
-    await Promise.all(
-      stale.map((key) => this.client.send(new DeleteItemCommand({ TableName: this.tableName, Key: marshall(key) }))),
-    );
-    return waiting.slice(0, limit);
-  }
-
-  async fixDigest(dedupeKey: string, requestIds: readonly string[], at: string): Promise<string[]> {
-    const result = await this.client.send(
-      new UpdateItemCommand({
-        TableName: this.tableName,
-        Key: marshall(keys.privacyDigest(dedupeKey)),
-        UpdateExpression: 'SET requestIds = if_not_exists(requestIds, :ids), entity = :entity, expiresAt = :expiresAt',
-        ExpressionAttributeValues: marshall({
-          ':ids': [...requestIds],
-          ':entity': 'privacy_digest',
-          ':expiresAt': seconds(at) + TASK_TTL_SECONDS,
-        }),
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    const stored = result.Attributes ? unmarshall(result.Attributes).requestIds : undefined;
-    return Array.isArray(stored) ? stored.map(String) : [...requestIds];
   }
 }

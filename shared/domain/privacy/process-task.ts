@@ -1,5 +1,5 @@
 import type { Clock } from '../../ports/clock.js';
-import type { PrivacyRequestStore } from '../../ports/privacy-requests.js';
+import type { PrivacyRequestStore, WaitingAcknowledgements } from '../../ports/privacy-requests.js';
 import type { SecretsSource } from '../../ports/secrets.js';
 import type { SendLimits } from '../../ports/send-limits.js';
 import type { SubjectErasure } from '../../ports/subject-data.js';
@@ -25,6 +25,8 @@ export const MAILBOX_ACKNOWLEDGEMENT_WINDOW_SECONDS = 3600;
 
 export interface ProcessPrivacyTaskDeps {
   requests: PrivacyRequestStore;
+  /** The address's other requests waiting for an acknowledgement. */
+  waiting: WaitingAcknowledgements;
   gate: SendGate;
   limits: SendLimits;
   erasure: SubjectErasure;
@@ -202,12 +204,12 @@ async function requestsToAcknowledge(
   request: PrivacyRequest & { contactId: string },
   task: PrivacyTask,
 ): Promise<PrivacyRequest[]> {
-  const waiting = await deps.requests.awaitingAcknowledgement(request.emailKey, MAX_ACKNOWLEDGED_TOGETHER);
+  const waiting = await deps.waiting.awaitingAcknowledgement(request.emailKey, MAX_ACKNOWLEDGED_TOGETHER);
   const others = waiting
     .filter((each) => each.requestId !== request.requestId && each.contactId === request.contactId)
     .slice(0, MAX_ACKNOWLEDGED_TOGETHER - 1);
   const candidates = [request, ...others].sort((a, b) => a.receivedAt.localeCompare(b.receivedAt));
-  const ids = await deps.requests.fixDigest(
+  const ids = await deps.waiting.fixDigest(
     task.dedupeKey,
     candidates.map((each) => each.requestId),
     deps.clock.now().toISOString(),
