@@ -510,7 +510,8 @@ export const SCHEDULED_JOBS: readonly ScheduledJob[] = [
     name: 'privacy-overdue',
     entry: 'functions/privacy/overdue.ts',
     schedule: 'cron(0 14 * * ? *)',
-    aws: { table: ['Query'] },
+    // Lists open requests (Query) and queues one acknowledgement retry per held-back address (conditional PutItem).
+    aws: { table: ['Query', 'PutItem'] },
   },
 ];
 

@@ -1,4 +1,5 @@
 import { DynamoDbPrivacyRequestStore, privacyTaskOf } from '../../shared/adapters/dynamodb/privacy-request-store.js';
+import { DynamoDbWaitingAcknowledgements } from '../../shared/adapters/dynamodb/privacy-waiting-acknowledgements.js';
 import { DynamoDbSendLimits } from '../../shared/adapters/dynamodb/send-limits.js';
 import { secretsSource } from '../../shared/adapters/secrets-extension/secrets-source.js';
 import { subjectErasureOf } from './subject-data.js';
@@ -12,6 +13,7 @@ import { brandOf, emailGate } from '../../shared/wiring.js';
 const config = runtimeConfig();
 const deps = {
   requests: new DynamoDbPrivacyRequestStore(config.TABLE_NAME),
+  waiting: new DynamoDbWaitingAcknowledgements(config.TABLE_NAME),
   gate: emailGate(config),
   limits: new DynamoDbSendLimits(config.TABLE_NAME),
   erasure: subjectErasureOf(config),

@@ -14,6 +14,8 @@ export interface PrivacyTransition {
   step: PrivacyStep;
   respondBy?: string;
   acknowledgedAt?: string;
+  /** Applies only while the request has not been acknowledged (an acknowledgement is recorded once). */
+  unacknowledged?: true;
   /** Removes the raw address: the request is closed and owes no more replies. */
   dropEmail?: true;
   /** A message the change owes, queued in the same transaction (the privacy outbox). */
@@ -31,4 +33,39 @@ export interface PrivacyRequestStore {
   appendStep(requestId: string, step: PrivacyStep): Promise<void>;
   /** Requests, newest first, in one status or all; at most `limit`. */
   list(options: { status?: PrivacyRequestStatus; limit: number }): Promise<PrivacyRequest[]>;
+}
+
+/** One acknowledgement retry for an address whose acknowledgement was held back. */
+export interface AcknowledgementRetry {
+  /** The request the retry is queued under (the address's oldest held-back one). */
+  requestId: string;
+  emailKey: string;
+  /** The mailbox cap key of the address (`shared/domain/cap-keys.ts`). */
+  mailbox: string;
+  /** `YYYY-MM-DD` (UTC) of the run: one retry per address per day. */
+  day: string;
+  at: string;
+}
+
+/** Queues held-back acknowledgements again (the daily job). */
+export interface AcknowledgementRetries {
+  /** Queues the retry as a privacy task; false when the address already has one for that day. */
+  queue(retry: AcknowledgementRetry): Promise<boolean>;
+}
+
+/**
+ * The requests of an address still waiting for an acknowledgement, for the privacy outbox: apart
+ * from the store, so that only the outbox carries the index's pruning (DeleteItem).
+ */
+export interface WaitingAcknowledgements {
+  /**
+   * The requests of one address (its salted HMAC) still `pending_verification` and not yet
+   * acknowledged, oldest first, at most `limit`; read from the address's own index, never a scan.
+   */
+  awaitingAcknowledgement(emailKey: string, limit: number): Promise<PrivacyRequest[]>;
+  /**
+   * Fixes which requests the acknowledgement sent under `dedupeKey` lists: the first call stores
+   * `requestIds` and every later call (a redelivered task) gets the stored list back.
+   */
+  fixDigest(dedupeKey: string, requestIds: readonly string[], at: string): Promise<string[]>;
 }

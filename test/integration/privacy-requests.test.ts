@@ -1,7 +1,11 @@
+import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from '@jest/globals';
+import { LOCAL_TABLE_NAME } from '../../local/stack.js';
+import { mailboxKey } from '../../shared/domain/cap-keys.js';
 import {
   apiUrl,
   contactIdHolding,
+  dynamoDb,
   drainOutbox,
   footprint,
   mail,
@@ -35,6 +39,16 @@ const requestFor = async (email: string) => (await requestsOf((item) => item.ema
 function linkFrom(text: string | undefined, path: string): string {
   return new RegExp(`(https?://\\S+/privacy-requests/${path}\\?token=\\S+)`).exec(text ?? '')?.[1] ?? '';
 }
+
+/** Every confirm link of an email, in order. */
+const confirmLinks = (text: string | undefined) =>
+  [...(text ?? '').matchAll(/(https?:\/\/\S+\/privacy-requests\/confirm\?token=\S+)/g)].map((match) => match[1] ?? '');
+
+/** The request a confirm link names (the token's claims are readable; its signature is what protects it). */
+const requestIdOfLink = (link: string) => {
+  const token = new URL(link).searchParams.get('token') ?? '';
+  return (JSON.parse(Buffer.from(token.split('.')[2] ?? '', 'base64url').toString()) as { requestId?: string }).requestId;
+};
 
 /** The local gateway answers at apiUrl(); the links carry the configured public base URL. */
 const local = (link: string) => `${apiUrl()}${new URL(link).pathname}${new URL(link).search}`;
@@ -224,13 +238,18 @@ describe('POST /privacy-requests', () => {
       expect(response.status).toBe(202);
     }
     await drainOutbox();
-    // Assert: three requests recorded, one email
+    // Assert: three requests recorded, one email; each request is listed by it or held back
+    // (a task held back while the email was being written may still have been listed by it)
+    const [acknowledgement] = await privacyMailTo(email);
     expect(await privacyMailTo(email)).toHaveLength(1);
     const records = await requestsOf((item) => item.email === email);
     expect(records).toHaveLength(3);
-    expect(
-      records.filter((item) => (item.steps as { step: string }[]).some((step) => step.step === 'acknowledgement_held_back')),
-    ).toHaveLength(2);
+    const listed = records.filter((item) => item.acknowledgedAt);
+    const heldBack = (item: Record<string, unknown>) =>
+      (item.steps as { step: string }[]).some((step) => step.step === 'acknowledgement_held_back');
+    expect(listed.length).toBeGreaterThanOrEqual(1);
+    expect(records.filter((item) => !item.acknowledgedAt).every(heldBack)).toBe(true);
+    expect(confirmLinks(acknowledgement?.body.text)).toHaveLength(listed.length);
   });
 
   it.each([
@@ -374,5 +393,75 @@ describe('the daily overdue check', () => {
     expect(near.find((due) => due.requestId === request.requestId && due.clock === 'respond')?.state).toBe('near');
     expect(past.find((due) => due.requestId === request.requestId && due.clock === 'respond')?.state).toBe('past');
     expect(JSON.stringify(past)).not.toContain('@');
+  });
+});
+
+describe("a stranger holding back a person's acknowledgement", () => {
+  /** Moves the mailbox's one-acknowledgement-per-hour window into the past, as if the hour had gone by. */
+  async function anHourLater(email: string): Promise<void> {
+    const client = dynamoDb();
+    await client.send(
+      new UpdateItemCommand({
+        TableName: LOCAL_TABLE_NAME,
+        Key: { pk: { S: `LIMIT#privacy_ack#${mailboxKey(email)}` }, sk: { S: 'LIMIT' } },
+        UpdateExpression: 'SET lastAt = lastAt - :hour',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':hour': { N: '3700' } },
+      }),
+    );
+    client.destroy();
+  }
+
+  const runDailyJob = async () => {
+    const response = await fetch(`${apiUrl()}/_local/jobs/privacy-overdue`, { method: 'POST', body: '{}' });
+    expect(response.status).toBe(200);
+  };
+
+  it('ends with the victim holding a working confirm link for their own request, and no more emails than the cap', async () => {
+    // Arrange: the stranger files a decoy for the victim's address; it is acknowledged
+    const victim = await knownAddress('decoy-victim');
+    const attacker = { 'X-Forwarded-For': randomClientIp() };
+    expect((await postJson('/privacy-requests', { type: 'deletion', email: victim }, attacker)).status).toBe(202);
+    await drainOutbox();
+    expect(await privacyMailTo(victim)).toHaveLength(1);
+    // Act: the victim asks within the hour, and the stranger keeps filing decoys
+    expect((await postJson('/privacy-requests', { type: 'access', email: victim }, asNewClient())).status).toBe(202);
+    await drainOutbox();
+    const [own] = await requestsOf((item) => item.email === victim && item.type === 'access');
+    for (let decoy = 0; decoy < 3; decoy += 1)
+      expect((await postJson('/privacy-requests', { type: 'deletion', email: victim }, attacker)).status).toBe(202);
+    await drainOutbox();
+    // Assert: the victim's acknowledgement was held back, nothing more reached the mailbox
+    expect(await privacyMailTo(victim)).toHaveLength(1);
+    const held = await requestsOf((item) => item.requestId === own?.requestId);
+    expect(held[0]?.acknowledgedAt).toBeUndefined();
+    expect((held[0]?.steps as { step: string }[]).map((step) => step.step)).toContain('acknowledgement_held_back');
+    // Act: the daily job, once the mailbox's hour has gone by, then again the same day
+    await anHourLater(victim);
+    await runDailyJob();
+    await runDailyJob();
+    await drainOutbox();
+    // Assert: exactly one more email, listing the victim's request with its own link, and the decoys'
+    const emails = await privacyMailTo(victim);
+    expect(emails).toHaveLength(2);
+    const links = confirmLinks(emails[1]?.body.text);
+    expect(links).toHaveLength(4);
+    const ownLink = links.find((link) => requestIdOfLink(link) === own?.requestId);
+    expect(ownLink).toBeDefined();
+    expect(emails[1]?.body.html).toContain('Confirm request 4');
+    expect(emails[1]?.body.text).toContain('a copy of the personal data');
+    const [acknowledged] = await requestsOf((item) => item.requestId === own?.requestId);
+    expect(acknowledged?.acknowledgedAt).toEqual(expect.any(String));
+    // Act: the victim follows their own link
+    const confirmed = await fetch(local(ownLink ?? ''), { method: 'POST', headers: { accept: 'application/json' } });
+    await drainOutbox();
+    // Assert: their request is verified and answered; the decoys stay unverified
+    expect(confirmed.status).toBe(200);
+    const [answered] = await requestsOf((item) => item.requestId === own?.requestId);
+    expect(answered?.status).toBe('completed');
+    expect((await privacyMailTo(victim)).filter((message) => message.subject.startsWith('Your data from'))).toHaveLength(1);
+    const decoys = await requestsOf((item) => item.emailKey === own?.emailKey && item.type === 'deletion');
+    expect(decoys).toHaveLength(4);
+    expect(decoys.every((item) => item.status === 'pending_verification' && item.acknowledgedAt)).toBe(true);
   });
 });

@@ -10,13 +10,13 @@ import {
   exportForLink,
   previewPrivacyConfirmation,
 } from '../../shared/domain/privacy/confirm-privacy-request.js';
-import { findDuePrivacyRequests } from '../../shared/domain/privacy/overdue.js';
+import { findDuePrivacyRequests, queueHeldBackAcknowledgements } from '../../shared/domain/privacy/overdue.js';
 import { processPrivacyTask } from '../../shared/domain/privacy/process-task.js';
 import { submitPrivacyRequest } from '../../shared/domain/privacy/submit-privacy-request.js';
 import { erasureSummary } from '../../shared/domain/privacy/subject-data.js';
 import type { AuditEntry } from '../../shared/domain/audit.js';
 import { issueToken } from '../../shared/domain/tokens.js';
-import { InMemoryPrivacyRequests, RecordingSubjects } from '../fixtures/in-memory-privacy.js';
+import { InMemoryAcknowledgementRetries, InMemoryPrivacyRequests, RecordingSubjects } from '../fixtures/in-memory-privacy.js';
 import { InMemorySendLimits, inMemoryGate, TEST_BRAND } from '../fixtures/in-memory.js';
 
 const ZONE = 'America/New_York';
@@ -43,6 +43,7 @@ function world() {
   const deps = {
     addresses: directory,
     requests,
+    waiting: requests,
     secrets,
     clock,
     newId: () => `req-${(ids += 1)}`,
@@ -131,24 +132,30 @@ describe('the acknowledgement', () => {
     expect([...requests.requests.values()][0]?.acknowledgedAt).toBe('2026-11-25T15:00:00.000Z');
   });
 
-  it('is sent at most once per address per hour; later requests are recorded as held back', async () => {
+  it('is sent at most once per address per hour; a later request is held back, then listed by the next one', async () => {
     // Arrange
     const { deps, drain, mailer, requests, clock } = world();
     // Act
     await submitPrivacyRequest(deps, { type: 'access', email: PAT });
-    await submitPrivacyRequest(deps, { type: 'access', email: PAT });
     const first = await drain();
+    clock.set('2026-11-25T15:30:00Z');
+    await submitPrivacyRequest(deps, { type: 'deletion', email: PAT });
+    const within = await drain();
     clock.set('2026-11-25T16:01:00Z');
     await submitPrivacyRequest(deps, { type: 'access', email: PAT });
     const later = await drain();
     // Assert
-    expect(first).toEqual(['sent', 'skipped_rate_limited']);
+    expect(first).toEqual(['sent']);
+    expect(within).toEqual(['skipped_rate_limited']);
     expect(later).toEqual(['sent']);
     expect(mailer.sent).toHaveLength(2);
     const held = [...requests.requests.values()].filter((request) =>
       request.steps.some((step) => step.step === 'acknowledgement_held_back'),
     );
-    expect(held).toHaveLength(1);
+    expect(held.map((request) => request.requestId)).toEqual(['req-2']);
+    expect(mailer.sent[1]?.text).toContain('We received 2 requests');
+    expect(mailer.sent[1]?.text).toContain('the deletion of the personal data');
+    expect([...requests.requests.values()].every((request) => request.acknowledgedAt)).toBe(true);
   });
 
   it('is capped per client IP across addresses', async () => {
@@ -174,9 +181,163 @@ describe('the acknowledgement', () => {
     if (!task) throw new Error('no task');
     // Act
     const outcomes = [await processPrivacyTask(deps, task), await processPrivacyTask(deps, task)];
-    // Assert
-    expect(outcomes).toEqual(['sent', 'already_sent']);
+    // Assert: the second delivery finds the request acknowledged
+    expect(outcomes).toEqual(['sent', 'nothing_to_send']);
     expect(mailer.sent).toHaveLength(1);
+  });
+
+  it('lists and marks the same requests when redelivered after a crash between the send and the marks', async () => {
+    // Arrange: two waiting requests; the first delivery sends, then the store fails while marking
+    const { deps, requests, mailer, clock } = world();
+    await submitPrivacyRequest(deps, { type: 'access', email: PAT });
+    await submitPrivacyRequest(deps, { type: 'deletion', email: PAT });
+    const [task] = requests.tasks.splice(0);
+    if (!task) throw new Error('no task');
+    const transition = requests.transition.bind(requests);
+    requests.transition = async () => {
+      throw new Error('store down');
+    };
+    await expect(processPrivacyTask(deps, task)).rejects.toThrow('store down');
+    requests.transition = transition;
+    // Act: a third request arrives before the redelivery
+    clock.set('2026-11-25T15:05:00Z');
+    await submitPrivacyRequest(deps, { type: 'correction', email: PAT, details: 'fix' });
+    const outcome = await processPrivacyTask(deps, task);
+    // Assert: one email; the two it listed are acknowledged, the third still waits for its own
+    expect(outcome).toBe('already_sent');
+    expect(mailer.sent).toHaveLength(1);
+    expect(requests.requests.get('req-1')?.acknowledgedAt).toBeDefined();
+    expect(requests.requests.get('req-2')?.acknowledgedAt).toBeDefined();
+    expect(requests.requests.get('req-3')?.acknowledgedAt).toBeUndefined();
+  });
+});
+
+describe("a decoy request for someone else's address", () => {
+  const confirmTokens = (text: string | undefined) =>
+    [...(text ?? '').matchAll(/\/privacy-requests\/confirm\?token=(\S+)/g)].map((match) => match[1] ?? '');
+
+  function withRetries() {
+    const built = world();
+    const retries = new InMemoryAcknowledgementRetries(built.requests);
+    const retryJob = () => queueHeldBackAcknowledgements({ requests: built.requests, retries, clock: built.clock });
+    return { ...built, retryJob };
+  }
+
+  it("cannot hide the victim's request: one acknowledgement lists both, each with a working confirm link", async () => {
+    // Arrange: the stranger's decoy and the victim's own request, both waiting
+    const { deps, drain, mailer, requests } = world();
+    await submitPrivacyRequest(deps, { type: 'deletion', email: PAT, clientIp: '203.0.113.66' });
+    await submitPrivacyRequest(deps, { type: 'access', email: PAT, clientIp: '198.51.100.7' });
+    // Act
+    const outcomes = await drain();
+    // Assert: one email, two links, one per request
+    expect(outcomes).toEqual(['sent', 'nothing_to_send']);
+    expect(mailer.sent).toHaveLength(1);
+    const tokens = confirmTokens(mailer.sent[0]?.text);
+    expect(tokens).toHaveLength(2);
+    expect(mailer.sent[0]?.html).toContain('Confirm request 2');
+    expect(requests.requests.get('req-2')?.acknowledgedAt).toBe('2026-11-25T15:00:00.000Z');
+    expect(requests.requests.get('req-2')?.steps.map((step) => step.step)).toEqual(['received', 'acknowledged']);
+    // Act: the victim confirms their own request, the second link
+    await confirmPrivacyRequest(deps, tokens[1]);
+    // Assert: only that one is verified
+    expect(requests.requests.get('req-2')?.status).toBe('verified');
+    expect(requests.requests.get('req-1')?.status).toBe('pending_verification');
+  });
+
+  it("holds the victim's acknowledgement back for the hour, and the daily retry sends it with its own working link", async () => {
+    // Arrange: the decoy is acknowledged, the victim's request within the hour is held back
+    const { deps, drain, mailer, requests, clock, retryJob } = withRetries();
+    await submitPrivacyRequest(deps, { type: 'deletion', email: PAT, clientIp: '203.0.113.66' });
+    await drain();
+    clock.set('2026-11-25T15:20:00Z');
+    await submitPrivacyRequest(deps, { type: 'access', email: PAT, clientIp: '198.51.100.7' });
+    expect(await drain()).toEqual(['skipped_rate_limited']);
+    expect(mailer.sent).toHaveLength(1);
+    // Act: the daily job, next day
+    clock.set('2026-11-26T14:00:00Z');
+    const queued = await retryJob();
+    const outcomes = await drain();
+    // Assert: one more email, listing the victim's request only (the decoy was acknowledged already)
+    expect(queued).toEqual(['req-2']);
+    expect(outcomes).toEqual(['sent']);
+    expect(mailer.sent).toHaveLength(2);
+    expect(mailer.sent[1]?.to).toBe(PAT);
+    const tokens = confirmTokens(mailer.sent[1]?.text);
+    expect(tokens).toHaveLength(1);
+    expect(requests.requests.get('req-2')?.acknowledgedAt).toBe('2026-11-26T14:00:00.000Z');
+    expect(await confirmPrivacyRequest(deps, tokens[0])).toMatchObject({ type: 'access', status: 'verified' });
+    expect(requests.requests.get('req-2')?.status).toBe('verified');
+  });
+
+  it('retries once per address per day however often the job runs, and the mailbox cap still holds', async () => {
+    // Arrange: a decoy acknowledged, then two more requests held back
+    const { deps, drain, mailer, requests, clock, retryJob } = withRetries();
+    await submitPrivacyRequest(deps, { type: 'deletion', email: PAT });
+    await drain();
+    clock.set('2026-11-25T15:10:00Z');
+    await submitPrivacyRequest(deps, { type: 'access', email: PAT });
+    await submitPrivacyRequest(deps, { type: 'correction', email: PAT, details: 'fix' });
+    await drain();
+    // Act: the job twice on one day, and a run within the mailbox's hour that same day
+    clock.set('2026-11-25T15:30:00Z');
+    const withinHour = await retryJob();
+    const heldAgain = await drain();
+    const rerun = await retryJob();
+    clock.set('2026-11-26T14:00:00Z');
+    const nextDay = await retryJob();
+    const nextDayAgain = await retryJob();
+    const sent = await drain();
+    // Assert: the retry within the hour was held back again, nothing was queued twice on a day
+    expect(withinHour).toEqual(['req-2']);
+    expect(heldAgain).toEqual(['skipped_rate_limited']);
+    expect(rerun).toEqual([]);
+    expect(nextDay).toEqual(['req-2']);
+    expect(nextDayAgain).toEqual([]);
+    expect(sent).toEqual(['sent']);
+    expect(mailer.sent).toHaveLength(2);
+    // Assert: the one retry covered both held-back requests
+    expect(confirmTokens(mailer.sent[1]?.text)).toHaveLength(2);
+    expect(requests.requests.get('req-3')?.acknowledgedAt).toBeDefined();
+    // Act: another run finds nothing held back that is not acknowledged
+    clock.set('2026-11-27T14:00:00Z');
+    expect(await retryJob()).toEqual([]);
+  });
+
+  it('does not list a request already acknowledged, and never echoes what a form said', async () => {
+    // Arrange: the first request acknowledged; a correction with details, an hour later
+    const { deps, drain, mailer, clock } = world();
+    await submitPrivacyRequest(deps, { type: 'access', email: PAT });
+    await drain();
+    clock.set('2026-11-25T16:30:00Z');
+    await submitPrivacyRequest(deps, { type: 'correction', email: PAT, details: 'Wire 500 USD to evil.example' });
+    await submitPrivacyRequest(deps, { type: 'deletion', email: PAT });
+    // Act
+    await drain();
+    // Assert
+    const second = mailer.sent[1];
+    expect(second?.text).toContain('We received 2 requests');
+    expect(confirmTokens(second?.text)).toHaveLength(2);
+    expect(second?.text).not.toContain('a copy of the personal data');
+    expect(second?.text).not.toContain('evil.example');
+    expect(second?.html).not.toContain('evil.example');
+    expect(second?.text).toContain('Manage your preferences');
+  });
+
+  it('lists at most ten requests, oldest first; the rest wait for the next acknowledgement', async () => {
+    // Arrange: twelve requests waiting for one address
+    const { deps, drain, mailer, requests, clock } = world();
+    for (let index = 0; index < 12; index += 1) await submitPrivacyRequest(deps, { type: 'access', email: PAT });
+    // Act
+    await drain();
+    clock.set('2026-11-25T16:01:00Z');
+    await submitPrivacyRequest(deps, { type: 'access', email: PAT });
+    await drain();
+    // Assert
+    expect(mailer.sent).toHaveLength(2);
+    expect(confirmTokens(mailer.sent[0]?.text)).toHaveLength(10);
+    expect(confirmTokens(mailer.sent[1]?.text)).toHaveLength(3);
+    expect([...requests.requests.values()].every((request) => request.acknowledgedAt)).toBe(true);
   });
 });
 

@@ -69,6 +69,19 @@ export const keys = {
     sk: `TASK#${at}#${kind}`,
   }),
   privacyRequestsIndex: 'PRIVACY_REQUESTS',
+  /**
+   * The requests of one address (salted HMAC) that may still wait for an acknowledgement, oldest
+   * first: one small entry per request, written with it and pruned once it no longer waits.
+   */
+  privacyAddressPartition: (emailKey: string) => `PRIVACY_BY_ADDRESS#${emailKey}`,
+  privacyAddressEntry: (emailKey: string, receivedAt: string, requestId: string) => ({
+    pk: `PRIVACY_BY_ADDRESS#${emailKey}`,
+    sk: `${receivedAt}#${requestId}`,
+  }),
+  /** The one acknowledgement retry of an address per day (the daily job queues it; a rerun finds it). */
+  privacyAckRetry: (emailKey: string, day: string) => ({ pk: `PRIVACY_ACK_RETRY#${emailKey}`, sk: `TASK#${day}` }),
+  /** Which requests one acknowledgement send listed, fixed before it is sent, so a redelivery lists the same. */
+  privacyDigest: (dedupeKey: string) => ({ pk: `PRIVACY_DIGEST#${dedupeKey}`, sk: 'DIGEST' }),
 } as const;
 
 /** The sort-key prefix of a contact's disclosure records. */

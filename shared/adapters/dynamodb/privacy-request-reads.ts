@@ -6,6 +6,12 @@ import type { PrivacyRequestStore } from '../../ports/privacy-requests.js';
 import { dynamoDbClient } from './client.js';
 import { keys } from './keys.js';
 
+/** The `entity` of a message a privacy request owes: the privacy outbox consumer takes these. */
+export const PRIVACY_TASK_ENTITY = 'privacy_task';
+
+/** A queued task is forgotten after a week: its sends are keyed, and the stream keeps records 24 h. */
+export const TASK_TTL_SECONDS = 7 * 24 * 3600;
+
 /** The request fields kept on its item; the keys and index attributes are added beside them. */
 const REQUEST_FIELDS = [
   'requestId',

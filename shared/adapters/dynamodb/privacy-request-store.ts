@@ -19,16 +19,14 @@ import type {
 import { recordExpiry } from '../../domain/privacy/submit-privacy-request.js';
 import type { PrivacyRequestStore, PrivacyTransition } from '../../ports/privacy-requests.js';
 import { dynamoDbClient } from './client.js';
-import { DynamoDbPrivacyRequestReads, requestOfItem } from './privacy-request-reads.js';
+import { DynamoDbPrivacyRequestReads, PRIVACY_TASK_ENTITY, requestOfItem, TASK_TTL_SECONDS } from './privacy-request-reads.js';
 import { keys } from './keys.js';
 
+export { PRIVACY_TASK_ENTITY } from './privacy-request-reads.js';
 /** The `entity` of a privacy request's record. */
 export const PRIVACY_REQUEST_ENTITY = 'privacy_request';
-/** The `entity` of a message a privacy request owes: the privacy outbox consumer takes these. */
-export const PRIVACY_TASK_ENTITY = 'privacy_task';
-
-/** A queued task is forgotten after a week: its sends are keyed, and the stream keeps records 24 h. */
-const TASK_TTL_SECONDS = 7 * 24 * 3600;
+/** The `entity` of an address's index entry of a request that may wait for an acknowledgement. */
+export const PRIVACY_ADDRESS_ENTRY_ENTITY = 'privacy_address_entry';
 
 const seconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
 
@@ -44,7 +42,8 @@ export function privacyTaskOf(record: DynamoDBRecord): PrivacyTask | undefined {
   return {
     requestId: String(item.requestId),
     kind: item.kind as PrivacyTaskKind,
-    dedupeKey: `privacy#${String(item.requestId)}#${String(item.sk)}`,
+    // A retry names its own key (one per address per day); a request's task is keyed by its item.
+    dedupeKey: typeof item.dedupeKey === 'string' ? item.dedupeKey : `privacy#${String(item.requestId)}#${String(item.sk)}`,
     ...(typeof item.mailboxKey === 'string' ? { mailbox: item.mailboxKey } : {}),
     ...(typeof item.clientKey === 'string' ? { client: item.clientKey } : {}),
   };
@@ -106,6 +105,18 @@ export class DynamoDbPrivacyRequestStore implements PrivacyRequestStore {
             },
           },
           this.taskPut(request.requestId, request.receivedAt, 'acknowledgement', acknowledgement),
+          // Written for every address, known or not, so that every request takes the same write.
+          {
+            Put: {
+              TableName: this.tableName,
+              Item: marshall({
+                ...keys.privacyAddressEntry(request.emailKey, request.receivedAt, request.requestId),
+                entity: PRIVACY_ADDRESS_ENTRY_ENTITY,
+                requestId: request.requestId,
+                expiresAt: recordExpiry(request.receivedAt),
+              }),
+            },
+          },
         ],
       }),
     );
@@ -142,7 +153,9 @@ export class DynamoDbPrivacyRequestStore implements PrivacyRequestStore {
       TableName: this.tableName,
       Key: marshall(keys.privacyRequest(requestId)),
       UpdateExpression: `SET ${sets.join(', ')}${change.dropEmail ? ' REMOVE email' : ''}`,
-      ConditionExpression: `attribute_exists(pk) AND #status IN (${from.join(', ')})`,
+      ConditionExpression: `attribute_exists(pk) AND #status IN (${from.join(', ')})${
+        change.unacknowledged ? ' AND attribute_not_exists(acknowledgedAt)' : ''
+      }`,
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: marshall(values),
     };

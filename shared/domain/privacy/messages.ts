@@ -44,24 +44,64 @@ function email(subject: string, paragraphs: string[], link?: { url: string; labe
   return { subject, text: text.join('\n').trimEnd(), html };
 }
 
-/** The acknowledgement: received, what happens next and by when, and the link that verifies the request. */
-export function acknowledgementEmail(
-  brand: Brand,
-  type: PrivacyRequestType,
-  clocks: PrivacyClocks,
-  confirmUrl: string,
-  timeZone: string,
-): EmailBody {
-  return email(
-    `We received your privacy request - ${brand.brandName}`,
-    [
-      `We received a request for ${WHAT[type]} on ${humanDate(clocks.receivedAt, timeZone)}. To make sure it came from you, please confirm it with the link below. The link works for 7 days.`,
-      NEXT[type],
-      `We will answer by ${humanDate(clocks.respondBy, timeZone)} at the latest (45 days from receipt); this email is our acknowledgement, due by ${humanDate(clocks.acknowledgeBy, timeZone)}.`,
-      `If you did not ask for this, ignore this email: nothing happens without your confirmation. Questions: ${brand.supportEmail} or ${brand.supportPhone}.`,
-    ],
-    { url: confirmUrl, label: 'Confirm my request' },
-  );
+/** One request an acknowledgement lists: its type, its clocks and its own confirm link. */
+export interface AcknowledgedRequest {
+  type: PrivacyRequestType;
+  clocks: PrivacyClocks;
+  confirmUrl: string;
+}
+
+/** The most requests one acknowledgement lists; the rest wait for the next one. */
+export const MAX_ACKNOWLEDGED_TOGETHER = 10;
+
+const answerBy = (clocks: PrivacyClocks, timeZone: string) =>
+  `We will answer by ${humanDate(clocks.respondBy, timeZone)} at the latest (45 days from receipt); this email is our acknowledgement, due by ${humanDate(clocks.acknowledgeBy, timeZone)}.`;
+
+/**
+ * The acknowledgement: received, what happens next and by when, and the link that verifies the
+ * request. One email covers every request of the address still waiting for one (a stranger's
+ * decoy cannot hide the person's own request), each with its type, dates and own confirm link.
+ */
+export function acknowledgementEmail(brand: Brand, requests: readonly AcknowledgedRequest[], timeZone: string): EmailBody {
+  const questions = `If you did not ask for this, ignore this email: nothing happens without your confirmation. Questions: ${brand.supportEmail} or ${brand.supportPhone}.`;
+  const [only] = requests;
+  if (requests.length === 1 && only)
+    return email(
+      `We received your privacy request - ${brand.brandName}`,
+      [
+        `We received a request for ${WHAT[only.type]} on ${humanDate(only.clocks.receivedAt, timeZone)}. To make sure it came from you, please confirm it with the link below. The link works for 7 days.`,
+        NEXT[only.type],
+        answerBy(only.clocks, timeZone),
+        questions,
+      ],
+      { url: only.confirmUrl, label: 'Confirm my request' },
+    );
+  const intro = `We received ${requests.length} requests about the personal data we hold under this email address. Each needs its own confirmation: please confirm the ones you made with their links below, and only those. The links work for 7 days.`;
+  const items = requests.map((request, index) => ({
+    heading: `${index + 1}. A request for ${WHAT[request.type]}, received on ${humanDate(request.clocks.receivedAt, timeZone)}.`,
+    label: `Confirm request ${index + 1}`,
+    url: request.confirmUrl,
+    lines: [NEXT[request.type], answerBy(request.clocks, timeZone)],
+  }));
+  const text = [
+    intro,
+    '',
+    ...items.flatMap((item) => [item.heading, `${item.label}: ${item.url}`, ...item.lines, '']),
+    questions,
+  ].join('\n');
+  const html =
+    `<p>${escapeHtml(intro)}</p><ol>` +
+    items
+      .map(
+        (item) =>
+          `<li><p>${escapeHtml(item.heading.replace(/^\d+\. /, ''))}</p>` +
+          `<p><a href="${escapeHtml(item.url)}">${escapeHtml(item.label)}</a></p>` +
+          item.lines.map((line) => `<p>${escapeHtml(line)}</p>`).join('') +
+          '</li>',
+      )
+      .join('') +
+    `</ol><p>${escapeHtml(questions)}</p>`;
+  return { subject: `We received your privacy requests - ${brand.brandName}`, text, html };
 }
 
 /** The answer to an access request: a signed link to the export, valid 7 days. */

@@ -1,7 +1,9 @@
 import type { Clock } from '../../ports/clock.js';
-import type { PrivacyRequestStore } from '../../ports/privacy-requests.js';
+import type { AcknowledgementRetries, PrivacyRequestStore } from '../../ports/privacy-requests.js';
+import { mailboxKey } from '../cap-keys.js';
 import { dueFlags } from './admin-privacy-requests.js';
 import { OPEN_STATUSES } from './privacy-request.js';
+import type { PrivacyRequest } from './privacy-request.js';
 
 /** The log message of a privacy request near or past a due date; a metric filter on it raises the alarm. */
 export const PRIVACY_REQUEST_DUE = 'PRIVACY_REQUEST_DUE';
@@ -49,4 +51,39 @@ export async function findDuePrivacyRequests(
     }
   }
   return found;
+}
+
+/**
+ * A held-back acknowledgement is sent later, never dropped: for each address with a request still
+ * `pending_verification`, not acknowledged and held back, the daily job queues one acknowledgement
+ * task under the oldest such request (whose acknowledgement lists the address's other waiting
+ * requests too). One retry per address per day, however often the job runs, and the mailbox's
+ * hourly cap still applies when it is sent. Returns the request ids queued for.
+ */
+export async function queueHeldBackAcknowledgements(deps: {
+  requests: Pick<PrivacyRequestStore, 'list'>;
+  retries: AcknowledgementRetries;
+  clock: Clock;
+}): Promise<string[]> {
+  const now = deps.clock.now();
+  const pending = await deps.requests.list({ status: 'pending_verification', limit: MAX_OPEN });
+  const oldestByAddress = new Map<string, PrivacyRequest & { email: string }>();
+  // Newest first: the last one met per address is its oldest.
+  for (const request of pending) {
+    if (request.acknowledgedAt || !request.contactId || !request.email) continue;
+    if (!request.steps.some((step) => step.step === 'acknowledgement_held_back')) continue;
+    oldestByAddress.set(request.emailKey, { ...request, email: request.email });
+  }
+  const queued: string[] = [];
+  for (const request of oldestByAddress.values()) {
+    const fresh = await deps.retries.queue({
+      requestId: request.requestId,
+      emailKey: request.emailKey,
+      mailbox: mailboxKey(request.email),
+      day: now.toISOString().slice(0, 10),
+      at: now.toISOString(),
+    });
+    if (fresh) queued.push(request.requestId);
+  }
+  return queued;
 }

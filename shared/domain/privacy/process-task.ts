@@ -1,5 +1,5 @@
 import type { Clock } from '../../ports/clock.js';
-import type { PrivacyRequestStore } from '../../ports/privacy-requests.js';
+import type { PrivacyRequestStore, WaitingAcknowledgements } from '../../ports/privacy-requests.js';
 import type { SecretsSource } from '../../ports/secrets.js';
 import type { SendLimits } from '../../ports/send-limits.js';
 import type { SubjectErasure } from '../../ports/subject-data.js';
@@ -7,7 +7,14 @@ import type { Brand, EmailBody, SendOutcome } from '../messages.js';
 import type { SendGate } from '../sending/send-gate.js';
 import { issueToken } from '../tokens.js';
 import type { TokenScope } from '../tokens.js';
-import { acknowledgementEmail, completionEmail, deletionReceiptEmail, exportLinkEmail, extensionEmail } from './messages.js';
+import {
+  acknowledgementEmail,
+  completionEmail,
+  deletionReceiptEmail,
+  exportLinkEmail,
+  extensionEmail,
+  MAX_ACKNOWLEDGED_TOGETHER,
+} from './messages.js';
 import { OPEN_STATUSES } from './privacy-request.js';
 import type { PrivacyRequest, PrivacyRequestStatus, PrivacyTask } from './privacy-request.js';
 
@@ -18,6 +25,8 @@ export const MAILBOX_ACKNOWLEDGEMENT_WINDOW_SECONDS = 3600;
 
 export interface ProcessPrivacyTaskDeps {
   requests: PrivacyRequestStore;
+  /** The address's other requests waiting for an acknowledgement. */
+  waiting: WaitingAcknowledgements;
   gate: SendGate;
   limits: SendLimits;
   erasure: SubjectErasure;
@@ -117,14 +126,22 @@ export async function processPrivacyTask(deps: ProcessPrivacyTaskDeps, task: Pri
 /**
  * The acknowledgement with its verification link. Anyone can type any address into the form, so
  * acknowledgements are capped per client IP and per mailbox (one per hour, `name+tag@` and Gmail's
- * dotted forms included); one held back is recorded on the request, whose clock keeps running.
+ * dotted forms included); one held back is recorded on the request, whose clock keeps running, and
+ * the daily job queues it again (`queueHeldBackAcknowledgements`).
+ *
+ * One acknowledgement lists every request of the address still waiting for one (this one, then the
+ * oldest others, at most `MAX_ACKNOWLEDGED_TOGETHER`), each with its own confirm link, and marks
+ * each acknowledged: a stranger's decoy request cannot take the mailbox's hour and leave the
+ * person's own request unacknowledged, because whatever reaches the mailbox carries it too. The
+ * list is fixed under the task's key before sending, so a redelivery lists and marks the same.
  */
 async function acknowledge(
   deps: ProcessPrivacyTaskDeps,
   request: PrivacyRequest & { contactId: string },
   task: PrivacyTask,
 ): Promise<TaskOutcome> {
-  if (request.status !== 'pending_verification') return 'nothing_to_send';
+  // Confirmed, closed, or already listed by another acknowledgement (or this one, delivered before).
+  if (request.status !== 'pending_verification' || request.acknowledgedAt) return 'nothing_to_send';
   const now = deps.clock.now();
   const capped =
     (task.client &&
@@ -146,21 +163,58 @@ async function acknowledge(
     });
     return 'skipped_rate_limited';
   }
-  const confirmUrl = await linkFor(deps, '/privacy-requests/confirm', request.contactId, {
-    purpose: 'privacy_confirm',
-    requestId: request.requestId,
-  });
-  const outcome = await send(
-    deps,
-    request,
-    task,
-    acknowledgementEmail(deps.brand, request.type, request, confirmUrl, deps.timeZone),
+  const listed = await requestsToAcknowledge(deps, request, task);
+  const items = await Promise.all(
+    listed.map(async (each) => ({
+      type: each.type,
+      clocks: each,
+      confirmUrl: await linkFor(deps, '/privacy-requests/confirm', request.contactId, {
+        purpose: 'privacy_confirm',
+        requestId: each.requestId,
+      }),
+    })),
   );
-  if (delivered(outcome) && !request.acknowledgedAt)
-    await deps.requests.transition(request.requestId, {
+  const outcome = await send(deps, request, task, acknowledgementEmail(deps.brand, items, deps.timeZone));
+  if (!delivered(outcome)) return outcome;
+  // This request last: once it is marked, every request the email listed is.
+  const others = listed.filter((each) => each.requestId !== request.requestId);
+  for (const each of [...others, request]) {
+    const at = deps.clock.now().toISOString();
+    await deps.requests.transition(each.requestId, {
       from: OPEN_STATUSES,
-      step: { at: deps.clock.now().toISOString(), step: 'acknowledged', by: 'system' },
-      acknowledgedAt: deps.clock.now().toISOString(),
+      unacknowledged: true,
+      step: {
+        at,
+        step: 'acknowledged',
+        by: 'system',
+        ...(listed.length > 1 ? { note: `one acknowledgement listed ${listed.length} requests of this address` } : {}),
+      },
+      acknowledgedAt: at,
     });
+  }
   return outcome;
+}
+
+/**
+ * The requests one acknowledgement lists: this one and the oldest others of the same address and
+ * contact still waiting, in order of receipt; fixed under the task's key at the first attempt.
+ */
+async function requestsToAcknowledge(
+  deps: ProcessPrivacyTaskDeps,
+  request: PrivacyRequest & { contactId: string },
+  task: PrivacyTask,
+): Promise<PrivacyRequest[]> {
+  const waiting = await deps.waiting.awaitingAcknowledgement(request.emailKey, MAX_ACKNOWLEDGED_TOGETHER);
+  const others = waiting
+    .filter((each) => each.requestId !== request.requestId && each.contactId === request.contactId)
+    .slice(0, MAX_ACKNOWLEDGED_TOGETHER - 1);
+  const candidates = [request, ...others].sort((a, b) => a.receivedAt.localeCompare(b.receivedAt));
+  const ids = await deps.waiting.fixDigest(
+    task.dedupeKey,
+    candidates.map((each) => each.requestId),
+    deps.clock.now().toISOString(),
+  );
+  const known = new Map(candidates.map((each) => [each.requestId, each]));
+  const listed = await Promise.all(ids.map(async (id) => known.get(id) ?? (await deps.requests.get(id))));
+  return listed.filter((each): each is PrivacyRequest => each?.contactId === request.contactId);
 }
