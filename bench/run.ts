@@ -321,6 +321,10 @@ if (wants('speed', 'throughput', 'write', 'warm', 'fanout', 'cost')) {
           fanOut.sesCalls === fanOut.minimumCalls && fanOut.batches === fanOut.minimumCalls,
         ),
       );
+      console.log(
+        `      plan messages redelivered (another planner held the leftovers): ${fanOut.redeliveries}; ` +
+          `batches queued again by them: ${fanOut.repeatedBatches} (keyed sends: no SES call, nobody gets two)`,
+      );
       const rateError = Math.abs(fanOut.achievedRate - SEND_RATE) / SEND_RATE;
       console.log(
         check(

@@ -240,3 +240,19 @@ describe('response headers', () => {
     });
   });
 });
+
+describe('the middleware stack', () => {
+  it('arms no early timeout: a handler that runs past the time the context has left still gives its own answer', async () => {
+    // Arrange: a context with 1 ms left, which middy's default early timeout would answer with a 500
+    const context = { ...lambdaContext('test'), getRemainingTimeInMillis: () => 1 };
+    const slow = httpHandler(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      return json(200, { ok: true });
+    });
+    // Act
+    const result = await slow(event('GET'), context);
+    // Assert
+    expect(result.statusCode).toBe(200);
+    expect(JSON.parse(result.body)).toStrictEqual({ ok: true });
+  });
+});
