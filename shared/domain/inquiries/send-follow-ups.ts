@@ -144,14 +144,20 @@ export async function sendInquiryFollowUps(
           inquiry.consentRequests.email?.mode === 'double' ? deps.subscriptions.pendingTopics(holder, 'email') : undefined,
         ]);
         if (capped) return 'skipped_rate_limited';
-        const confirm = pending?.length ? await confirmUrlFor(deps, holder, pending) : undefined;
         const message: GateMessage = {
           audience: 'contact',
           channel: 'email',
           category: 'transactional',
           contactId: holder,
           dedupeKey,
-          body: acknowledgementEmail(deps.brand, inquiry.name, inquiry.topic, confirm),
+          // The confirm link is bound to the address the gate sends to (SPEC §2).
+          body: async (email) =>
+            acknowledgementEmail(
+              deps.brand,
+              inquiry.name,
+              inquiry.topic,
+              pending?.length ? await confirmUrlFor(deps, holder, pending, email) : undefined,
+            ),
           autoReply: true,
           ...(inquiry.email ? { expectedAddress: inquiry.email } : {}),
         };
