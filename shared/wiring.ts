@@ -86,6 +86,7 @@ export function supportEffectsDeps(config: RuntimeConfig, channels: readonly Cha
     gate,
     limits: new DynamoDbSendLimits(config.TABLE_NAME),
     clock: systemClock,
+    secrets: secretsSource(config),
     brand: brandOf(config),
     supportAddress: config.SUPPORT_NOTIFICATION_ADDRESS,
   };

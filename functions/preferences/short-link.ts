@@ -10,8 +10,10 @@ const secrets = secretsSource(config);
 
 /**
  * `GET /p/{code}`: the short preferences link of a text message. It verifies the code and
- * redirects to the preference center with a fresh full token for the same contact and channel,
- * so it opens the page of the number the text went to; it changes nothing itself.
+ * redirects to the preference center with a fresh full token for the same contact, channel and
+ * address binding (the code's address tag, or for an untagged code the day it was issued), so it
+ * opens the page of the number the text went to, and of no number that replaced it; it changes
+ * nothing itself.
  */
 export const handler = httpHandler(
   async (event) => {
@@ -24,7 +26,8 @@ export const handler = httpHandler(
       if (error instanceof InvalidTokenError) throw linkError(error);
       throw error;
     }
-    const token = issueToken(keyring, named.contactId, { purpose: 'preferences', channel: named.channel }, now);
+    const binding = 'tag' in named ? { tag: named.tag } : { issuedAt: named.issuedAt };
+    const token = issueToken(keyring, named.contactId, { purpose: 'preferences', channel: named.channel, ...binding }, now);
     const location = `${config.PUBLIC_BASE_URL.replace(/\/$/, '')}/preferences?token=${token}`;
     return { ...seeOther(location), headers: { Location: location, 'Cache-Control': 'no-store' } };
   },

@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Channel } from './consent.js';
 
 /**
@@ -7,4 +7,26 @@ import type { Channel } from './consent.js';
  */
 export function addressKey(salt: string, channel: Channel, address: string): string {
   return createHmac('sha256', salt).update(`${channel}:${address}`).digest('base64url');
+}
+
+/** How many characters of an address tag a full link token carries. */
+export const ADDRESS_TAG_LENGTH = 16;
+/** How many an SMS short code carries, where every character costs (48 bits: the code's MAC covers it). */
+export const SHORT_ADDRESS_TAG_LENGTH = 8;
+
+/**
+ * The address tag a link carries (SPEC §2 "A link governs only the address it was sent to"): a
+ * keyed digest of the address the message went to, never the address, and not its lookup key. A
+ * link whose tag does not name the address its contact holds now was sent to another address.
+ */
+export function addressTag(salt: string, channel: Channel, address: string): string {
+  return createHmac('sha256', salt).update(`link-tag:${channel}:${address}`).digest('base64url').slice(0, ADDRESS_TAG_LENGTH);
+}
+
+/** True when a tag (full, or an SMS code's shorter one) names this address; compared in constant time. */
+export function tagNamesAddress(tag: string, salt: string, channel: Channel, address: string): boolean {
+  if (tag.length < SHORT_ADDRESS_TAG_LENGTH || tag.length > ADDRESS_TAG_LENGTH) return false;
+  const given = Buffer.from(tag);
+  const expected = Buffer.from(addressTag(salt, channel, address).slice(0, tag.length));
+  return given.length === expected.length && timingSafeEqual(given, expected);
 }

@@ -12,6 +12,12 @@ export interface Recipient {
   timeZone?: string;
   /** When the contact was created: after an erasure of its address, it is that address asking again. */
   createdAt?: string;
+  /**
+   * When staff last set the email (a correction), and the phone: an untagged link issued before
+   * was sent to the address it replaced, and is refused (`preferences/links.ts`).
+   */
+  emailSetAt?: string;
+  phoneSetAt?: string;
 }
 
 /** The address-level facts the gate checks before any message. */

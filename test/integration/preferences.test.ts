@@ -128,7 +128,7 @@ describe('a link governs only the address it was sent to', () => {
     const page = await fetch(preferencesUrl(token), { headers: { accept: 'text/html' } });
     const view = await getView(token);
     // Assert
-    expect(shortUrl).toMatch(/\/p\/[\w-]+\.[\w-]+\.s\.\w+\.[\w-]+$/);
+    expect(shortUrl).toMatch(/\/p\/[\w-]+\.[\w-]+\.s\.\w+\.[\w-]{8}\.[\w-]+$/);
     const html = await page.text();
     expect(html).toMatch(/<legend>Text messages \(SMS\)<\/legend>/);
     expect(html).toContain('Stop all texts');
@@ -304,10 +304,10 @@ describe('short preferences link in texts', () => {
     // Arrange
     const { shortUrl, contactId } = await contactWithLinks();
     const before = await itemsOf(contactId);
-    const [keyId, id, , day, mac] = shortUrl.split('/p/')[1]?.split('.') ?? [];
+    const [keyId, id, , day, tag, mac] = shortUrl.split('/p/')[1]?.split('.') ?? [];
     const base = `${apiUrl()}/p`;
     // Act
-    const asEmail = await fetch(`${base}/${keyId}.${id}.e.${day}.${mac}`, { redirect: 'manual' });
+    const asEmail = await fetch(`${base}/${keyId}.${id}.e.${day}.${tag}.${mac}`, { redirect: 'manual' });
     const changed = await fetch(`${shortUrl.slice(0, -1)}${shortUrl.endsWith('A') ? 'B' : 'A'}`, { redirect: 'manual' });
     const older = await fetch(`${base}/${keyId}.${id}.${day}.${mac}`, { redirect: 'manual', headers: { accept: 'text/html' } });
     // Assert

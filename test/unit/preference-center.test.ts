@@ -3,6 +3,9 @@ import { LinkNotValidError, NotFoundError, ValidationError } from '../../shared/
 import { readPreferences, updatePreferences } from '../../shared/domain/preferences/preference-center.js';
 import type { PreferenceDeps } from '../../shared/domain/preferences/preference-center.js';
 import { previewUnsubscribe, unsubscribe } from '../../shared/domain/preferences/unsubscribe.js';
+import { addressTag } from '../../shared/domain/address-key.js';
+import type { Channel, Topic } from '../../shared/domain/consent.js';
+import { confirmSubscription, previewConfirmation } from '../../shared/domain/subscriptions/confirm-subscription.js';
 import { issueToken } from '../../shared/domain/tokens.js';
 import type { TokenScope } from '../../shared/domain/tokens.js';
 import { FakeClock, InMemoryDirectory, fixedPolicy, fixedSecrets } from '../fixtures/in-memory.js';
@@ -12,13 +15,25 @@ const DAY_MS = 24 * 3600 * 1000;
 const EMAIL = 'pat@example.com';
 const PHONE = '+12025550143';
 
+type LinkScope =
+  { purpose: 'preferences'; channel: Channel } | { purpose: 'unsubscribe'; channel: Channel; topic: Topic | 'all' };
+
 describe('preference center use cases', () => {
   let directory: InMemoryDirectory;
   let clock: FakeClock;
   let deps: PreferenceDeps;
   const secrets = fixedSecrets();
-  const token = (scope: TokenScope, contactId = 'c1', at = NOW) =>
-    issueToken(secrets.secrets.keyring, contactId, scope, at.getTime());
+  /** A link as a message to the contact's address on the scope's channel carries it: tagged with that address. */
+  const token = (scope: LinkScope, contactId = 'c1', at = NOW, address = scope.channel === 'email' ? EMAIL : PHONE) =>
+    issueToken(
+      secrets.secrets.keyring,
+      contactId,
+      { ...scope, tag: addressTag(secrets.secrets.addressSalt, scope.channel, address) } as TokenScope,
+      at.getTime(),
+    );
+  /** A link as the version before address tags issued it. */
+  const untagged = (scope: LinkScope | { purpose: 'subscription_confirm'; topics: Topic[] }, at = NOW) =>
+    issueToken(secrets.secrets.keyring, 'c1', scope as unknown as TokenScope, at.getTime());
   const emailLink = () => token({ purpose: 'preferences', channel: 'email' });
   const smsLink = () => token({ purpose: 'preferences', channel: 'sms' });
   const stored = () => directory.recipients.get('c1');
@@ -118,7 +133,7 @@ describe('preference center use cases', () => {
 
     it('refuses a preferences link of the older format, which named no channel, as expired, changing nothing', async () => {
       // Arrange: a link issued before links named their channel
-      const older = token({ purpose: 'preferences' } as unknown as TokenScope);
+      const older = untagged({ purpose: 'preferences' } as unknown as LinkScope);
       // Act / Assert
       await expect(readPreferences(deps, older)).rejects.toThrow(LinkNotValidError);
       await expect(updatePreferences(deps, older, { topics: { 'email:newsletter': false } }, {})).rejects.toThrow(/expired/);
@@ -227,5 +242,125 @@ describe('preference center use cases', () => {
     await unsubscribe(deps, link, {});
     expect(stored()?.preferences).toMatchObject({ 'sms:newsletter': false, 'sms:marketing': false, 'email:newsletter': true });
     expect(stored()?.emailOptOutAll).toBe(false);
+  });
+  describe('after staff correct the address, a link sent to the old one governs nothing', () => {
+    const NEW_EMAIL = 'sam@example.com';
+    const NEW_PHONE = '+12025550199';
+    const CORRECTED_AT = new Date(NOW.getTime() + 3600 * 1000);
+    let subscriptions: { markConfirmed: (contactId: string) => Promise<void>; confirmed: string[] };
+
+    /** What staff's PATCH leaves on the contact: the new addresses, when they were set, and no consent on them. */
+    function correctAddresses() {
+      directory.recipients.set('c1', {
+        contactId: 'c1',
+        email: NEW_EMAIL,
+        phone: NEW_PHONE,
+        emailSetAt: CORRECTED_AT.toISOString(),
+        phoneSetAt: CORRECTED_AT.toISOString(),
+        preferences: {},
+      });
+      clock.set(new Date(CORRECTED_AT.getTime() + 60_000));
+    }
+
+    const subscriptionDeps = () => ({ ...deps, subscriptions: subscriptions as never });
+    const confirmLink = (address: string, at = NOW) =>
+      issueToken(
+        secrets.secrets.keyring,
+        'c1',
+        {
+          purpose: 'subscription_confirm',
+          topics: ['newsletter'],
+          tag: addressTag(secrets.secrets.addressSalt, 'email', address),
+        },
+        at.getTime(),
+      );
+
+    beforeEach(() => {
+      subscriptions = {
+        confirmed: [],
+        markConfirmed: async (contactId) => {
+          subscriptions.confirmed.push(contactId);
+        },
+      };
+    });
+
+    it('works, before the correction, for each link of the address it was sent to (control)', async () => {
+      await expect(readPreferences(deps, emailLink())).resolves.toMatchObject({ address: 'p***@example.com' });
+      await expect(readPreferences(deps, smsLink())).resolves.toMatchObject({ address: '+1******0143' });
+      await expect(
+        previewUnsubscribe(deps, token({ purpose: 'unsubscribe', channel: 'sms', topic: 'all' })),
+      ).resolves.toBeDefined();
+      await expect(previewConfirmation(subscriptionDeps(), confirmLink(EMAIL))).resolves.toMatchObject({
+        topics: ['newsletter'],
+      });
+    });
+
+    it.each([
+      ['the email preferences page', () => readPreferences(deps, emailLink())],
+      ['the text preferences page', () => readPreferences(deps, smsLink())],
+      ['an email preferences change', () => updatePreferences(deps, emailLink(), { topics: { 'email:newsletter': true } }, {})],
+      ['a text preferences change', () => updatePreferences(deps, smsLink(), { topics: {}, stopAllTexts: true }, {})],
+      [
+        'an email unsubscribe preview',
+        () => previewUnsubscribe(deps, token({ purpose: 'unsubscribe', channel: 'email', topic: 'all' })),
+      ],
+      ['an email unsubscribe', () => unsubscribe(deps, token({ purpose: 'unsubscribe', channel: 'email', topic: 'all' }), {})],
+      ['a text unsubscribe', () => unsubscribe(deps, token({ purpose: 'unsubscribe', channel: 'sms', topic: 'all' }), {})],
+      ['a subscription confirmation preview', () => previewConfirmation(subscriptionDeps(), confirmLink(EMAIL))],
+      ['a subscription confirmation', () => confirmSubscription(subscriptionDeps(), confirmLink(EMAIL), {})],
+    ] as const)('refuses %s as a foreign link (401), changing nothing', async (_, act) => {
+      // Arrange
+      const before = structuredClone(directory.recipients.get('c1'));
+      correctAddresses();
+      const corrected = structuredClone(directory.recipients.get('c1'));
+      expect(corrected).not.toEqual(before);
+      // Act / Assert
+      await expect(act()).rejects.toThrow(LinkNotValidError);
+      await expect(act()).rejects.not.toThrow(/expired/);
+      expect(directory.ledger).toEqual([]);
+      expect(directory.recipients.get('c1')).toEqual(corrected);
+      expect(subscriptions.confirmed).toEqual([]);
+    });
+
+    it('lets a link sent to the new address govern it', async () => {
+      correctAddresses();
+      const newLink = token({ purpose: 'preferences', channel: 'email' }, 'c1', clock.now(), NEW_EMAIL);
+      await expect(readPreferences(deps, newLink)).resolves.toMatchObject({ address: 's***@example.com' });
+      await confirmSubscription(subscriptionDeps(), confirmLink(NEW_EMAIL, clock.now()), {});
+      expect(directory.recipients.get('c1')?.preferences['email:newsletter']).toBe(true);
+    });
+
+    it('still honours an untagged link issued before tags while its address has not changed since', async () => {
+      // Arrange: the email was set before the link was issued; the phone never corrected
+      directory.recipients.set('c1', {
+        ...directory.recipients.get('c1')!,
+        emailSetAt: new Date(NOW.getTime() - 301 * DAY_MS).toISOString(),
+      });
+      const legacyUnsubscribe = untagged(
+        { purpose: 'unsubscribe', channel: 'email', topic: 'newsletter' },
+        new Date(NOW.getTime() - 300 * DAY_MS),
+      );
+      // Act
+      await unsubscribe(deps, legacyUnsubscribe, {});
+      // Assert
+      expect(stored()?.preferences['email:newsletter']).toBe(false);
+      await expect(readPreferences(deps, untagged({ purpose: 'preferences', channel: 'sms' }))).resolves.toMatchObject({
+        address: '+1******0143',
+      });
+    });
+
+    it.each([
+      ['preferences page', () => readPreferences(deps, untagged({ purpose: 'preferences', channel: 'email' }))],
+      ['unsubscribe', () => unsubscribe(deps, untagged({ purpose: 'unsubscribe', channel: 'sms', topic: 'all' }), {})],
+      [
+        'subscription confirmation',
+        () => confirmSubscription(subscriptionDeps(), untagged({ purpose: 'subscription_confirm', topics: ['newsletter'] }), {}),
+      ],
+    ] as const)('refuses an untagged %s link issued before the address was corrected, changing nothing', async (_, act) => {
+      correctAddresses();
+      await expect(act()).rejects.toThrow(LinkNotValidError);
+      expect(directory.ledger).toEqual([]);
+      expect(subscriptions.confirmed).toEqual([]);
+    });
   });
 });

@@ -422,6 +422,20 @@ describe('confirmation', () => {
     expect([...requests.requests.values()][0]?.steps.filter((step) => step.step === 'verified')).toHaveLength(1);
   });
 
+  it('opens no export once staff corrected the request address away from the contact: 404, no audit, no data', async () => {
+    // Arrange: a verified access request with its export link; then the email is corrected (its lookup moves off)
+    const { deps, token, drain, linkIn, audits, directory } = await pending('access');
+    await confirmPrivacyRequest(deps, token);
+    await drain();
+    const exportToken = linkIn('export');
+    expect(exportToken).toBeDefined();
+    for (const [key, holder] of directory.lookups)
+      if (holder === 'c-pat' && key.startsWith('email:')) directory.lookups.delete(key);
+    // Act / Assert
+    await expect(exportForLink(deps, exportToken, { requestId: 'http-3' })).rejects.toThrow(NotFoundError);
+    expect(audits).toEqual([]);
+  });
+
   it('refuses an expired token, a token for another request, and a link whose contact no longer holds the address', async () => {
     // Arrange
     const { deps, token, clock, secrets, directory, requests } = await pending('access');

@@ -2,9 +2,17 @@ import { beforeEach, describe, expect, it } from '@jest/globals';
 import { clientKey, mailboxKey } from '../../shared/domain/cap-keys.js';
 import { sendSubscriptionConfirmation } from '../../shared/domain/subscriptions/confirmation.js';
 import type { SendConfirmationDeps } from '../../shared/domain/subscriptions/confirmation.js';
-import { FakeClock, InMemorySendLimits, InMemorySubscriptions, TEST_BRAND, inMemoryGate } from '../fixtures/in-memory.js';
+import {
+  FakeClock,
+  InMemorySendLimits,
+  InMemorySubscriptions,
+  TEST_BRAND,
+  fixedSecrets,
+  inMemoryGate,
+} from '../fixtures/in-memory.js';
 
 const NOW = new Date('2026-05-01T16:00:00.000Z');
+const SALT = fixedSecrets().secrets.addressSalt;
 
 describe('sendSubscriptionConfirmation', () => {
   let built: ReturnType<typeof inMemoryGate>;
@@ -16,7 +24,7 @@ describe('sendSubscriptionConfirmation', () => {
     const contactId = `c${index}`;
     built.directory.recipients.set(contactId, { contactId, email, preferences: {} });
     subscriptions.request(contactId, 'email', ['newsletter']);
-    return { contactId, dedupeKey: `outbox#${index}`, mailbox: mailboxKey(email), client: clientKey(ip) };
+    return { contactId, dedupeKey: `outbox#${index}`, mailbox: mailboxKey(SALT, email), client: clientKey(SALT, ip) };
   };
 
   beforeEach(() => {

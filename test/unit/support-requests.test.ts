@@ -299,6 +299,7 @@ describe('sendSupportEffects', () => {
       gate: built.gate,
       limits: new InMemorySendLimits(),
       clock: new FakeClock(NOW),
+      secrets: built.secrets,
       brand: TEST_BRAND,
       supportAddress: 'desk@acme.test',
     };

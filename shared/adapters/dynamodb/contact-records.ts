@@ -209,6 +209,9 @@ export class DynamoDbContactRecords implements ContactRecords {
       // The write holds only while the address it moves is still the one read.
       const field = move.channel === 'email' ? 'email' : 'phone';
       names[`#${field}`] = field;
+      // When the address was set: an untagged link issued before it was sent to the one it replaces.
+      names[`#${field}SetAt`] = `${field}SetAt`;
+      sets.push(`#${field}SetAt = :at`);
       if (move.from === undefined) conditions.push(`attribute_not_exists(#${field})`);
       else {
         values[`:before_${field}`] = move.from;

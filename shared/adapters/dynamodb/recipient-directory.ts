@@ -35,6 +35,10 @@ function recipientOf(contactId: string, item: Record<string, unknown>): Recipien
   if (timeZone) recipient.timeZone = timeZone;
   const createdAt = text('createdAt');
   if (createdAt) recipient.createdAt = createdAt;
+  const emailSetAt = text('emailSetAt');
+  if (emailSetAt) recipient.emailSetAt = emailSetAt;
+  const phoneSetAt = text('phoneSetAt');
+  if (phoneSetAt) recipient.phoneSetAt = phoneSetAt;
   if (item.emailOptOutAll === true) recipient.emailOptOutAll = true;
   return recipient;
 }

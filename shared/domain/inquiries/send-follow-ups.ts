@@ -63,6 +63,9 @@ export class FollowUpsFailedError extends Error {
   }
 }
 
+/** The deployment's address salt, which the cap keys are keyed with. */
+const saltOf = async (deps: Pick<SendFollowUpsDeps, 'secrets'>) => (await deps.secrets.getSecrets()).addressSalt;
+
 /**
  * The caps on a text that anyone can cause by typing a number into a form (SMS pumping): a few per
  * client IP per hour, one per number per 24 hours, and a daily budget for the deployment. The IP
@@ -78,7 +81,13 @@ async function smsCapHolds(
   const now = deps.clock.now();
   if (
     inquiry.ip &&
-    !(await deps.limits.takeSlot(`sms_ip#${clientKey(inquiry.ip)}`, dedupeKey, deps.smsCaps.perIpPerHour, 3600, now))
+    !(await deps.limits.takeSlot(
+      `sms_ip#${clientKey(await saltOf(deps), inquiry.ip)}`,
+      dedupeKey,
+      deps.smsCaps.perIpPerHour,
+      3600,
+      now,
+    ))
   )
     return 'skipped_rate_limited';
   const numberSlot = `sms_confirmation#${smsHolder}`;
@@ -99,10 +108,16 @@ async function acknowledgementCapHolds(deps: SendFollowUpsDeps, inquiry: OutboxI
   const now = deps.clock.now();
   if (
     inquiry.ip &&
-    !(await deps.limits.takeSlot(`ack_ip#${clientKey(inquiry.ip)}`, dedupeKey, ACKNOWLEDGEMENTS_PER_IP_PER_HOUR, 3600, now))
+    !(await deps.limits.takeSlot(
+      `ack_ip#${clientKey(await saltOf(deps), inquiry.ip)}`,
+      dedupeKey,
+      ACKNOWLEDGEMENTS_PER_IP_PER_HOUR,
+      3600,
+      now,
+    ))
   )
     return true;
-  const mailbox = inquiry.email ? mailboxKey(inquiry.email) : inquiry.holders.email;
+  const mailbox = inquiry.email ? mailboxKey(await saltOf(deps), inquiry.email) : inquiry.holders.email;
   return !(await deps.limits.takeOnly(`acknowledgement#${mailbox}`, dedupeKey, ACKNOWLEDGEMENT_WINDOW_SECONDS, now));
 }
 
@@ -129,14 +144,20 @@ export async function sendInquiryFollowUps(
           inquiry.consentRequests.email?.mode === 'double' ? deps.subscriptions.pendingTopics(holder, 'email') : undefined,
         ]);
         if (capped) return 'skipped_rate_limited';
-        const confirm = pending?.length ? await confirmUrlFor(deps, holder, pending) : undefined;
         const message: GateMessage = {
           audience: 'contact',
           channel: 'email',
           category: 'transactional',
           contactId: holder,
           dedupeKey,
-          body: acknowledgementEmail(deps.brand, inquiry.name, inquiry.topic, confirm),
+          // The confirm link is bound to the address the gate sends to (SPEC §2).
+          body: async (email) =>
+            acknowledgementEmail(
+              deps.brand,
+              inquiry.name,
+              inquiry.topic,
+              pending?.length ? await confirmUrlFor(deps, holder, pending, email) : undefined,
+            ),
           autoReply: true,
           ...(inquiry.email ? { expectedAddress: inquiry.email } : {}),
         };

@@ -11,7 +11,7 @@ import type { Channel, ConsentChange, ConsentSource, ConsentState, PreferenceKey
 import { NotFoundError, ValidationError } from '../errors.js';
 import type { ErrorDetail } from '../errors.js';
 import { maskEmail, maskPhone } from '../masking.js';
-import { verifyLink } from './links.js';
+import { verifyAddressLink } from './links.js';
 
 export interface PreferenceDeps {
   /** Where a "Stop all texts" is held for the number itself, as a STOP is. */
@@ -82,11 +82,6 @@ export const PREFERENCE_CENTER_WORDING = (brand: string, channel: Channel) =>
     : `Choose what ${brand} may text to this number. Untick a topic to stop it. ` +
       'Msg & data rates may apply. Reply STOP to any of our texts to opt out, START to opt in again.';
 
-/** The address a contact holds on a channel: at most one per channel. */
-function addressOn(recipient: Recipient, channel: Channel): string | undefined {
-  return channel === 'email' ? recipient.email : recipient.phone;
-}
-
 /** An address masked as the pages show it. */
 export function maskAddress(channel: Channel, address: string): string {
   return channel === 'email' ? maskEmail(address) : maskPhone(address);
@@ -108,21 +103,6 @@ function viewOf(brand: string, channel: Channel, address: string, state: Consent
   return channel === 'email'
     ? { ...base, channel, unsubscribedFromAllEmail: state.emailOptOutAll }
     : { ...base, channel, textsStopped: !hasAnyOptIn(state.preferences, 'sms') };
-}
-
-/**
- * The contact a link names and the address it holds on the link's channel. A contact that was
- * erased, or no longer holds an address on that channel, leaves the link nothing to govern (404).
- */
-export async function linkedAddress(
-  deps: Pick<PreferenceDeps, 'directory'>,
-  contactId: string,
-  channel: Channel,
-): Promise<{ recipient: Recipient; address: string }> {
-  const recipient = await deps.directory.getRecipient(contactId);
-  const address = recipient ? addressOn(recipient, channel) : undefined;
-  if (!recipient || !address) throw new NotFoundError('We hold no data for this link any more.');
-  return { recipient, address };
 }
 
 /** The fields of an update that name another channel than the link's. */
@@ -166,9 +146,8 @@ function changesFor(update: PreferenceUpdate, channel: Channel, current: Consent
 
 /** The preference center's state for the address a preferences token names. */
 export async function readPreferences(deps: PreferenceDeps, token: string | undefined): Promise<PreferenceView> {
-  const { contactId, channel } = await verifyLink(deps.secrets, token, 'preferences', deps.clock.now().getTime());
-  const { recipient, address } = await linkedAddress(deps, contactId, channel);
-  return viewOf(deps.brandName, channel, address, stateOf(recipient));
+  const { claims, recipient, address } = await verifyAddressLink(deps, token, 'preferences', deps.clock.now().getTime());
+  return viewOf(deps.brandName, claims.channel, address, stateOf(recipient));
 }
 
 /**
@@ -182,8 +161,8 @@ export async function updatePreferences(
   update: PreferenceUpdate,
   request: RequestContext,
 ): Promise<PreferenceView> {
-  const { contactId, channel } = await verifyLink(deps.secrets, token, 'preferences', deps.clock.now().getTime());
-  const { recipient, address } = await linkedAddress(deps, contactId, channel);
+  const { claims, recipient, address } = await verifyAddressLink(deps, token, 'preferences', deps.clock.now().getTime());
+  const { contactId, channel } = claims;
   const outside = fieldsOutside(update, channel);
   if (outside.length > 0) {
     const noun = channel === 'email' ? 'this email address' : 'this phone number';

@@ -1,9 +1,9 @@
 import { TOPICS } from '../consent.js';
 import type { ConsentChange } from '../consent.js';
 import type { TokenClaims } from '../tokens.js';
-import { linkedAddress, maskAddress, recordConsentChanges } from './preference-center.js';
+import { maskAddress, recordConsentChanges } from './preference-center.js';
 import type { PreferenceDeps, RequestContext } from './preference-center.js';
-import { verifyLink } from './links.js';
+import { verifyAddressLink } from './links.js';
 
 type UnsubscribeScope = Extract<TokenClaims, { purpose: 'unsubscribe' }>;
 
@@ -30,8 +30,7 @@ export interface UnsubscribeOutcome {
 
 /** Verifies an unsubscribe token and says what it would withdraw, changing nothing (link scanners GET it). */
 export async function previewUnsubscribe(deps: PreferenceDeps, token: string | undefined): Promise<UnsubscribeOutcome> {
-  const claims = await verifyLink(deps.secrets, token, 'unsubscribe', deps.clock.now().getTime());
-  const { address } = await linkedAddress(deps, claims.contactId, claims.channel);
+  const { claims, address } = await verifyAddressLink(deps, token, 'unsubscribe', deps.clock.now().getTime());
   return { scope: describeScope(claims), address: maskAddress(claims.channel, address) };
 }
 
@@ -45,8 +44,7 @@ export async function unsubscribe(
   token: string | undefined,
   request: RequestContext,
 ): Promise<UnsubscribeOutcome> {
-  const claims = await verifyLink(deps.secrets, token, 'unsubscribe', deps.clock.now().getTime());
-  const { recipient, address } = await linkedAddress(deps, claims.contactId, claims.channel);
+  const { claims, recipient, address } = await verifyAddressLink(deps, token, 'unsubscribe', deps.clock.now().getTime());
   const change: ConsentChange =
     claims.channel === 'email' && claims.topic !== 'all'
       ? { channel: 'email', topics: [claims.topic], action: 'withdraw' }

@@ -63,8 +63,8 @@ export async function submitPrivacyRequest(deps: SubmitPrivacyRequestDeps, input
     ],
   };
   await deps.requests.create(request, {
-    mailbox: mailboxKey(email),
-    ...(input.clientIp ? { client: clientKey(input.clientIp) } : {}),
+    mailbox: mailboxKey(addressSalt, email),
+    ...(input.clientIp ? { client: clientKey(addressSalt, input.clientIp) } : {}),
   });
 }
 

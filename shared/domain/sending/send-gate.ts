@@ -4,7 +4,8 @@ import type { AddressStatus, Recipient, RecipientDirectory } from '../../ports/r
 import type { SecretsSource } from '../../ports/secrets.js';
 import type { ClaimResult, SendClaim, SendLedger } from '../../ports/send-ledger.js';
 import type { SmsSender } from '../../ports/sms-sender.js';
-import type { Topic } from '../consent.js';
+import type { Channel, Topic } from '../consent.js';
+import { addressTag } from '../address-key.js';
 import type { Brand, Category, EmailBody, SendOutcome, SmsBody } from '../messages.js';
 import { issueShortPreferencesCode, issueToken } from '../tokens.js';
 import { registeredRecipient } from '../../recipients.js';
@@ -22,7 +23,11 @@ export interface ContactEmail {
   contactId: string;
   category: Category;
   dedupeKey: string;
-  body: EmailBody;
+  /**
+   * The message; or, for one that carries a link of its own bound to the address it goes to (a
+   * subscription confirmation), made for the address the gate sends to.
+   */
+  body: EmailBody | ((address: string) => Promise<EmailBody>);
   campaignId?: string;
   /**
    * An automatic reply to something the person sent (an acknowledgement): it carries
@@ -193,22 +198,26 @@ export function createSendGate(deps: SendGateDeps): SendGate {
     return category === 'transactional' || category === 'service_notice' || category === 'legal_notice' ? 'all' : category;
   }
 
-  /** The links of one message; each names the message's channel, so it governs only the address the message went to. */
-  async function links(contactId: string, category: Category, channel: 'email' | 'sms'): Promise<RecipientLinks> {
-    const { keyring } = await deps.secrets.getSecrets();
+  /**
+   * The links of one message; each names the message's channel and carries the tag of the address
+   * it goes to, so it governs only that address, even after staff correct it (SPEC §2).
+   */
+  async function links(contactId: string, category: Category, channel: Channel, address: string): Promise<RecipientLinks> {
+    const { keyring, addressSalt } = await deps.secrets.getSecrets();
     const nowMs = clock.now().getTime();
     const base = brand.publicBaseUrl.replace(/\/$/, '');
-    const preferences = issueToken(keyring, contactId, { purpose: 'preferences', channel }, nowMs);
+    const tag = addressTag(addressSalt, channel, address);
+    const preferences = issueToken(keyring, contactId, { purpose: 'preferences', channel, tag }, nowMs);
     const unsubscribe = issueToken(
       keyring,
       contactId,
-      { purpose: 'unsubscribe', channel, topic: channel === 'email' ? unsubscribeTopic(category) : 'all' },
+      { purpose: 'unsubscribe', channel, topic: channel === 'email' ? unsubscribeTopic(category) : 'all', tag },
       nowMs,
     );
     return {
       preferencesUrl: `${base}/preferences?token=${preferences}`,
       unsubscribeUrl: `${base}/unsubscribe?token=${unsubscribe}`,
-      shortPreferencesUrl: `${base}/p/${issueShortPreferencesCode(keyring, contactId, channel, nowMs)}`,
+      shortPreferencesUrl: `${base}/p/${issueShortPreferencesCode(keyring, contactId, channel, tag, nowMs)}`,
     };
   }
 
@@ -349,12 +358,13 @@ export function createSendGate(deps: SendGateDeps): SendGate {
     const admitted = await admit(message);
     if ('outcome' in admitted) return admitted;
     const { claim, address } = admitted;
-    const recipientLinks = await links(message.contactId, message.category, message.channel);
+    const recipientLinks = await links(message.contactId, message.category, message.channel, address);
     if (message.channel === 'sms') {
       const body = renderSms(brand, message.body, recipientLinks, message.keywordReply);
       return deliver(claim, () => deps.smsSender.sendSms({ to: address, body }));
     }
-    const rendered = renderEmail(brand, message.category, message.body, recipientLinks);
+    const body = typeof message.body === 'function' ? await message.body(address) : message.body;
+    const rendered = renderEmail(brand, message.category, body, recipientLinks);
     const headers = message.autoReply ? [...rendered.headers, AUTO_REPLIED_HEADER] : rendered.headers;
     return deliver(claim, () => deps.mailer.sendEmail({ to: address, ...rendered, headers }, tagOf(claim)));
   }
@@ -377,7 +387,7 @@ export function createSendGate(deps: SendGateDeps): SendGate {
         const state = await ledger.claim(admitted.claim, CLAIM_LEASE_SECONDS);
         if (state.state === 'already_sent') return results.set(contactId, await alreadySent(admitted.claim, state.counted));
         if (state.state === 'in_flight') return results.set(contactId, { outcome: 'in_flight', firstTime: false });
-        claimed.push({ ...admitted, links: await links(contactId, batch.category, 'email') });
+        claimed.push({ ...admitted, links: await links(contactId, batch.category, 'email', admitted.address) });
       }),
     );
     if (claimed.length === 0) return results;

@@ -1,7 +1,6 @@
 import type { SubscriptionStore } from '../../ports/subscription-store.js';
 import type { Topic } from '../consent.js';
-import { NotFoundError } from '../errors.js';
-import { verifyLink } from '../preferences/links.js';
+import { verifyAddressLink } from '../preferences/links.js';
 import { recordConsentChanges } from '../preferences/preference-center.js';
 import type { PreferenceDeps, RequestContext } from '../preferences/preference-center.js';
 import { topicList } from './confirmation.js';
@@ -15,8 +14,7 @@ export async function previewConfirmation(
   deps: PreferenceDeps,
   token: string | undefined,
 ): Promise<{ topics: Topic[]; description: string }> {
-  const claims = await verifyLink(deps.secrets, token, 'subscription_confirm', deps.clock.now().getTime());
-  if (!(await deps.directory.getRecipient(claims.contactId))) throw new NotFoundError('We hold no data for this link any more.');
+  const { claims } = await verifyAddressLink(deps, token, 'subscription_confirm', deps.clock.now().getTime());
   return { topics: claims.topics, description: topicList(claims.topics) };
 }
 
@@ -26,9 +24,7 @@ export async function confirmSubscription(
   token: string | undefined,
   request: RequestContext,
 ): Promise<{ description: string }> {
-  const claims = await verifyLink(deps.secrets, token, 'subscription_confirm', deps.clock.now().getTime());
-  const recipient = await deps.directory.getRecipient(claims.contactId);
-  if (!recipient) throw new NotFoundError('We hold no data for this link any more.');
+  const { claims, recipient } = await verifyAddressLink(deps, token, 'subscription_confirm', deps.clock.now().getTime());
   const description = topicList(claims.topics);
   await recordConsentChanges(
     deps,

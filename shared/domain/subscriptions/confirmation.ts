@@ -3,6 +3,7 @@ import type { SecretsSource } from '../../ports/secrets.js';
 import type { SendLimits } from '../../ports/send-limits.js';
 import type { ConfirmationSender, SubscriptionStore } from '../../ports/subscription-store.js';
 import type { Topic } from '../consent.js';
+import { addressTag } from '../address-key.js';
 import { escapeHtml } from '../html.js';
 import type { Brand, EmailBody, SendOutcome } from '../messages.js';
 import type { SendGate } from '../sending/send-gate.js';
@@ -38,17 +39,21 @@ export function confirmationEmail(brand: Brand, topics: readonly Topic[], confir
   };
 }
 
-/** The link that confirms the pending topics of the email a contact holds (double opt-in). */
+/**
+ * The link that confirms the pending topics of a contact's email (double opt-in), tagged with the
+ * address it goes to: after staff correct the email, it confirms nothing for the new one.
+ */
 export async function confirmUrlFor(
   deps: { secrets: SecretsSource; clock: Clock; brand: Brand },
   contactId: string,
   topics: readonly Topic[],
+  email: string,
 ): Promise<string> {
-  const { keyring } = await deps.secrets.getSecrets();
+  const { keyring, addressSalt } = await deps.secrets.getSecrets();
   const token = issueToken(
     keyring,
     contactId,
-    { purpose: 'subscription_confirm', topics: [...topics] },
+    { purpose: 'subscription_confirm', topics: [...topics], tag: addressTag(addressSalt, 'email', email) },
     deps.clock.now().getTime(),
   );
   return `${deps.brand.publicBaseUrl.replace(/\/$/, '')}/subscriptions/confirm?token=${token}`;
@@ -97,13 +102,12 @@ export async function sendSubscriptionConfirmation(
     !(await deps.limits.takeOnly(`confirmation#${message.mailbox}`, message.dedupeKey, MAILBOX_CONFIRMATION_WINDOW_SECONDS, now))
   )
     return 'skipped_rate_limited';
-  const confirmUrl = await confirmUrlFor(deps, message.contactId, topics);
   return deps.gate.send({
     audience: 'contact',
     channel: 'email',
     category: 'transactional',
     contactId: message.contactId,
     dedupeKey: message.dedupeKey,
-    body: confirmationEmail(deps.brand, topics, confirmUrl),
+    body: async (email) => confirmationEmail(deps.brand, topics, await confirmUrlFor(deps, message.contactId, topics, email)),
   });
 }

@@ -55,7 +55,10 @@ export async function requestSubscription(deps: RequestSubscriptionDeps, request
   const alreadyConfirmed = (topic: Topic) =>
     recipient !== undefined && !recipient.emailOptOutAll && hasOptIn(recipient.preferences, 'email', topic);
   const wanted = request.topics.filter((topic) => !alreadyConfirmed(topic));
-  const sender = { mailbox: mailboxKey(email), ...(request.clientIp ? { client: clientKey(request.clientIp) } : {}) };
+  const sender = {
+    mailbox: mailboxKey(addressSalt, email),
+    ...(request.clientIp ? { client: clientKey(addressSalt, request.clientIp) } : {}),
+  };
   if (wanted.length === 0) await deps.subscriptions.requestNoConfirmation(contactId, at, CONFIRMATION_WINDOW_SECONDS, sender);
   else await deps.subscriptions.requestConfirmation(contactId, wanted, at, CONFIRMATION_WINDOW_SECONDS, sender);
 }

@@ -1,4 +1,5 @@
 import type { Clock } from '../../ports/clock.js';
+import type { SecretsSource } from '../../ports/secrets.js';
 import type { SendLimits } from '../../ports/send-limits.js';
 import { mailboxKey } from '../cap-keys.js';
 import type { Channel } from '../consent.js';
@@ -35,6 +36,8 @@ export interface SendSupportEffectsDeps {
   gate: SendGate;
   limits: SendLimits;
   clock: Clock;
+  /** The address salt that the mailbox cap key is keyed with. */
+  secrets: SecretsSource;
   brand: Brand;
   /** The configured support mailbox that every request is forwarded to. */
   supportAddress: string;
@@ -67,7 +70,7 @@ async function capHolds(deps: SendSupportEffectsDeps, request: OutboxSupportRequ
     return true;
   const address =
     channel === 'email' && request.submitted.email
-      ? mailboxKey(request.submitted.email)
+      ? mailboxKey((await deps.secrets.getSecrets()).addressSalt, request.submitted.email)
       : `${channel}#${request.holders[channel]}`;
   return !(await deps.limits.takeOnly(`support_acknowledgement#${address}`, dedupeKey, ACKNOWLEDGEMENT_WINDOW_SECONDS, now));
 }

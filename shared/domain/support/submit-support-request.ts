@@ -60,7 +60,7 @@ export async function submitSupportRequest(
     receivedAt: deps.clock.now().toISOString(),
     status: 'open',
     flags: privacyFlagsOf(input.subject, input.message),
-    ...(visit.ip ? { clientKey: clientKey(visit.ip) } : {}),
+    ...(visit.ip ? { clientKey: clientKey(addressSalt, visit.ip) } : {}),
   };
   await deps.store.saveSupportRequest(record);
   return { ticketId };
