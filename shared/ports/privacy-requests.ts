@@ -40,8 +40,6 @@ export interface AcknowledgementRetry {
   /** The request the retry is queued under (the address's oldest held-back one). */
   requestId: string;
   emailKey: string;
-  /** The mailbox cap key of the address (`shared/domain/cap-keys.ts`). */
-  mailbox: string;
   /** `YYYY-MM-DD` (UTC) of the run: one retry per address per day. */
   day: string;
   at: string;

@@ -29,7 +29,6 @@ export class DynamoDbAcknowledgementRetries implements AcknowledgementRetries {
             requestId: retry.requestId,
             kind: 'acknowledgement',
             at: retry.at,
-            mailboxKey: retry.mailbox,
             dedupeKey: `privacy#ack-retry#${retry.emailKey}#${retry.day}`,
             expiresAt: Math.floor(Date.parse(retry.at) / 1000) + TASK_TTL_SECONDS,
           }),

@@ -1,6 +1,5 @@
 import type { Clock } from '../../ports/clock.js';
 import type { AcknowledgementRetries, PrivacyRequestStore } from '../../ports/privacy-requests.js';
-import { mailboxKey } from '../cap-keys.js';
 import { dueFlags } from './admin-privacy-requests.js';
 import { OPEN_STATUSES } from './privacy-request.js';
 import type { PrivacyRequest } from './privacy-request.js';
@@ -79,7 +78,6 @@ export async function queueHeldBackAcknowledgements(deps: {
     const fresh = await deps.retries.queue({
       requestId: request.requestId,
       emailKey: request.emailKey,
-      mailbox: mailboxKey(request.email),
       day: now.toISOString().slice(0, 10),
       at: now.toISOString(),
     });

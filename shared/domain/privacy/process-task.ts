@@ -5,6 +5,7 @@ import type { SendLimits } from '../../ports/send-limits.js';
 import type { SubjectErasure } from '../../ports/subject-data.js';
 import type { Brand, EmailBody, SendOutcome } from '../messages.js';
 import type { SendGate } from '../sending/send-gate.js';
+import { mailboxKey } from '../cap-keys.js';
 import { issueToken } from '../tokens.js';
 import type { TokenScope } from '../tokens.js';
 import {
@@ -143,6 +144,8 @@ async function acknowledge(
   // Confirmed, closed, or already listed by another acknowledgement (or this one, delivered before).
   if (request.status !== 'pending_verification' || request.acknowledgedAt) return 'nothing_to_send';
   const now = deps.clock.now();
+  // A retry queued by the daily job carries no mailbox key (that job holds no salt): derive it here.
+  const mailbox = task.mailbox ?? (request.email && mailboxKey((await deps.secrets.getSecrets()).addressSalt, request.email));
   const capped =
     (task.client &&
       !(await deps.limits.takeSlot(
@@ -152,8 +155,8 @@ async function acknowledge(
         3600,
         now,
       ))) ||
-    (task.mailbox &&
-      !(await deps.limits.takeOnly(`privacy_ack#${task.mailbox}`, task.dedupeKey, MAILBOX_ACKNOWLEDGEMENT_WINDOW_SECONDS, now)));
+    (mailbox &&
+      !(await deps.limits.takeOnly(`privacy_ack#${mailbox}`, task.dedupeKey, MAILBOX_ACKNOWLEDGEMENT_WINDOW_SECONDS, now)));
   if (capped) {
     await deps.requests.appendStep(request.requestId, {
       at: now.toISOString(),
