@@ -71,6 +71,17 @@ function matches(target: StreamTarget, record: DynamoDBRecord): boolean {
   });
 }
 
+/**
+ * Which of a shard's concurrent batchers takes a record: a hash of its partition key, modulo the
+ * parallelization factor, as Lambda routes a shard's records so that one key's stay in order.
+ */
+export function batcherOf(record: DynamoDBRecord): number {
+  const key = record.dynamodb?.Keys?.pk?.S ?? '';
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < key.length; index += 1) hash = Math.imul(hash ^ key.charCodeAt(index), 0x01000193);
+  return (hash >>> 0) % STREAM_EVENT_SOURCE.parallelizationFactor;
+}
+
 /** The runner stopped while a batch was waiting for its next retry. */
 class StreamRunnerStoppedError extends Error {
   constructor(target: string) {
@@ -83,7 +94,8 @@ const describeError = (error: unknown) => (error instanceof Error ? `${error.nam
 
 /**
  * One consumer's event source mapping: its own position in each shard (saved as its checkpoint),
- * its own polling loop, and the batching, retries, bisection and record age of `STREAM_EVENT_SOURCE`.
+ * its own polling loop, and the batching, parallelization, retries, bisection and record age of
+ * `STREAM_EVENT_SOURCE`.
  */
 class ConsumerLoop {
   /** The last records delivered, for redelivery tests (at-least-once delivery). */
@@ -191,18 +203,33 @@ class ConsumerLoop {
     renameSync(`${file}.tmp`, file);
   }
 
-  /** Delivers records in batches, in order, as the event source mapping does; resolves when each is done or dead-lettered. */
+  /**
+   * Delivers records as the event source mapping does, resolving when each is done or
+   * dead-lettered: split among `parallelizationFactor` concurrent batchers by partition key (so
+   * one key's records stay in order, in one batcher), each batcher sending its records in order,
+   * in batches of `batchSize`, each batch only after the one before it is done.
+   */
   private async deliver(records: DynamoDBRecord[]): Promise<void> {
     if (records.length > 0) this.recent = [...this.recent, ...records].slice(-RECENT_RECORDS);
     const maxAgeMs = STREAM_EVENT_SOURCE.maxRecordAgeSeconds * 1000;
-    const fresh: DynamoDBRecord[] = [];
+    const batchers = new Map<number, DynamoDBRecord[]>();
     for (const record of records) {
       const created = (record.dynamodb?.ApproximateCreationDateTime ?? Infinity) * 1000;
-      if (Date.now() - created > maxAgeMs) this.deadLetter([record], 'record older than maxRecordAge');
-      else fresh.push(record);
+      if (Date.now() - created > maxAgeMs) {
+        this.deadLetter([record], 'record older than maxRecordAge');
+        continue;
+      }
+      const batcher = batcherOf(record);
+      const queued = batchers.get(batcher);
+      if (queued) queued.push(record);
+      else batchers.set(batcher, [record]);
     }
-    for (let start = 0; start < fresh.length; start += STREAM_EVENT_SOURCE.batchSize)
-      await this.deliverBatch(fresh.slice(start, start + STREAM_EVENT_SOURCE.batchSize), 0);
+    await Promise.all(
+      [...batchers.values()].map(async (queued) => {
+        for (let start = 0; start < queued.length; start += STREAM_EVENT_SOURCE.batchSize)
+          await this.deliverBatch(queued.slice(start, start + STREAM_EVENT_SOURCE.batchSize), 0);
+      }),
+    );
   }
 
   /**

@@ -15,7 +15,8 @@ const STREAM_ARN = 'arn:aws:dynamodb:us-east-1:000000000000:table/forecourt/stre
 class FakeStream {
   readonly records: StreamRecord[] = [];
 
-  write(entity: string, created = new Date()): string {
+  /** Writes an item of `entity` under partition key `pk` (by default a key of its own). */
+  write(entity: string, created = new Date(), pk?: string): string {
     const sequenceNumber = String(this.records.length + 1).padStart(10, '0');
     this.records.push({
       eventID: sequenceNumber,
@@ -23,7 +24,7 @@ class FakeStream {
       dynamodb: {
         SequenceNumber: sequenceNumber,
         ApproximateCreationDateTime: created,
-        Keys: { pk: { S: sequenceNumber }, sk: { S: 'X' } },
+        Keys: { pk: { S: pk ?? `CONTACT#${sequenceNumber}` }, sk: { S: sequenceNumber } },
         NewImage: { entity: { S: entity } },
       },
     });
@@ -94,8 +95,8 @@ describe('the local stream runner', () => {
   });
 
   it('splits a batch that throws until the failing record is alone, delivering every other record', async () => {
-    // Arrange: one full batch with one record that always fails
-    const written = Array.from({ length: STREAM_EVENT_SOURCE.batchSize }, () => stream.write('inquiry'));
+    // Arrange: one full batch (one contact's records, which one batcher takes in order) with one record that always fails
+    const written = Array.from({ length: STREAM_EVENT_SOURCE.batchSize }, () => stream.write('inquiry', new Date(), 'CONTACT#one'));
     const poison = written[6];
     const delivered: string[] = [];
     const consumer = target('outbox-email', async (event) => {
@@ -135,6 +136,52 @@ describe('the local stream runner', () => {
     expect(email.invocations.flat()).toEqual([first, second]);
     expect(elapsed).toBeLessThan(1_000);
     expect(runner.deadLetters).toEqual([]);
+  });
+
+  it('processes batches of different contacts at once, up to the parallelization factor, as the CDK declares', async () => {
+    // Arrange: one record for each of many contacts, and a consumer that counts the invocations in flight
+    for (let contact = 0; contact < 40; contact += 1) stream.write('inquiry', new Date(), `CONTACT#${contact}`);
+    let inFlight = 0;
+    let mostInFlight = 0;
+    const consumer = target('outbox-email', async () => {
+      inFlight += 1;
+      mostInFlight = Math.max(mostInFlight, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      inFlight -= 1;
+    });
+    const runner = new StreamRunner(stream.client, STREAM_ARN, [consumer.consumer], fast);
+    // Act
+    await runner.drain();
+    // Assert
+    expect(consumer.invocations.flat()).toHaveLength(40);
+    expect(mostInFlight).toBeGreaterThan(1);
+    expect(mostInFlight).toBeLessThanOrEqual(STREAM_EVENT_SOURCE.parallelizationFactor);
+    for (const invocation of consumer.invocations) expect(invocation.length).toBeLessThanOrEqual(STREAM_EVENT_SOURCE.batchSize);
+  });
+
+  it("keeps one contact's records in stream order, one batch at a time, whatever the parallelization", async () => {
+    // Arrange: one contact's records interleaved with others'
+    const mine: string[] = [];
+    for (let index = 0; index < 30; index += 1) {
+      const sequence = stream.write('inquiry', new Date(), index % 2 === 0 ? 'CONTACT#mine' : `CONTACT#other-${index}`);
+      if (index % 2 === 0) mine.push(sequence);
+    }
+    const seen: string[] = [];
+    let mineInFlight = 0;
+    let overlapped = false;
+    const consumer = target('outbox-email', async (event) => {
+      const ours = sequenceNumbers(event).filter((sequence) => mine.includes(sequence));
+      if (ours.length > 0 && (mineInFlight += 1) > 1) overlapped = true;
+      await new Promise((resolve) => setTimeout(resolve, 2));
+      seen.push(...ours);
+      if (ours.length > 0) mineInFlight -= 1;
+    });
+    const runner = new StreamRunner(stream.client, STREAM_ARN, [consumer.consumer], fast);
+    // Act
+    await runner.drain();
+    // Assert
+    expect(seen).toEqual(mine);
+    expect(overlapped).toBe(false);
   });
 
   it("resumes from each consumer's checkpoint after a restart instead of replaying the stream", async () => {
