@@ -3,7 +3,7 @@ import { functionLimits } from '../shared/function-limits.js';
 import type { FunctionLimits } from '../shared/function-limits.js';
 import { functionName } from '../shared/routes.js';
 import { RUNTIME_ENTRY, bundleFunctions } from './function-bundles.js';
-import type { FunctionWorkerData, InvokeMessage, SerializedError, WorkerMessage } from './function-worker.js';
+import type { AwsCalls, FunctionWorkerData, InvokeMessage, SerializedError, WorkerMessage } from './function-worker.js';
 
 /** The invocation ran past the function's timeout; Lambda stops it and resets the instance. */
 export class FunctionTimeoutError extends Error {
@@ -73,6 +73,8 @@ export class LocalFunction {
   private stopped = false;
   /** Instances started so far: 1 after the first cold start. */
   coldStarts = 0;
+  /** AWS JSON-protocol calls (`DynamoDB.UpdateItem`, ...) its finished invocations made, summed over instances. */
+  readonly awsCalls: AwsCalls = {};
 
   /**
    * @param entry the function's entry file, as in `shared/routes.ts`
@@ -206,6 +208,8 @@ export class LocalFunction {
             return;
           case 'result':
           case 'error': {
+            for (const [operation, count] of Object.entries(message.calls))
+              this.awsCalls[operation] = (this.awsCalls[operation] ?? 0) + count;
             const call = instance.running;
             if (!call) return;
             instance.running = undefined;

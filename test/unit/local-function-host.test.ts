@@ -1,4 +1,6 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -30,6 +32,21 @@ export const handler = async (event: { ms: number }) => {
   calls += 1;
   await new Promise((resolve) => setTimeout(resolve, event.ms));
   return { instance, calls };
+};\n`,
+  'functions/caller.ts': `import { request } from 'node:http';
+const call = (port: number, target: string) =>
+  new Promise<void>((resolve, reject) => {
+    const outgoing = request({ port, method: 'POST', headers: { 'x-amz-target': target } }, (response) => {
+      response.resume();
+      response.on('end', () => resolve());
+    });
+    outgoing.on('error', reject);
+    outgoing.end('{}');
+  });
+export const handler = async (event: { port: number }) => {
+  await call(event.port, 'DynamoDB_20120810.UpdateItem');
+  await call(event.port, 'DynamoDB_20120810.UpdateItem');
+  await call(event.port, 'DynamoDB_20120810.BatchGetItem');
 };\n`,
   'functions/greedy.ts': `const kept: number[][] = [];
 export const handler = async () => {
@@ -148,5 +165,18 @@ describe('the local function host', () => {
     expect(new Set(results.map((result) => result.instance)).size).toBe(2);
     expect(pooled.instanceCount).toBeLessThanOrEqual(2);
     expect(pooled.maxInstances).toBe(2);
+  }, 30_000);
+
+  it('counts the AWS calls its invocations make, by operation, for the bench', async () => {
+    // Arrange: a stand-in AWS endpoint that answers every call
+    const server = createServer((_request, response) => response.end('{}'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const caller = functions.get('functions/caller.ts');
+    // Act
+    await Promise.all([caller.invoke({ port }), caller.invoke({ port })]);
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    // Assert: both instances' calls, summed
+    expect(caller.awsCalls).toEqual({ 'DynamoDB.UpdateItem': 4, 'DynamoDB.BatchGetItem': 2 });
   }, 30_000);
 });
