@@ -31,8 +31,13 @@ class FakeStream {
     return sequenceNumber;
   }
 
+  /** Calls received, by command name. */
+  readonly calls: Record<string, number> = {};
+
   readonly client = {
     send: async (command: unknown) => {
+      const name = (command as object).constructor.name;
+      this.calls[name] = (this.calls[name] ?? 0) + 1;
       if (command instanceof DescribeStreamCommand) return { StreamDescription: { Shards: [{ ShardId: 'shard-1' }] } };
       if (command instanceof GetShardIteratorCommand) {
         const after = command.input.SequenceNumber;
@@ -96,7 +101,9 @@ describe('the local stream runner', () => {
 
   it('splits a batch that throws until the failing record is alone, delivering every other record', async () => {
     // Arrange: one full batch (one contact's records, which one batcher takes in order) with one record that always fails
-    const written = Array.from({ length: STREAM_EVENT_SOURCE.batchSize }, () => stream.write('inquiry', new Date(), 'CONTACT#one'));
+    const written = Array.from({ length: STREAM_EVENT_SOURCE.batchSize }, () =>
+      stream.write('inquiry', new Date(), 'CONTACT#one'),
+    );
     const poison = written[6];
     const delivered: string[] = [];
     const consumer = target('outbox-email', async (event) => {
@@ -212,5 +219,22 @@ describe('the local stream runner', () => {
     // Assert
     expect(consumer.invocations).toEqual([]);
     expect(runner.deadLetters.map((letter) => letter.sequenceNumber)).toEqual([old]);
+  });
+
+  it('describes the stream once, not on every pass: an idle pass is one GetRecords', async () => {
+    // Arrange
+    stream.write('inquiry');
+    const consumer = target('outbox-email');
+    const runner = new StreamRunner(stream.client, STREAM_ARN, [consumer.consumer], fast);
+    await runner.drain();
+    const before = { ...stream.calls };
+    // Act: five idle passes, then one that finds a new record
+    for (let pass = 0; pass < 5; pass += 1) await runner.poll();
+    stream.write('inquiry');
+    await runner.poll();
+    // Assert
+    expect((stream.calls.DescribeStreamCommand ?? 0) - (before.DescribeStreamCommand ?? 0)).toBe(0);
+    expect((stream.calls.GetRecordsCommand ?? 0) - (before.GetRecordsCommand ?? 0)).toBe(7);
+    expect(consumer.invocations.flat()).toHaveLength(2);
   });
 });
