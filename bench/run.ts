@@ -148,13 +148,13 @@ if (wants('speed', 'throughput', 'write', 'warm', 'fanout', 'cost')) {
       console.log(check(show('acknowledgement', leadsAt4.acknowledgement), leadsAt4.acknowledgement.p99Ms <= 1000));
       console.log(check(show('sales notification', leadsAt4.salesNotification), leadsAt4.salesNotification.p99Ms <= 1000));
       console.log(check(`missing follow-ups: ${leadsAt4.missing}`, leadsAt4.missing === 0));
-      // Every DynamoDB call of the email outbox consumer during the run (retries included), per follow-up sent.
+      await stack.streamRunner.drain();
+      // Every DynamoDB call of the email outbox consumer during the run (retries included), read once every batch has ended, per follow-up sent.
       const followUpsAt4 = 2 * leadsAt4.inquiries - leadsAt4.missing;
       const callsPerFollowUp = (dynamoDbCalls(outboxEmail.awsCalls) - dynamoDbCallsBefore) / followUpsAt4;
       console.log(
         `      DynamoDB calls per follow-up email: ${callsPerFollowUp.toFixed(2)} (${JSON.stringify(outboxEmail.awsCalls)})`,
       );
-      await stack.streamRunner.drain();
       const leadsAt16 = await measureSpeedToLead(stack.urls, mailStore, {
         total: LEADS * 4,
         concurrency: 16,
