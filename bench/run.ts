@@ -54,6 +54,9 @@ const check = (label: string, ok: boolean) => {
   return `${ok ? 'PASS' : 'FAIL'}  ${label}`;
 };
 const kb = (bytes: number) => `${(bytes / 1000).toFixed(1)} KB`;
+/** The DynamoDB calls among a local function's counted AWS calls. */
+const dynamoDbCalls = (calls: Record<string, number>) =>
+  Object.entries(calls).reduce((sum, [operation, count]) => (operation.startsWith('DynamoDB.') ? sum + count : sum), 0);
 
 const secrets = parseAppSecret(JSON.stringify({ seed: 'b'.repeat(48), current: 'k1' }));
 const workDir = mkdtempSync(join(tmpdir(), 'forecourt-bench-'));
@@ -136,6 +139,8 @@ if (wants('speed', 'throughput', 'write', 'warm', 'fanout', 'cost')) {
       );
       const salesAddress = loadDeploymentConfig().salesNotificationAddress;
       const mailStore = { emails: () => getStoreReadonly().emails, clear: clearStore };
+      const outboxEmail = stack.functions.get('functions/outbox/email.ts');
+      const dynamoDbCallsBefore = dynamoDbCalls(outboxEmail.awsCalls);
       const leadsAt4 = await measureSpeedToLead(stack.urls, mailStore, { total: LEADS, concurrency: 4, run: 'c4', salesAddress });
       const show = (label: string, figures: { p50Ms: number; p99Ms: number }) =>
         `${label.padEnd(20)} p50 ${figures.p50Ms.toFixed(0)} ms, p99 ${figures.p99Ms.toFixed(0)} ms`;
@@ -144,6 +149,13 @@ if (wants('speed', 'throughput', 'write', 'warm', 'fanout', 'cost')) {
       console.log(check(show('sales notification', leadsAt4.salesNotification), leadsAt4.salesNotification.p99Ms <= 1000));
       console.log(check(`missing follow-ups: ${leadsAt4.missing}`, leadsAt4.missing === 0));
       await stack.streamRunner.drain();
+      // Every DynamoDB call of the email outbox consumer during the run (retries included), read once every batch has ended, per follow-up sent.
+      // Once drained, every follow-up owed has been sent (or dead-lettered), late ones included.
+      const followUpsAt4 = 2 * leadsAt4.inquiries;
+      const callsPerFollowUp = (dynamoDbCalls(outboxEmail.awsCalls) - dynamoDbCallsBefore) / followUpsAt4;
+      console.log(
+        `      DynamoDB calls per follow-up email: ${callsPerFollowUp.toFixed(2)} (${JSON.stringify(outboxEmail.awsCalls)})`,
+      );
       const leadsAt16 = await measureSpeedToLead(stack.urls, mailStore, {
         total: LEADS * 4,
         concurrency: 16,
@@ -161,7 +173,7 @@ if (wants('speed', 'throughput', 'write', 'warm', 'fanout', 'cost')) {
           keepUp >= 1 && leadsAt16.missing === 0,
         ),
       );
-      results.speedToLead = { at4: leadsAt4, at16: leadsAt16, keepUp };
+      results.speedToLead = { at4: leadsAt4, at16: leadsAt16, keepUp, callsPerFollowUp };
       await stack.streamRunner.drain();
     }
 

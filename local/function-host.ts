@@ -3,7 +3,7 @@ import { functionLimits } from '../shared/function-limits.js';
 import type { FunctionLimits } from '../shared/function-limits.js';
 import { functionName } from '../shared/routes.js';
 import { RUNTIME_ENTRY, bundleFunctions } from './function-bundles.js';
-import type { FunctionWorkerData, InvokeMessage, SerializedError, WorkerMessage } from './function-worker.js';
+import type { AwsCalls, FunctionWorkerData, InvokeMessage, SerializedError, WorkerMessage } from './function-worker.js';
 
 /** The invocation ran past the function's timeout; Lambda stops it and resets the instance. */
 export class FunctionTimeoutError extends Error {
@@ -30,33 +30,57 @@ export class FunctionError extends Error {
   }
 }
 
-interface Pending {
+/** Instances of one function that may run at once locally, unless it declares a reserved concurrency. */
+export const LOCAL_CONCURRENCY = 10;
+
+/** The invocation an instance is running: Lambda gives an instance one invocation at a time. */
+interface Running {
   resolve(value: unknown): void;
   reject(error: Error): void;
   timer: NodeJS.Timeout;
 }
 
+/** One execution environment of a function: its own worker thread, so its own module state. */
+interface Instance {
+  worker: Worker;
+  running: Running | undefined;
+}
+
+interface Waiter {
+  resolve(instance: Instance): void;
+  reject(error: Error): void;
+}
+
 /**
- * One deployed function, run locally as Lambda runs it (SPEC §5): its own worker thread, so its
- * own module graph (caches, clients, config), its own environment, its memory as the worker's
- * heap limit and its timeout per invocation. A timed-out or crashed instance is replaced by a
- * fresh one (a cold start) at the next invocation.
+ * One deployed function, run locally as Lambda runs it (SPEC §5): each instance is its own worker
+ * thread, so its own module graph (caches, clients, config), its own environment, its memory as
+ * the worker's heap limit and its timeout per invocation. An instance runs one invocation at a
+ * time, as in Lambda: an idle instance is reused (warm); a new one starts (a cold start) only when
+ * every instance is busy, up to the function's reserved concurrency (else `LOCAL_CONCURRENCY`);
+ * past that, invocations wait for an instance. A timed-out or crashed instance is dropped alone:
+ * the invocations other instances are running go on.
  */
 export class LocalFunction {
   readonly name: string;
   readonly limits: FunctionLimits;
-  private worker: Worker | undefined;
-  private starting: Promise<Worker> | undefined;
-  private readonly pending = new Map<number, Pending>();
-  private nextId = 0;
+  /** The most instances that run at once. */
+  readonly maxInstances: number;
+  private readonly instances = new Set<Instance>();
+  /** Idle instances, the most recently used last (reused first, as Lambda keeps warm ones). */
+  private readonly idle: Instance[] = [];
+  private readonly waiters: Waiter[] = [];
+  private spawning = 0;
+  private stopped = false;
   /** Instances started so far: 1 after the first cold start. */
   coldStarts = 0;
+  /** AWS JSON-protocol calls (`DynamoDB.UpdateItem`, ...) its finished invocations made, summed over instances. */
+  readonly awsCalls: AwsCalls = {};
 
   /**
    * @param entry the function's entry file, as in `shared/routes.ts`
    * @param bundle the function's bundle, as the CDK stack builds it
    * @param runtime the local Lambda runtime's bundle, which loads `bundle` in each instance
-   * @param limits the function's timeout and memory, as the CDK stack sets them
+   * @param limits the function's timeout, memory and reserved concurrency, as the CDK stack sets them
    */
   constructor(
     readonly entry: string,
@@ -66,45 +90,78 @@ export class LocalFunction {
   ) {
     this.name = functionName(entry);
     this.limits = limits;
+    this.maxInstances = limits.reservedConcurrency ?? LOCAL_CONCURRENCY;
+  }
+
+  /** Instances alive now, busy or idle. */
+  get instanceCount(): number {
+    return this.instances.size;
   }
 
   /** Starts an instance now (as provisioned concurrency would), so the first call is warm. */
   async start(): Promise<void> {
-    await this.instance();
+    if (this.instances.size > 0) return;
+    this.release(await this.acquire());
   }
 
-  /** Invokes the handler with `event` and resolves to what it returns; rejects with what it throws. */
+  /** Invokes the handler with `event` in an instance of its own and resolves to what it returns; rejects with what it throws. */
   async invoke<T = unknown>(event: unknown): Promise<T> {
-    const worker = await this.instance();
-    const id = this.nextId++;
-    const timeoutMs = this.limits.timeoutSeconds * 1000;
-    return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(id);
-        reject(new FunctionTimeoutError(this.name, timeoutMs));
-        void this.reset(worker, 'another invocation timed out');
-      }, timeoutMs);
-      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject, timer });
-      worker.postMessage({ id, event } satisfies InvokeMessage);
-    });
+    const instance = await this.acquire();
+    try {
+      return await this.run<T>(instance, event);
+    } finally {
+      this.release(instance);
+    }
   }
 
   async stop(): Promise<void> {
-    const worker = this.worker;
-    this.worker = undefined;
-    this.starting = undefined;
-    if (worker) await this.reset(worker, 'the local stack stopped');
+    this.stopped = true;
+    for (const waiter of this.waiters.splice(0)) waiter.reject(new FunctionCrashError(this.name, 'the local stack stopped'));
+    await Promise.all([...this.instances].map((instance) => this.reset(instance, 'the local stack stopped')));
   }
 
-  private instance(): Promise<Worker> {
-    if (this.worker) return Promise.resolve(this.worker);
-    this.starting ??= this.spawn().finally(() => {
-      this.starting = undefined;
+  private run<T>(instance: Instance, event: unknown): Promise<T> {
+    const timeoutMs = this.limits.timeoutSeconds * 1000;
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        instance.running = undefined;
+        reject(new FunctionTimeoutError(this.name, timeoutMs));
+        void this.reset(instance, 'its invocation timed out');
+      }, timeoutMs);
+      instance.running = { resolve: resolve as (value: unknown) => void, reject, timer };
+      instance.worker.postMessage({ id: 0, event } satisfies InvokeMessage);
     });
-    return this.starting;
   }
 
-  private spawn(): Promise<Worker> {
+  /** An idle instance, else a new one if the pool has room, else the next one released. */
+  private acquire(): Promise<Instance> {
+    if (this.stopped) return Promise.reject(new FunctionCrashError(this.name, 'the local stack stopped'));
+    const idle = this.idle.pop();
+    if (idle) return Promise.resolve(idle);
+    if (this.instances.size + this.spawning < this.maxInstances) return this.spawn();
+    return new Promise<Instance>((resolve, reject) => this.waiters.push({ resolve, reject }));
+  }
+
+  /** Hands a finished instance to the next waiting invocation, or keeps it warm; a dropped one frees room for a new one. */
+  private release(instance: Instance): void {
+    if (!this.instances.has(instance)) {
+      this.startForWaiters();
+      return;
+    }
+    const waiter = this.waiters.shift();
+    if (waiter) waiter.resolve(instance);
+    else this.idle.push(instance);
+  }
+
+  /** Starts instances for waiting invocations while the pool has room (after instances were dropped). */
+  private startForWaiters(): void {
+    while (!this.stopped && this.waiters.length > 0 && this.instances.size + this.spawning < this.maxInstances) {
+      const waiter = this.waiters.shift() as Waiter;
+      this.spawn().then(waiter.resolve, waiter.reject);
+    }
+  }
+
+  private spawn(): Promise<Instance> {
     const data: FunctionWorkerData = {
       entryPath: this.bundle,
       functionName: this.name,
@@ -123,23 +180,39 @@ export class LocalFunction {
       // Lambda's memory setting bounds the whole sandbox; the worker's heap is the nearest local bound.
       resourceLimits: { maxOldGenerationSizeMb: this.limits.memoryMb },
     });
+    const instance: Instance = { worker, running: undefined };
     this.coldStarts += 1;
-    return new Promise<Worker>((resolve, reject) => {
+    this.spawning += 1;
+    let ready = false;
+    return new Promise<Instance>((resolve, reject) => {
+      const failStart = (error: Error) => {
+        if (ready) return;
+        ready = true;
+        this.spawning -= 1;
+        void worker.terminate();
+        reject(error);
+        this.startForWaiters();
+      };
       worker.on('message', (message: WorkerMessage) => {
         switch (message.type) {
           case 'ready':
-            this.worker = worker;
-            resolve(worker);
+            if (ready) return;
+            if (this.stopped) return failStart(new FunctionCrashError(this.name, 'the local stack stopped'));
+            ready = true;
+            this.spawning -= 1;
+            this.instances.add(instance);
+            resolve(instance);
             return;
           case 'init_failed':
-            void worker.terminate();
-            reject(new FunctionError(message.error));
+            failStart(new FunctionError(message.error));
             return;
           case 'result':
           case 'error': {
-            const call = this.pending.get(message.id);
+            for (const [operation, count] of Object.entries(message.calls))
+              this.awsCalls[operation] = (this.awsCalls[operation] ?? 0) + count;
+            const call = instance.running;
             if (!call) return;
-            this.pending.delete(message.id);
+            instance.running = undefined;
             clearTimeout(call.timer);
             if (message.type === 'result') call.resolve(message.value);
             else call.reject(new FunctionError(message.error));
@@ -147,25 +220,28 @@ export class LocalFunction {
         }
       });
       worker.on('error', (error) => {
-        reject(error);
-        void this.reset(worker, error.message, error);
+        failStart(error);
+        void this.reset(instance, error.message, error);
       });
       worker.on('exit', (code) => {
-        reject(new FunctionCrashError(this.name, `exit code ${code}`));
-        if (this.worker === worker) void this.reset(worker, `exit code ${code}`);
+        failStart(new FunctionCrashError(this.name, `exit code ${code}`));
+        if (this.instances.has(instance)) void this.reset(instance, `exit code ${code}`);
       });
     });
   }
 
-  /** Drops an instance: every call still running in it fails, and the next call starts a new one. */
-  private async reset(worker: Worker, reason: string, cause?: unknown): Promise<void> {
-    if (this.worker === worker) this.worker = undefined;
-    for (const [id, call] of this.pending) {
+  /** Drops one instance: the invocation it was running fails, and the next call that finds no idle instance starts a new one. */
+  private async reset(instance: Instance, reason: string, cause?: unknown): Promise<void> {
+    this.instances.delete(instance);
+    const index = this.idle.indexOf(instance);
+    if (index >= 0) this.idle.splice(index, 1);
+    const call = instance.running;
+    instance.running = undefined;
+    if (call) {
       clearTimeout(call.timer);
       call.reject(new FunctionCrashError(this.name, reason, { cause }));
-      this.pending.delete(id);
     }
-    await worker.terminate();
+    await instance.worker.terminate();
   }
 }
 

@@ -60,7 +60,7 @@ export interface LocalStackOptions {
 export interface LocalStack {
   urls: { api: string; sesInbox: string; dynamoDb: string; awsStandIns: string };
   streamRunner: StreamRunner;
-  /** Each deployed function's own instance (SPEC §5). */
+  /** Each deployed function's own instances (SPEC §5). */
   functions: LocalFunctions;
   stop(): Promise<void>;
 }

@@ -6,6 +6,12 @@
 export const STREAM_EVENT_SOURCE = {
   /** Records per invocation. */
   batchSize: 10,
+  /**
+   * Batches of one shard processed at once (1 to 10). Records of one partition key (one contact's
+   * items) stay in order in one of them; records of different contacts no longer wait behind each
+   * other, which is what kept follow-ups queued behind one another under load.
+   */
+  parallelizationFactor: 10,
   /** A failed batch is split in two and each half retried, down to the failing record. */
   bisectBatchOnError: true,
   /** Retries of a failed batch after the first attempt, before its records go to the on-failure destination. */

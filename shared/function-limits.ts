@@ -4,6 +4,8 @@ import { QUEUE_CONSUMERS, SCHEDULED_JOBS } from './routes.js';
 export interface FunctionLimits {
   timeoutSeconds: number;
   memoryMb: number;
+  /** Reserved concurrency: the most instances that run at once (the CDK stack reserves it; the local host caps its pool at it). */
+  reservedConcurrency?: number;
 }
 
 /** An API, SNS or stream function: well inside API Gateway's 29 s integration timeout. */

@@ -121,6 +121,7 @@ export class EventSources extends Construct {
         new eventSources.DynamoEventSource(props.table, {
           startingPosition: lambda.StartingPosition.TRIM_HORIZON,
           batchSize: STREAM_EVENT_SOURCE.batchSize,
+          parallelizationFactor: STREAM_EVENT_SOURCE.parallelizationFactor,
           bisectBatchOnError: STREAM_EVENT_SOURCE.bisectBatchOnError,
           retryAttempts: STREAM_EVENT_SOURCE.retryAttempts,
           maxRecordAge: Duration.seconds(STREAM_EVENT_SOURCE.maxRecordAgeSeconds),

@@ -90,6 +90,9 @@ export class ForecourtFunction extends Construct {
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? functionLimits(props.entry).memoryMb,
       timeout: props.timeout ?? Duration.seconds(functionLimits(props.entry).timeoutSeconds),
+      ...(functionLimits(props.entry).reservedConcurrency === undefined
+        ? {}
+        : { reservedConcurrentExecutions: functionLimits(props.entry).reservedConcurrency }),
       ...(props.deadLetterQueue ? { deadLetterQueue: props.deadLetterQueue, retryAttempts: 2 } : {}),
       tracing: lambda.Tracing.ACTIVE,
       logGroup,

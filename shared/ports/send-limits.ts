@@ -10,6 +10,16 @@ export interface SendLimits {
   /** At most `limit` sends under `name` in the current fixed window of `windowSeconds`; false when full. */
   takeSlot(name: string, dedupeKey: string, limit: number, windowSeconds: number, at: Date): Promise<boolean>;
   /**
+   * `takeSlot` and then `takeOnly` as one: both are taken, or neither (false) when either is full.
+   * One round trip where the two in turn are two.
+   */
+  takeSlotAndOnly(
+    slot: { name: string; limit: number; windowSeconds: number },
+    only: { name: string; windowSeconds: number },
+    dedupeKey: string,
+    at: Date,
+  ): Promise<boolean>;
+  /**
    * One unit of a large budget (the deployment's daily SMS budget) per window: a counter, not a set,
    * so a redelivered send may count twice; the cap errs on the side of sending less.
    */

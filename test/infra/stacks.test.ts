@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { buildApp } from '../../infra/build-app.js';
+import { STREAM_EVENT_SOURCE } from '../../shared/event-sources.js';
 import { EXAMPLE_CONFIG_PATH, loadDeploymentConfig } from '../../infra/config.js';
 import { HTTP_ROUTES, QUEUE_CONSUMERS, SCHEDULED_JOBS, STREAM_CONSUMERS, TOPIC_SUBSCRIBERS } from '../../shared/routes.js';
 
@@ -134,6 +135,7 @@ describe('stateless stack', () => {
   it('feeds the outbox consumer from the stream, filtered to inserted inquiries, queued messages and support requests, with bisect, retries and a DLQ', () => {
     stateless.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       BatchSize: 10,
+      ParallelizationFactor: STREAM_EVENT_SOURCE.parallelizationFactor,
       BisectBatchOnFunctionError: true,
       MaximumRetryAttempts: 10,
       StartingPosition: 'TRIM_HORIZON',

@@ -65,6 +65,21 @@ describe('the outbox under faults', () => {
     expect(leads).toHaveLength(1);
   });
 
+  it("sends each of many inquiries' follow-ups exactly once when the stream delivers them in parallel batches, and again all at once", async () => {
+    // Arrange: eight inquiries at once, each its own contact, so the runner spreads them over its batchers
+    const inquiries = await Promise.all(Array.from({ length: 8 }, () => submit(false)));
+    // Act
+    await drainOutbox();
+    await redeliver();
+    // Assert: one acknowledgement and one new-lead email per inquiry, none lost, none twice
+    const sent = await mail();
+    for (const inquiry of inquiries) {
+      expect(inquiry.status).toBe(201);
+      expect(sent.filter((message) => message.destination.to.includes(inquiry.email))).toHaveLength(1);
+      expect(sent.filter((message) => message.body.text?.includes(inquiry.inquiryId))).toHaveLength(1);
+    }
+  }, 180_000);
+
   it('keeps the inquiry and the emails when SMS fails, and sends the SMS once when it recovers', async () => {
     // Arrange: SNS fails twice; the stream runner retries the record.
     await injectFaults({ sms: 2 });

@@ -1,5 +1,11 @@
 import { beforeEach, describe, expect, it } from '@jest/globals';
-import { ConditionalCheckFailedException, DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  DynamoDBClient,
+  TransactWriteItemsCommand,
+  TransactionCanceledException,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDbSendLedger } from '../../shared/adapters/dynamodb/send-ledger.js';
@@ -74,15 +80,45 @@ describe('DynamoDbSendLedger disclosure records', () => {
     dynamo.reset();
   });
 
-  it('upserts the disclosure under the contact, keyed by the send, before it marks the message sent', async () => {
-    dynamo.on(UpdateItemCommand).resolves({ Attributes: marshall({ status: 'sending' }) });
+  it('upserts the disclosure under the contact, keyed by the send, in one transaction with the "sent" mark', async () => {
+    dynamo.on(TransactWriteItemsCommand).resolves({});
 
-    await ledger().markSent(claim, 'm-1', NOW.toISOString());
+    const counted = await ledger().markSent(claim, 'm-1', NOW.toISOString());
 
-    expect(keysOf()).toEqual([`DISCLOSURE#sales_mailbox#${lead.dedupeKey}`, `MESSAGE#${lead.dedupeKey}`]);
-    const upsert = dynamo.commandCalls(UpdateItemCommand)[0]?.args[0].input;
-    expect(upsert?.UpdateExpression).toContain('if_not_exists(#at, :at)');
-    expect(unmarshall(upsert?.Key ?? {}).pk).toBe('CONTACT#c1');
+    expect(counted).toBe(true);
+    expect(dynamo.commandCalls(UpdateItemCommand)).toHaveLength(0);
+    const items = dynamo.commandCalls(TransactWriteItemsCommand)[0]?.args[0].input.TransactItems ?? [];
+    expect(items.map((item) => unmarshall(item.Update?.Key ?? {}).sk)).toEqual([
+      `DISCLOSURE#sales_mailbox#${lead.dedupeKey}`,
+      `MESSAGE#${lead.dedupeKey}`,
+    ]);
+    expect(items[0]?.Update?.UpdateExpression).toContain('if_not_exists(#at, :at)');
+    expect(unmarshall(items[0]?.Update?.Key ?? {}).pk).toBe('CONTACT#c1');
+    expect(items[1]?.Update?.ConditionExpression).toBe('attribute_not_exists(counted)');
+  });
+
+  it('tells a send marked and counted already: the transaction lost its condition on the message', async () => {
+    dynamo.on(TransactWriteItemsCommand).rejects(
+      new TransactionCanceledException({
+        message: 'Transaction cancelled',
+        $metadata: {},
+        CancellationReasons: [{ Code: 'None' }, { Code: 'ConditionalCheckFailed' }],
+      }),
+    );
+
+    expect(await ledger().markSent(claim, undefined, NOW.toISOString())).toBe(false);
+  });
+
+  it('fails a "sent" mark whose transaction was cancelled for another reason, so that the gate retries it', async () => {
+    dynamo.on(TransactWriteItemsCommand).rejects(
+      new TransactionCanceledException({
+        message: 'Transaction cancelled',
+        $metadata: {},
+        CancellationReasons: [{ Code: 'TransactionConflict' }, { Code: 'None' }],
+      }),
+    );
+
+    await expect(ledger().markSent(claim, 'm-1', NOW.toISOString())).rejects.toBeInstanceOf(TransactionCanceledException);
   });
 
   it('writes no disclosure for a message to the contact itself', async () => {

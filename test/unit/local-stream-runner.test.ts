@@ -15,7 +15,8 @@ const STREAM_ARN = 'arn:aws:dynamodb:us-east-1:000000000000:table/forecourt/stre
 class FakeStream {
   readonly records: StreamRecord[] = [];
 
-  write(entity: string, created = new Date()): string {
+  /** Writes an item of `entity` under partition key `pk` (by default a key of its own). */
+  write(entity: string, created = new Date(), pk?: string): string {
     const sequenceNumber = String(this.records.length + 1).padStart(10, '0');
     this.records.push({
       eventID: sequenceNumber,
@@ -23,15 +24,20 @@ class FakeStream {
       dynamodb: {
         SequenceNumber: sequenceNumber,
         ApproximateCreationDateTime: created,
-        Keys: { pk: { S: sequenceNumber }, sk: { S: 'X' } },
+        Keys: { pk: { S: pk ?? `CONTACT#${sequenceNumber}` }, sk: { S: sequenceNumber } },
         NewImage: { entity: { S: entity } },
       },
     });
     return sequenceNumber;
   }
 
+  /** Calls received, by command name. */
+  readonly calls: Record<string, number> = {};
+
   readonly client = {
     send: async (command: unknown) => {
+      const name = (command as object).constructor.name;
+      this.calls[name] = (this.calls[name] ?? 0) + 1;
       if (command instanceof DescribeStreamCommand) return { StreamDescription: { Shards: [{ ShardId: 'shard-1' }] } };
       if (command instanceof GetShardIteratorCommand) {
         const after = command.input.SequenceNumber;
@@ -94,8 +100,10 @@ describe('the local stream runner', () => {
   });
 
   it('splits a batch that throws until the failing record is alone, delivering every other record', async () => {
-    // Arrange: one full batch with one record that always fails
-    const written = Array.from({ length: STREAM_EVENT_SOURCE.batchSize }, () => stream.write('inquiry'));
+    // Arrange: one full batch (one contact's records, which one batcher takes in order) with one record that always fails
+    const written = Array.from({ length: STREAM_EVENT_SOURCE.batchSize }, () =>
+      stream.write('inquiry', new Date(), 'CONTACT#one'),
+    );
     const poison = written[6];
     const delivered: string[] = [];
     const consumer = target('outbox-email', async (event) => {
@@ -137,6 +145,52 @@ describe('the local stream runner', () => {
     expect(runner.deadLetters).toEqual([]);
   });
 
+  it('processes batches of different contacts at once, up to the parallelization factor, as the CDK declares', async () => {
+    // Arrange: one record for each of many contacts, and a consumer that counts the invocations in flight
+    for (let contact = 0; contact < 40; contact += 1) stream.write('inquiry', new Date(), `CONTACT#${contact}`);
+    let inFlight = 0;
+    let mostInFlight = 0;
+    const consumer = target('outbox-email', async () => {
+      inFlight += 1;
+      mostInFlight = Math.max(mostInFlight, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      inFlight -= 1;
+    });
+    const runner = new StreamRunner(stream.client, STREAM_ARN, [consumer.consumer], fast);
+    // Act
+    await runner.drain();
+    // Assert
+    expect(consumer.invocations.flat()).toHaveLength(40);
+    expect(mostInFlight).toBeGreaterThan(1);
+    expect(mostInFlight).toBeLessThanOrEqual(STREAM_EVENT_SOURCE.parallelizationFactor);
+    for (const invocation of consumer.invocations) expect(invocation.length).toBeLessThanOrEqual(STREAM_EVENT_SOURCE.batchSize);
+  });
+
+  it("keeps one contact's records in stream order, one batch at a time, whatever the parallelization", async () => {
+    // Arrange: one contact's records interleaved with others'
+    const mine: string[] = [];
+    for (let index = 0; index < 30; index += 1) {
+      const sequence = stream.write('inquiry', new Date(), index % 2 === 0 ? 'CONTACT#mine' : `CONTACT#other-${index}`);
+      if (index % 2 === 0) mine.push(sequence);
+    }
+    const seen: string[] = [];
+    let mineInFlight = 0;
+    let overlapped = false;
+    const consumer = target('outbox-email', async (event) => {
+      const ours = sequenceNumbers(event).filter((sequence) => mine.includes(sequence));
+      if (ours.length > 0 && (mineInFlight += 1) > 1) overlapped = true;
+      await new Promise((resolve) => setTimeout(resolve, 2));
+      seen.push(...ours);
+      if (ours.length > 0) mineInFlight -= 1;
+    });
+    const runner = new StreamRunner(stream.client, STREAM_ARN, [consumer.consumer], fast);
+    // Act
+    await runner.drain();
+    // Assert
+    expect(seen).toEqual(mine);
+    expect(overlapped).toBe(false);
+  });
+
   it("resumes from each consumer's checkpoint after a restart instead of replaying the stream", async () => {
     // Arrange
     const checkpointDir = join(dir, 'stream-checkpoints');
@@ -165,5 +219,22 @@ describe('the local stream runner', () => {
     // Assert
     expect(consumer.invocations).toEqual([]);
     expect(runner.deadLetters.map((letter) => letter.sequenceNumber)).toEqual([old]);
+  });
+
+  it('describes the stream once, not on every pass: an idle pass is one GetRecords', async () => {
+    // Arrange
+    stream.write('inquiry');
+    const consumer = target('outbox-email');
+    const runner = new StreamRunner(stream.client, STREAM_ARN, [consumer.consumer], fast);
+    await runner.drain();
+    const before = { ...stream.calls };
+    // Act: five idle passes, then one that finds a new record
+    for (let pass = 0; pass < 5; pass += 1) await runner.poll();
+    stream.write('inquiry');
+    await runner.poll();
+    // Assert
+    expect((stream.calls.DescribeStreamCommand ?? 0) - (before.DescribeStreamCommand ?? 0)).toBe(0);
+    expect((stream.calls.GetRecordsCommand ?? 0) - (before.GetRecordsCommand ?? 0)).toBe(7);
+    expect(consumer.invocations.flat()).toHaveLength(2);
   });
 });

@@ -145,6 +145,22 @@ describe('sendInquiryFollowUps', () => {
     expect(mailer.sent).toHaveLength(20);
   });
 
+  it("takes no mailbox's hour from an IP held back by its own cap: the mailbox can still be acknowledged from elsewhere", async () => {
+    // Arrange: one IP spends its 20 acknowledgements on other addresses
+    for (let index = 0; index < 20; index += 1) {
+      directory.recipients.set(`e${index}`, { contactId: `e${index}`, email: `person${index}@example.com`, preferences: {} });
+      const inquiry = another(300 + index, { email: `person${index}@example.com`, holders: { email: `e${index}` } });
+      await sendInquiryFollowUps(deps, { ...inquiry, followUps: ['acknowledgement'] });
+    }
+    // Act: the same IP names Jane's address (held back), then Jane writes in from her own IP
+    const fromFlooder = await sendInquiryFollowUps(deps, another(400, { followUps: ['acknowledgement'] }));
+    const fromJane = await sendInquiryFollowUps(deps, another(401, { ip: '198.51.100.9', followUps: ['acknowledgement'] }));
+    // Assert
+    expect(fromFlooder.acknowledgement).toBe('skipped_rate_limited');
+    expect(fromJane.acknowledgement).toBe('sent');
+    expect(mailer.sent.filter((email) => email.to === 'jane@example.com')).toHaveLength(1);
+  });
+
   it("gives a number's slot back when the daily budget holds its text, so its owner can still opt in", async () => {
     // Arrange: the budget is spent
     const spent = { ...deps, smsCaps: { perIpPerHour: 3, dailyBudget: 0 } };

@@ -1,4 +1,10 @@
-import { ConditionalCheckFailedException, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  PutItemCommand,
+  TransactWriteItemsCommand,
+  TransactionCanceledException,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { ClaimResult, ProviderSendOutcome, SendClaim, SendLedger, SendRef } from '../../ports/send-ledger.js';
@@ -62,47 +68,88 @@ export class DynamoDbSendLedger implements SendLedger {
     }
   }
 
+  /** The upsert, under the contact, of the record that a send disclosed its data to a registered recipient; it keeps the first time. */
+  private disclosureUpdate(contactId: string, dedupeKey: string, recipientId: string, at: string) {
+    return {
+      TableName: this.tableName,
+      Key: marshall(keys.disclosure(contactId, recipientId, dedupeKey)),
+      UpdateExpression:
+        'SET entity = :entity, contactId = :contactId, recipientId = :recipientId, dedupeKey = :dedupeKey, #at = if_not_exists(#at, :at)',
+      ExpressionAttributeNames: { '#at': 'at' },
+      ExpressionAttributeValues: marshall({
+        ':entity': 'disclosure',
+        ':contactId': contactId,
+        ':recipientId': recipientId,
+        ':dedupeKey': dedupeKey,
+        ':at': at,
+      }),
+    };
+  }
+
   /**
-   * Records, under the contact, that a send disclosed its data to a registered recipient. An
-   * upsert keyed by the send, that keeps the first time: written before the message is marked
-   * sent, and again from the provider's own record, so a crash between the provider's acceptance
-   * and either write still leaves exactly one record.
+   * Records, under the contact, that a send disclosed its data to a registered recipient: an
+   * upsert keyed by the send that keeps the first time, written with the "sent" mark and again
+   * from the provider's own record, so a crash between the provider's acceptance and either
+   * write still leaves exactly one record.
    */
   private async recordDisclosure(contactId: string, dedupeKey: string, recipientId: string, at: string): Promise<void> {
-    await this.client.send(
-      new UpdateItemCommand({
-        TableName: this.tableName,
-        Key: marshall(keys.disclosure(contactId, recipientId, dedupeKey)),
-        UpdateExpression:
-          'SET entity = :entity, contactId = :contactId, recipientId = :recipientId, dedupeKey = :dedupeKey, #at = if_not_exists(#at, :at)',
-        ExpressionAttributeNames: { '#at': 'at' },
-        ExpressionAttributeValues: marshall({
-          ':entity': 'disclosure',
-          ':contactId': contactId,
-          ':recipientId': recipientId,
-          ':dedupeKey': dedupeKey,
-          ':at': at,
-        }),
-      }),
-    );
+    await this.client.send(new UpdateItemCommand(this.disclosureUpdate(contactId, dedupeKey, recipientId, at)));
+  }
+
+  /** The "sent" mark of a message: `counted` tells a later mark that this send was counted already. */
+  private sentUpdate(claim: SendClaim, providerMessageId: string | undefined, at: string) {
+    return {
+      TableName: this.tableName,
+      Key: marshall(keys.message(claim.contactId, claim.dedupeKey)),
+      UpdateExpression:
+        'SET #status = :sent, sentAt = if_not_exists(sentAt, :at), updatedAt = :at, counted = :true' +
+        (providerMessageId ? ', providerMessageId = :id' : '') +
+        ' REMOVE leaseUntil',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: toItem({ ':sent': 'sent', ':id': providerMessageId, ':at': at, ':true': true }),
+    };
   }
 
   async markSent(claim: SendClaim, providerMessageId: string | undefined, at: string): Promise<boolean> {
-    if (claim.recipientId) await this.recordDisclosure(claim.contactId, claim.dedupeKey, claim.recipientId, at);
+    if (claim.recipientId) return this.markDisclosedSent(claim, claim.recipientId, providerMessageId, at);
     const result = await this.client.send(
-      new UpdateItemCommand({
-        TableName: this.tableName,
-        Key: marshall(keys.message(claim.contactId, claim.dedupeKey)),
-        UpdateExpression:
-          'SET #status = :sent, sentAt = if_not_exists(sentAt, :at), updatedAt = :at, counted = :true' +
-          (providerMessageId ? ', providerMessageId = :id' : '') +
-          ' REMOVE leaseUntil',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: toItem({ ':sent': 'sent', ':id': providerMessageId, ':at': at, ':true': true }),
-        ReturnValues: 'UPDATED_OLD',
-      }),
+      new UpdateItemCommand({ ...this.sentUpdate(claim, providerMessageId, at), ReturnValues: 'UPDATED_OLD' }),
     );
     return unmarshall(result.Attributes ?? {}).counted !== true;
+  }
+
+  /**
+   * A send to a registered recipient: its disclosure record and its "sent" mark in one
+   * transaction, one round trip. The mark is conditional on the send not being counted yet; when
+   * it was (a retry after the first mark), nothing is written and the call says so. A counted send
+   * has its disclosure already: the mark that counted it wrote it in the same transaction.
+   */
+  private async markDisclosedSent(
+    claim: SendClaim,
+    recipientId: string,
+    providerMessageId: string | undefined,
+    at: string,
+  ): Promise<boolean> {
+    try {
+      await this.client.send(
+        new TransactWriteItemsCommand({
+          TransactItems: [
+            { Update: this.disclosureUpdate(claim.contactId, claim.dedupeKey, recipientId, at) },
+            {
+              Update: {
+                ...this.sentUpdate(claim, providerMessageId, at),
+                ConditionExpression: 'attribute_not_exists(counted)',
+              },
+            },
+          ],
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof TransactionCanceledException && error.CancellationReasons?.[1]?.Code === 'ConditionalCheckFailed')
+        return false;
+      throw error;
+    }
   }
 
   async recordProviderSend(ref: SendRef, providerMessageId: string, at: string): Promise<ProviderSendOutcome> {

@@ -1,4 +1,9 @@
-import { DeleteItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteItemCommand,
+  TransactWriteItemsCommand,
+  TransactionCanceledException,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { SendLimits } from '../../ports/send-limits.js';
@@ -25,9 +30,9 @@ export class DynamoDbSendLimits implements SendLimits {
     }
   }
 
-  takeOnly(name: string, dedupeKey: string, windowSeconds: number, at: Date): Promise<boolean> {
+  private onlyUpdate(name: string, dedupeKey: string, windowSeconds: number, at: Date) {
     const now = seconds(at);
-    return this.update({
+    return {
       Key: marshall(keys.sendLimit(name)),
       UpdateExpression: 'SET lastAt = :now, lastKey = :key, expiresAt = :expiresAt, entity = :entity',
       ConditionExpression: 'attribute_not_exists(lastAt) OR lastAt <= :windowStart OR lastKey = :key',
@@ -38,7 +43,55 @@ export class DynamoDbSendLimits implements SendLimits {
         ':expiresAt': now + windowSeconds,
         ':entity': 'send_limit',
       }),
-    });
+    };
+  }
+
+  private slotUpdate(name: string, dedupeKey: string, limit: number, windowSeconds: number, at: Date) {
+    const window = Math.floor(seconds(at) / windowSeconds);
+    return {
+      Key: marshall(keys.sendLimit(`${name}#${window}`)),
+      UpdateExpression: 'ADD sends :sends SET expiresAt = :expiresAt, entity = :entity',
+      ConditionExpression: 'attribute_not_exists(sends) OR size(sends) < :limit OR contains(sends, :key)',
+      ExpressionAttributeValues: marshall({
+        ':sends': new Set([dedupeKey]),
+        ':key': dedupeKey,
+        ':limit': limit,
+        ':expiresAt': (window + 1) * windowSeconds,
+        ':entity': 'send_limit',
+      }),
+    };
+  }
+
+  takeOnly(name: string, dedupeKey: string, windowSeconds: number, at: Date): Promise<boolean> {
+    return this.update(this.onlyUpdate(name, dedupeKey, windowSeconds, at));
+  }
+
+  async takeSlotAndOnly(
+    slot: { name: string; limit: number; windowSeconds: number },
+    only: { name: string; windowSeconds: number },
+    dedupeKey: string,
+    at: Date,
+  ): Promise<boolean> {
+    try {
+      await this.client.send(
+        new TransactWriteItemsCommand({
+          TransactItems: [
+            {
+              Update: { TableName: this.tableName, ...this.slotUpdate(slot.name, dedupeKey, slot.limit, slot.windowSeconds, at) },
+            },
+            { Update: { TableName: this.tableName, ...this.onlyUpdate(only.name, dedupeKey, only.windowSeconds, at) } },
+          ],
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (
+        error instanceof TransactionCanceledException &&
+        error.CancellationReasons?.some((reason) => reason.Code === 'ConditionalCheckFailed')
+      )
+        return false;
+      throw error;
+    }
   }
 
   async releaseOnly(name: string, dedupeKey: string): Promise<void> {
@@ -57,19 +110,7 @@ export class DynamoDbSendLimits implements SendLimits {
   }
 
   takeSlot(name: string, dedupeKey: string, limit: number, windowSeconds: number, at: Date): Promise<boolean> {
-    const window = Math.floor(seconds(at) / windowSeconds);
-    return this.update({
-      Key: marshall(keys.sendLimit(`${name}#${window}`)),
-      UpdateExpression: 'ADD sends :sends SET expiresAt = :expiresAt, entity = :entity',
-      ConditionExpression: 'attribute_not_exists(sends) OR size(sends) < :limit OR contains(sends, :key)',
-      ExpressionAttributeValues: marshall({
-        ':sends': new Set([dedupeKey]),
-        ':key': dedupeKey,
-        ':limit': limit,
-        ':expiresAt': (window + 1) * windowSeconds,
-        ':entity': 'send_limit',
-      }),
-    });
+    return this.update(this.slotUpdate(name, dedupeKey, limit, windowSeconds, at));
   }
 
   takeBudget(name: string, limit: number, windowSeconds: number, at: Date): Promise<boolean> {

@@ -102,23 +102,17 @@ async function smsCapHolds(
 /**
  * The caps on an acknowledgement, which anyone can cause by typing an address into a form: one
  * per mailbox per hour (aliases such as `name+tag@` and Gmail's dotted forms count as one
- * mailbox), and a few per client IP per hour. Sales still hear of every inquiry.
+ * mailbox), and a few per client IP per hour, taken together in one round trip: both or neither,
+ * so a client held back by its IP cap takes no mailbox's slot. Sales still hear of every inquiry.
  */
 async function acknowledgementCapHolds(deps: SendFollowUpsDeps, inquiry: OutboxInquiry, dedupeKey: string): Promise<boolean> {
   const now = deps.clock.now();
-  if (
-    inquiry.ip &&
-    !(await deps.limits.takeSlot(
-      `ack_ip#${clientKey(await saltOf(deps), inquiry.ip)}`,
-      dedupeKey,
-      ACKNOWLEDGEMENTS_PER_IP_PER_HOUR,
-      3600,
-      now,
-    ))
-  )
-    return true;
-  const mailbox = inquiry.email ? mailboxKey(await saltOf(deps), inquiry.email) : inquiry.holders.email;
-  return !(await deps.limits.takeOnly(`acknowledgement#${mailbox}`, dedupeKey, ACKNOWLEDGEMENT_WINDOW_SECONDS, now));
+  const salt = await saltOf(deps);
+  const mailbox = inquiry.email ? mailboxKey(salt, inquiry.email) : inquiry.holders.email;
+  const only = { name: `acknowledgement#${mailbox}`, windowSeconds: ACKNOWLEDGEMENT_WINDOW_SECONDS };
+  if (!inquiry.ip) return !(await deps.limits.takeOnly(only.name, dedupeKey, only.windowSeconds, now));
+  const slot = { name: `ack_ip#${clientKey(salt, inquiry.ip)}`, limit: ACKNOWLEDGEMENTS_PER_IP_PER_HOUR, windowSeconds: 3600 };
+  return !(await deps.limits.takeSlotAndOnly(slot, only, dedupeKey, now));
 }
 
 /**
