@@ -69,6 +69,15 @@ export const keys = {
     sk: `TASK#${at}#${kind}`,
   }),
   privacyRequestsIndex: 'PRIVACY_REQUESTS',
+  /** The visitors of one dimension value on one day (`DIM#b:Chrome`): a sketch. */
+  analyticsDimension: (day: string, attribute: string) => ({ pk: `ANALYTICS#${day}`, sk: `DIM#${attribute}` }),
+  /** One organisation's views and visitors of one path on one day: its own small item, never an attribute per path. */
+  analyticsOrganisationPage: (day: string, asn: number, path: string) => ({
+    pk: `ANALYTICS#${day}`,
+    sk: `ORGPAGE#${asn}#${path}`,
+  }),
+  /** How many distinct paths the day counts (the cap's counter). */
+  analyticsPathCount: (day: string) => ({ pk: `ANALYTICS#${day}`, sk: 'PATHCOUNT' }),
 } as const;
 
 /** The sort-key prefix of a contact's disclosure records. */

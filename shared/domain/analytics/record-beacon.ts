@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import Bowser from 'bowser';
-import type { AnalyticsCounters } from '../../ports/analytics-store.js';
+import type { BeaconQueue, VisitorSalts } from '../../ports/analytics-store.js';
 import type { Clock } from '../../ports/clock.js';
 import { primaryLanguage } from '../visit.js';
 import { sketchElement } from './hll.js';
@@ -18,7 +18,9 @@ export interface NetworkLookup {
 }
 
 export interface RecordBeaconDeps {
-  store: AnalyticsCounters;
+  /** Where the counts go: a queue, aggregated by its consumer (`tallyBeacons`). */
+  queue: BeaconQueue;
+  salts: VisitorSalts;
   networks: NetworkLookup;
   clock: Clock;
   /** A new random visitor id for the `fc_vid` cookie. */
@@ -73,7 +75,9 @@ export function languageOf(acceptLanguage: string | undefined): string | undefin
 }
 
 /**
- * Counts one beacon into the day's aggregates and says whether to set the visitor cookie.
+ * Queues one beacon's counts for the day's aggregates and says whether to set the visitor cookie.
+ * What is queued carries no address and no visitor id: only the path, the dimensions, the
+ * organisation of a business network and the visitor's daily-salted sketch element.
  *
  * - With a do-not-track signal (GPC or DNT) a page view counts as a view and nothing else: no
  *   cookie, no visitor id, no browser, language, country or organisation. An engagement counts nothing.
@@ -87,24 +91,25 @@ export async function recordBeacon(deps: RecordBeaconDeps, request: BeaconReques
   const day = deps.clock.now().toISOString().slice(0, 10);
   const { event } = request;
   if (request.optedOut) {
-    if (event.type === 'pageview') await deps.store.countPageview({ day, path: event.path, optedOut: true });
+    if (event.type === 'pageview') await deps.queue.enqueue({ kind: 'pageview', day, path: event.path, optedOut: true });
     return {};
   }
   const known = request.visitorCookie && VISITOR_ID.test(request.visitorCookie) ? request.visitorCookie : undefined;
   const visitorId = known ?? (deps.newVisitorId ?? randomVisitorId)();
   const setVisitorId = known ? {} : { setVisitorId: visitorId };
   if (event.type === 'engagement') {
-    await deps.store.countEngagement({ day, path: event.path, seconds: event.seconds });
+    await deps.queue.enqueue({ kind: 'engagement', day, path: event.path, seconds: event.seconds });
     return setVisitorId;
   }
-  const salt = await deps.store.dailySalt(day);
+  const salt = await deps.salts.dailySalt(day);
   const visitor = sketchElement(createHmac('sha256', salt).update(visitorId).digest());
   const facts = request.network ? deps.networks.lookup(request.network) : {};
   const owner = facts.owner && classifyNetwork(facts.owner.asn, facts.owner.name) === 'business' ? facts.owner : undefined;
   const country = request.viewerCountry && /^[A-Z]{2}$/.test(request.viewerCountry) ? request.viewerCountry : facts.country;
   const browser = browserFamily(request.userAgent);
   const language = languageOf(request.acceptLanguage);
-  await deps.store.countPageview({
+  await deps.queue.enqueue({
+    kind: 'pageview',
     day,
     path: event.path,
     optedOut: false,
