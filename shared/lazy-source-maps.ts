@@ -46,7 +46,12 @@ function originOf(site: CallSite | undefined, map: BundleMap, loaded: () => Sour
  * V8 printed it. As in Node's own source-map support, a frame's function is named by the map at
  * its caller's call expression, since a minified bundle's own names are meaningless.
  */
-function frameOf(site: CallSite, caller: CallSite | undefined, map: BundleMap, loaded: () => SourceMap | undefined): string {
+function frameOf(
+  site: CallSite,
+  caller: CallSite | undefined,
+  map: BundleMap,
+  loaded: () => SourceMap | undefined,
+): string {
   const origin = originOf(site, map, loaded);
   if (!origin || origin.originalLine === undefined || origin.originalColumn === undefined) return `    at ${site.toString()}`;
   const where = `${origin.originalSource}:${origin.originalLine + 1}:${origin.originalColumn + 1}`;
@@ -89,7 +94,6 @@ export function installLazySourceMaps(bundleUrl: string): void {
   const bundlePath = fileURLToPath(bundleUrl);
   Error.prepareStackTrace = stackTraceFor({
     files: [bundlePath, bundleUrl],
-    load: () =>
-      new SourceMap(JSON.parse(readFileSync(`${bundlePath}.map`, 'utf8')) as ConstructorParameters<typeof SourceMap>[0]),
+    load: () => new SourceMap(JSON.parse(readFileSync(`${bundlePath}.map`, 'utf8')) as ConstructorParameters<typeof SourceMap>[0]),
   }) as typeof Error.prepareStackTrace;
 }

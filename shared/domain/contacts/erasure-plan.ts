@@ -67,7 +67,12 @@ export type ErasedKind =
 /** One thing the erasure keeps, and why. */
 export interface KeptRecord {
   what:
-    'suppression_tombstone' | 'erasure_record' | 'message_log' | 'audit_entries' | 'privacy_request_record' | 'disclosure_record';
+    | 'suppression_tombstone'
+    | 'erasure_record'
+    | 'message_log'
+    | 'audit_entries'
+    | 'privacy_request_record'
+    | 'disclosure_record';
   count?: number;
   why: string;
 }
