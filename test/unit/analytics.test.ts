@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from '@jest/globals';
+import { reportBody } from '../../functions/admin/analytics-html.js';
+import { parseBeaconCount } from '../../functions/analytics/count-schema.js';
 import { parseBeacon } from '../../functions/analytics/schema.js';
 import { ensureNetworkAsset } from '../../scripts/build-network-asset.js';
 import { NetworkAsset } from '../../shared/adapters/networks/network-asset.js';
@@ -9,6 +11,7 @@ import { classifyNetwork } from '../../shared/domain/analytics/network-kind.js';
 import { languageOf, recordBeacon } from '../../shared/domain/analytics/record-beacon.js';
 import type { NetworkLookup } from '../../shared/domain/analytics/record-beacon.js';
 import { buildReport, reportDays } from '../../shared/domain/analytics/report.js';
+import { tallyBeacons } from '../../shared/domain/analytics/tally.js';
 import { ValidationError } from '../../shared/domain/errors.js';
 import type { AnalyticsDay, BeaconCount, BeaconQueue, PageviewCount, VisitorSalts } from '../../shared/ports/analytics-store.js';
 
@@ -421,5 +424,109 @@ describe('the analytics report', () => {
     expect(() => reportDays(undefined, '2026-03-01')).toThrow(ValidationError);
     expect(reportDays('2024-01-01', '2024-12-31')).toHaveLength(366);
     expect(() => reportDays('2024-01-01', '2025-01-01')).toThrow(ValidationError);
+  });
+});
+
+describe('tallyBeacons', () => {
+  it('adds a batch into one tally per day × path, per organisation and per dimension value, visitors as sets', () => {
+    // Arrange
+    const apple = { asn: 714, name: 'Apple Inc.' };
+    const counts: BeaconCount[] = [
+      { kind: 'pageview', day: '2026-11-26', path: '/a', optedOut: false, visitor: 1, browser: 'Chrome', organisation: apple },
+      { kind: 'pageview', day: '2026-11-26', path: '/a', optedOut: false, visitor: 1, browser: 'Chrome', organisation: apple },
+      { kind: 'pageview', day: '2026-11-26', path: '/a', optedOut: false, visitor: 2, country: 'US' },
+      { kind: 'pageview', day: '2026-11-26', path: '/a', optedOut: true },
+      { kind: 'engagement', day: '2026-11-26', path: '/a', seconds: 30 },
+      { kind: 'pageview', day: '2026-11-27', path: '/a', optedOut: false, visitor: 3 },
+    ];
+    // Act
+    const tally = tallyBeacons(counts);
+    // Assert
+    expect(tally.paths).toEqual([
+      {
+        day: '2026-11-26',
+        path: '/a',
+        views: 4,
+        optedOutViews: 1,
+        unidentifiedViews: 1,
+        engagements: 1,
+        seconds: 30,
+        browsers: { Chrome: 2 },
+        languages: {},
+        countries: { US: 1 },
+        visitors: new Set([1, 2]),
+      },
+      expect.objectContaining({ day: '2026-11-27', views: 1, visitors: new Set([3]) }),
+    ]);
+    expect(tally.organisations).toEqual([
+      {
+        day: '2026-11-26',
+        ...apple,
+        views: 2,
+        visitors: new Set([1]),
+        pages: new Map([['/a', { views: 2, visitors: new Set([1]) }]]),
+      },
+    ]);
+    expect(tally.dimensions).toEqual([
+      { day: '2026-11-26', dimension: 'browsers', value: 'Chrome', visitors: new Set([1]) },
+      { day: '2026-11-26', dimension: 'countries', value: 'US', visitors: new Set([2]) },
+    ]);
+  });
+});
+
+describe('parseBeaconCount', () => {
+  it('takes what the beacon queues, and drops anything else: unknown fields, an address, a bad path or day', () => {
+    const good = { kind: 'pageview', day: '2026-11-26', path: '/a', optedOut: false, visitor: 65, browser: 'Chrome' };
+    expect(parseBeaconCount(JSON.stringify(good))).toEqual(good);
+    expect(parseBeaconCount(JSON.stringify({ kind: 'engagement', day: '2026-11-26', path: '/a', seconds: 3 }))).toBeDefined();
+    for (const bad of [
+      { ...good, ip: '203.0.113.7' },
+      { ...good, path: 'a' },
+      { ...good, day: 'today' },
+      { ...good, visitor: -1 },
+      { kind: 'engagement', day: '2026-11-26', path: '/a', seconds: 999_999 },
+    ]) {
+      expect(parseBeaconCount(JSON.stringify(bad))).toBeUndefined();
+    }
+    expect(parseBeaconCount('{"kind":')).toBeUndefined();
+  });
+});
+
+describe('the report page', () => {
+  it('shows the "other" row by that name and never a row of fewer than 3 visitors', () => {
+    const elements = (...names: string[]) => names.map((name) => sketchElement(hashOf(name)));
+    const path = (name: string, visitors: number[]) => ({
+      path: name,
+      views: visitors.length,
+      optedOutViews: 0,
+      unidentifiedViews: visitors.length,
+      engagements: 0,
+      seconds: 0,
+      browsers: {},
+      languages: {},
+      countries: {},
+      visitors,
+    });
+    const report = buildReport('2026-11-26', '2026-11-26', [
+      {
+        day: '2026-11-26',
+        paths: [path('/shown', elements('a', 'b', 'c')), path('/pair', elements('d', 'e')), path('/single', elements('f'))],
+        organisations: [
+          {
+            asn: 521,
+            name: 'Ford Motor Company',
+            pages: { '/pair': { views: 2, visitors: elements('d', 'e') } },
+            visitors: elements('d', 'e'),
+          },
+        ],
+        dimensions: { browsers: {}, languages: {}, countries: {} },
+      },
+    ]);
+    const html = reportBody(report);
+    expect(html).toContain('/shown');
+    expect(html).toContain('Other (each under 3 visitors)');
+    expect(html).not.toContain('/pair');
+    expect(html).not.toContain('/single');
+    expect(html).not.toContain('Ford Motor Company');
   });
 });
