@@ -222,6 +222,13 @@ describe('recordBeacon', () => {
 });
 
 describe('languageOf', () => {
+  it('knows exactly the two-letter codes the runtime can name, without asking it', () => {
+    const names = new Intl.DisplayNames(['en'], { type: 'language', fallback: 'none' });
+    const letters = 'abcdefghijklmnopqrstuvwxyz'.split('');
+    const codes = letters.flatMap((a) => letters.map((b) => `${a}${b}`));
+    expect(codes.filter((code) => languageOf(code) !== undefined)).toEqual(codes.filter((code) => names.of(code) !== undefined));
+  });
+
   it('keeps the primary language subtag of a language the runtime can name', () => {
     expect(languageOf('en-US,en;q=0.9')).toBe('en');
     expect(languageOf('fil-PH')).toBe('fil');
