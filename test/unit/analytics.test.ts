@@ -108,6 +108,8 @@ describe('classifyNetwork', () => {
     [5, 'ACME Cloud Services', 'hosting'],
     [714, 'Apple Inc.', 'business'],
     [521, 'Ford Motor Company', 'business'],
+    [17557, 'Pakistan Telecommuication company limited', 'isp'],
+    [12, 'Kazakhtelecom', 'isp'],
   ] as const)('AS%i %s is %s', (asn, name, kind) => {
     expect(classifyNetwork(asn, name)).toBe(kind);
   });
@@ -129,6 +131,25 @@ describe('the network asset', () => {
   it('knows no owner of private and documentation addresses', () => {
     expect(asset.lookup(truncateIp('192.168.1.1')!).owner).toBeUndefined();
     expect(asset.lookup(truncateIp('198.51.100.7')!).owner).toBeUndefined();
+  });
+
+  it.each([
+    ['2.16.21.7', 'PJSC Rostelecom', 'isp'],
+    ['2.17.225.7', 'Turk Telekomunikasyon Anonim Sirketi', 'isp'],
+    ['2.148.1.7', 'Telenor Norge AS', 'isp'],
+    ['45.12.193.7', 'Verein zur Foerderung eines Deutschen Forschungsnetzes e.V.', 'isp'],
+    ['129.125.1.7', 'SURF B.V.', 'isp'],
+    ['37.64.1.7', 'Societe Francaise Du Radiotelephone - SFR SA', 'mobile'],
+    ['41.80.1.7', 'Safaricom Limited', 'mobile'],
+    ['177.252.1.7', 'Colombia Movil', 'mobile'],
+    ['2.56.1.7', 'Equinix (EMEA) Acquisition Enterprises B.V.', 'hosting'],
+    ['9.9.9.9', 'Quad9', 'hosting'],
+    ['19.0.0.7', 'Ford Motor Company', 'business'],
+    ['56.0.0.7', 'United States Postal Service', 'business'],
+  ] as const)('classes %s (%s in the database) as %s, on the truncated address', (address, name, kind) => {
+    const owner = asset.lookup(truncateIp(address)!).owner!;
+    expect(owner.name).toBe(name);
+    expect(classifyNetwork(owner.asn, owner.name)).toBe(kind);
   });
 
   it('classes ISP and hosting networks from the database as unidentified', () => {
