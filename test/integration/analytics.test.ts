@@ -96,8 +96,16 @@ describe('POST /events', () => {
       [204, null],
       [204, null],
     ]);
+    // The views are counted on the path's item, and nothing else: no visitor, no organisation, no browser
     const { body } = await report();
-    expect(body.pages.find((page) => page.path === path)).toMatchObject({ views: 3, visitors: null });
+    const items = (await tableItems()).filter(
+      (item) => String(item.pk).startsWith('ANALYTICS#') && String(item.sk).includes(path),
+    );
+    expect(items.map((item) => String(item.sk).split('#')[0])).toEqual(['PATH']);
+    expect(items[0]).toMatchObject({ views: 3, optedOutViews: 3 });
+    expect(Object.keys(items[0] ?? {}).filter((name) => /^[blc]:/.test(name))).toEqual([]);
+    // A page without 3 counted visitors is not shown on its own
+    expect(body.pages.find((page) => page.path === path)).toBeUndefined();
     expect(body.organisations.flatMap((org) => org.pages.map((page) => page.path))).not.toContain(path);
   });
 
