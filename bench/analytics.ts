@@ -1,3 +1,4 @@
+import { loadavg } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -91,7 +92,19 @@ export async function benchAnalytics(check: Check, results: Record<string, unkno
         return response.status === 204 ? 200 : response.status;
       };
       await runLoad(500, BEACON_CONCURRENCY, beacon); // warm-up: the day's salt, the asset, connections
+      await fetch(`${stack.urls.api}/_local/outbox/drain`, { method: 'POST' });
+      // What the local gateway and function host alone can do: a static route, same concurrency.
+      const gpc = `${stack.urls.api}/.well-known/gpc.json`;
+      const trivial = await runLoad(BEACONS, BEACON_CONCURRENCY, async () => {
+        const response = await fetch(gpc);
+        await response.arrayBuffer();
+        return response.status;
+      });
       const load = await runLoad(BEACONS, BEACON_CONCURRENCY, beacon);
+      // The aggregator's side: how long the queued counts take to reach the table once the load stops.
+      const drainStarted = performance.now();
+      await fetch(`${stack.urls.api}/_local/outbox/drain`, { method: 'POST' });
+      const drainSeconds = (performance.now() - drainStarted) / 1000;
       // The baseline of the same run: bare UpdateItem ADDs on the same DynamoDB Local, same concurrency.
       const call = liteDynamoDb({ ...process.env, AWS_ENDPOINT_URL_DYNAMODB: stack.urls.dynamoDb });
       const raw = await runLoad(BEACONS, BEACON_CONCURRENCY, async (index) => {
@@ -104,8 +117,15 @@ export async function benchAnalytics(check: Check, results: Record<string, unkno
         });
         return 200;
       });
+      console.log(`      load average ${loadavg().map((value) => value.toFixed(1)).join(' ')} on this machine (others share it)`);
       console.log(
-        `      ${load.perSecond.toFixed(0)} beacons/s, p50 ${load.p50Ms.toFixed(1)} ms, p99 ${load.p99Ms.toFixed(1)} ms`,
+        `      gateway alone (GET /.well-known/gpc.json): ${trivial.perSecond.toFixed(0)}/s, p50 ${trivial.p50Ms.toFixed(1)} ms, p99 ${trivial.p99Ms.toFixed(1)} ms, 5xx ${trivial.errors5xx}`,
+      );
+      console.log(
+        `      ${load.perSecond.toFixed(0)} beacons/s, p50 ${load.p50Ms.toFixed(1)} ms, p99 ${load.p99Ms.toFixed(1)} ms, 5xx ${load.errors5xx}; bundle ${(bundle.bytes / 1000).toFixed(1)} KB; lookup ${median(rounds).toFixed(2)} µs`,
+      );
+      console.log(
+        `      the queue drained into the table ${drainSeconds.toFixed(1)} s after the load stopped (the aggregator adds a batch of up to 500 in a few updates)`,
       );
       console.log(
         `      bare UpdateItem ${raw.perSecond.toFixed(0)}/s on the same DynamoDB Local; ratio beacons/UpdateItem ${(load.perSecond / raw.perSecond).toFixed(2)}`,
@@ -123,6 +143,9 @@ export async function benchAnalytics(check: Check, results: Record<string, unkno
         bundleBytes: bundle.bytes,
         scriptGzipBytes: scriptGzip,
         load,
+        gatewayAlone: trivial,
+        drainSeconds,
+        loadAverage: loadavg(),
         rawUpdateItem: raw,
         ratio: load.perSecond / raw.perSecond,
       };

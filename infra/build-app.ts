@@ -35,6 +35,8 @@ export function buildApp(
     asyncDeadLetters: stateful.asyncDeadLetters,
     campaignQueues: stateful.campaignQueues,
     campaignDeadLetters: stateful.campaignDeadLetters,
+    analyticsQueue: stateful.analyticsQueue,
+    analyticsDeadLetters: stateful.analyticsDeadLetters,
     userPool: stateful.userPool,
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));

@@ -96,6 +96,7 @@ export interface FunctionResources {
   tableName: string;
   secretId: string;
   campaignQueueUrls: { plan: string; email: string; sms: string };
+  analyticsQueueUrl: string;
 }
 
 /** How many campaign senders run at once; each takes its share of the SES rate. */
@@ -131,6 +132,7 @@ export function functionEnvironment(config: DeploymentConfig, resources: Functio
     CAMPAIGN_PLAN_QUEUE_URL: resources.campaignQueueUrls.plan,
     CAMPAIGN_EMAIL_QUEUE_URL: resources.campaignQueueUrls.email,
     CAMPAIGN_SMS_QUEUE_URL: resources.campaignQueueUrls.sms,
+    ANALYTICS_QUEUE_URL: resources.analyticsQueueUrl,
     SES_RATE_PER_SECOND: String(config.sesRatePerSecond),
     NOTICE_PERIOD_DAYS: String(config.noticePeriodDays),
     SENDER_CONCURRENCY: String(SENDER_CONCURRENCY),

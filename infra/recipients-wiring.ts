@@ -1,11 +1,11 @@
 import { checkRecipientsWired } from '../shared/recipients.js';
 import type { AwsService, DeploymentWiring, MailboxConfigKey, Recipient } from '../shared/recipients.js';
 import { HTTP_ROUTES, QUEUE_CONSUMERS, SCHEDULED_JOBS, STREAM_CONSUMERS, TOPIC_SUBSCRIBERS } from '../shared/routes.js';
-import type { AwsAccess, CampaignQueue } from '../shared/routes.js';
+import type { AwsAccess, QueueName } from '../shared/routes.js';
 import type { DeploymentConfig } from './config.js';
 
 /** A function as the route table declares it: its AWS access and, for a queue consumer, its queue. */
-type DeclaredFunction = { aws: AwsAccess; queue?: CampaignQueue };
+type DeclaredFunction = { aws: AwsAccess; queue?: QueueName };
 
 /** Every function the stacks build, from the route table. */
 export const DECLARED_FUNCTIONS: readonly DeclaredFunction[] = [

@@ -9,7 +9,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { STAFF_ROLES } from '../shared/domain/staff.js';
 import { TABLE_SCHEMA } from '../shared/table.js';
-import { QUEUE_EVENT_SOURCE } from '../shared/event-sources.js';
+import { ANALYTICS_QUEUE_EVENT_SOURCE, QUEUE_EVENT_SOURCE } from '../shared/event-sources.js';
 
 /**
  * Everything that holds data or identity and must outlive a redeploy: the table and its key, the
@@ -23,6 +23,9 @@ export class StatefulStack extends Stack {
   readonly asyncDeadLetters: sqs.Queue;
   readonly campaignQueues: Record<'plan' | 'email' | 'sms', sqs.Queue>;
   readonly campaignDeadLetters: sqs.Queue;
+  /** The beacon's counts, aggregated by the analytics consumer a batch at a time. */
+  readonly analyticsQueue: sqs.Queue;
+  readonly analyticsDeadLetters: sqs.Queue;
   readonly userPool: cognito.UserPool;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
@@ -115,6 +118,17 @@ export class StatefulStack extends Stack {
       email: campaignQueue('CampaignEmailQueue'),
       sms: campaignQueue('CampaignSmsQueue'),
     };
+
+    this.analyticsDeadLetters = deadLetterQueue('AnalyticsDeadLetters', 'of the analytics queue');
+    this.analyticsQueue = new sqs.Queue(this, 'AnalyticsQueue', {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: this.key,
+      enforceSSL: true,
+      // Six times the aggregator's timeout, as Lambda advises for SQS event sources.
+      visibilityTimeout: Duration.minutes(30),
+      retentionPeriod: Duration.days(4),
+      deadLetterQueue: { queue: this.analyticsDeadLetters, maxReceiveCount: ANALYTICS_QUEUE_EVENT_SOURCE.maxReceiveCount },
+    });
 
     this.userPool = new cognito.UserPool(this, 'StaffUserPool', {
       selfSignUpEnabled: false,

@@ -38,6 +38,8 @@ export interface StatelessStackProps extends StackProps {
   asyncDeadLetters: sqs.IQueue;
   campaignQueues: Record<'plan' | 'email' | 'sms', sqs.IQueue>;
   campaignDeadLetters: sqs.IQueue;
+  analyticsQueue: sqs.IQueue;
+  analyticsDeadLetters: sqs.IQueue;
   userPool: cognito.IUserPool;
 }
 
@@ -83,7 +85,14 @@ export class StatelessStack extends Stack {
         queueArn: props.campaignQueues.sms.queueArn,
         queueUrl: props.campaignQueues.sms.queueUrl,
       }),
+      analytics: sqs.Queue.fromQueueAttributes(this, 'AnalyticsQueue', {
+        queueArn: props.analyticsQueue.queueArn,
+        queueUrl: props.analyticsQueue.queueUrl,
+      }),
     };
+    const analyticsDeadLetters = sqs.Queue.fromQueueAttributes(this, 'AnalyticsDeadLetters', {
+      queueArn: props.analyticsDeadLetters.queueArn,
+    });
     const campaignDeadLetters = sqs.Queue.fromQueueAttributes(this, 'CampaignDeadLetters', {
       queueArn: props.campaignDeadLetters.queueArn,
     });
@@ -102,7 +111,9 @@ export class StatelessStack extends Stack {
         plan: props.campaignQueues.plan.queueArn,
         email: props.campaignQueues.email.queueArn,
         sms: props.campaignQueues.sms.queueArn,
+        analytics: props.analyticsQueue.queueArn,
       },
+      analyticsQueueUrl: props.analyticsQueue.queueUrl,
     };
 
     const alarmTopic = new sns.Topic(this, 'AlarmTopic', { masterKey: key, enforceSSL: true });
@@ -199,6 +210,7 @@ export class StatelessStack extends Stack {
       outboxDeadLetters,
       asyncDeadLetters,
       campaignDeadLetters,
+      analyticsDeadLetters,
       alarmAction,
     });
 

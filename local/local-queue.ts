@@ -47,19 +47,26 @@ export class LocalQueue {
 
   private readonly file: string | undefined;
   private readonly visibilityTimeoutMs: number;
+  private readonly eventSource: { batchSize: number; maxReceiveCount: number };
 
   /**
    * @param options.file where the queue is kept (`.forecourt/queues/<name>.json`); omitted keeps it in memory
    * @param options.visibilityTimeoutMs the visibility timeout per receive (see `LOCAL_VISIBILITY_TIMEOUT_MS`)
+   * @param options.eventSource the batch size and redrive of the queue's event source (`QUEUE_EVENT_SOURCE` by default)
    */
   constructor(
     private readonly name: string,
     private readonly handler: (event: SQSEvent) => Promise<SQSBatchResponse | void>,
-    options: { file?: string; visibilityTimeoutMs?: number } = {},
+    options: {
+      file?: string;
+      visibilityTimeoutMs?: number;
+      eventSource?: { batchSize: number; maxReceiveCount: number };
+    } = {},
   ) {
     const file = options.file;
     this.file = file;
     this.visibilityTimeoutMs = options.visibilityTimeoutMs ?? LOCAL_VISIBILITY_TIMEOUT_MS;
+    this.eventSource = options.eventSource ?? QUEUE_EVENT_SOURCE;
     const saved: QueueFile =
       file && existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as QueueFile) : { messages: [], deadLetters: [] };
     this.messages = saved.messages;
@@ -117,7 +124,7 @@ export class LocalQueue {
     let ran = 0;
     for (;;) {
       const now = Date.now();
-      const batch = this.messages.filter((message) => message.visibleAt <= now).slice(0, QUEUE_EVENT_SOURCE.batchSize);
+      const batch = this.messages.filter((message) => message.visibleAt <= now).slice(0, this.eventSource.batchSize);
       if (batch.length === 0) return ran;
       for (const message of batch) {
         message.receiveCount += 1;
@@ -147,13 +154,15 @@ export class LocalQueue {
       } catch {
         failedIds = new Set(batch.map((message) => message.messageId));
       }
+      const done = new Set<QueuedMessage>();
       for (const message of batch) {
-        if (!failedIds.has(message.messageId)) this.remove(message);
-        else if (message.receiveCount >= QUEUE_EVENT_SOURCE.maxReceiveCount) {
-          this.remove(message);
+        if (!failedIds.has(message.messageId)) done.add(message);
+        else if (message.receiveCount >= this.eventSource.maxReceiveCount) {
+          done.add(message);
           this.deadLetters.push({ messageId: message.messageId, body: message.body });
         }
       }
+      this.remove(done);
       this.save();
       ran += batch.length;
     }
@@ -167,8 +176,11 @@ export class LocalQueue {
     renameSync(`${this.file}.tmp`, this.file);
   }
 
-  private remove(message: QueuedMessage): void {
-    const index = this.messages.indexOf(message);
-    if (index >= 0) this.messages.splice(index, 1);
+  /** Removes the messages of a batch in one pass over the queue (a backlog of thousands stays cheap). */
+  private remove(done: ReadonlySet<QueuedMessage>): void {
+    if (done.size === 0) return;
+    let kept = 0;
+    for (const message of this.messages) if (!done.has(message)) this.messages[kept++] = message;
+    this.messages.length = kept;
   }
 }

@@ -18,6 +18,7 @@ import {
   TOPIC_SUBSCRIBERS,
 } from '../shared/routes.js';
 import { LocalQueue } from './local-queue.js';
+import { queueEventSource } from '../shared/event-sources.js';
 import { OPT_IN_KEYWORDS, OPT_OUT_KEYWORDS } from '../shared/domain/sms/keywords.js';
 import type {
   APIGatewayProxyEvent,
@@ -42,8 +43,8 @@ import type { StreamTarget } from './stream-runner.js';
 export const REPO_ROOT = resolve(import.meta.dirname, '..');
 export const LOCAL_TABLE_NAME = 'forecourt';
 export const LOCAL_SECRET_ID = 'forecourt/app';
-/** The local campaign queues' names, as in their URLs. */
-const localQueueName = (queue: string) => `forecourt-campaign-${queue}`;
+/** The local work queues' names, as in their URLs. */
+const localQueueName = (queue: string) => (queue === 'analytics' ? 'forecourt-analytics' : `forecourt-campaign-${queue}`);
 
 export interface LocalStackOptions {
   /** Gateway port; `PORT` or 3000 by default. 0 picks a free one. */
@@ -168,6 +169,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
             email: `${standInsEndpoint}/000000000000/${localQueueName('email')}`,
             sms: `${standInsEndpoint}/000000000000/${localQueueName('sms')}`,
           },
+          analyticsQueueUrl: `${standInsEndpoint}/000000000000/${localQueueName('analytics')}`,
         },
       ),
     });
@@ -266,7 +268,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       const queue = new LocalQueue(
         localQueueName(consumer.queue),
         functions.handler<SQSEvent, SQSBatchResponse | void>(consumer.entry),
-        options.dataDir ? { file: join(options.dataDir, 'queues', `${localQueueName(consumer.queue)}.json`) } : {},
+        {
+          ...(options.dataDir ? { file: join(options.dataDir, 'queues', `${localQueueName(consumer.queue)}.json`) } : {}),
+          eventSource: queueEventSource(consumer.queue),
+        },
       );
       queues.set(localQueueName(consumer.queue), queue);
       queue.start();

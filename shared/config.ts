@@ -67,6 +67,8 @@ const runtimeSchema = z.object({
   CAMPAIGN_PLAN_QUEUE_URL: z.url(),
   CAMPAIGN_EMAIL_QUEUE_URL: z.url(),
   CAMPAIGN_SMS_QUEUE_URL: z.url(),
+  /** The analytics queue: the beacon's counts, aggregated by `functions/analytics/aggregate.ts`. */
+  ANALYTICS_QUEUE_URL: z.url(),
   SES_RATE_PER_SECOND: numberVar('rate'),
   SENDER_CONCURRENCY: numberVar('count'),
   /** Days of advance notice before a new third party or an ownership transfer (config `noticePeriodDays`). */

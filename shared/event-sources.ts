@@ -27,3 +27,24 @@ export const QUEUE_EVENT_SOURCE = {
   /** Receives of one message before SQS moves it to the dead-letter queue (the redrive policy). */
   maxReceiveCount: 5,
 } as const;
+
+/**
+ * How the analytics queue hands the beacon's counts to its aggregator: large batches, gathered for
+ * a few seconds, so that hundreds of beacons become a few table updates.
+ */
+export const ANALYTICS_QUEUE_EVENT_SOURCE = {
+  /** Messages per invocation (SQS allows up to 10 000 with a batching window). */
+  batchSize: 500,
+  /** How long Lambda gathers messages before invoking with fewer than `batchSize`. */
+  maxBatchingWindowSeconds: 5,
+  maxReceiveCount: 5,
+} as const;
+
+/** The event source settings of a work queue. */
+export function queueEventSource(queue: string): {
+  batchSize: number;
+  maxReceiveCount: number;
+  maxBatchingWindowSeconds?: number;
+} {
+  return queue === 'analytics' ? ANALYTICS_QUEUE_EVENT_SOURCE : QUEUE_EVENT_SOURCE;
+}

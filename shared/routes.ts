@@ -10,6 +10,8 @@ export type TableAction =
 
 /** The campaign queues: planning, email batches, SMS batches. */
 export type CampaignQueue = 'plan' | 'email' | 'sms';
+/** Every work queue: the campaign queues and the analytics queue (the beacon's counts). */
+export type QueueName = CampaignQueue | 'analytics';
 
 /**
  * Every AWS call a function's code makes, declared once beside its entry: the CDK grants exactly
@@ -25,8 +27,8 @@ export interface AwsAccess {
   email?: readonly ('SendEmail' | 'SendBulkEmail')[];
   /** SNS calls: Publish straight to phone numbers (never to a topic), and reading the opted-out list. */
   sms?: readonly ('Publish' | 'ListPhoneNumbersOptedOut')[];
-  /** The campaign queues it sends work to. */
-  sendsTo?: readonly CampaignQueue[];
+  /** The work queues it sends to. */
+  sendsTo?: readonly QueueName[];
 }
 
 /**
@@ -129,12 +131,13 @@ const ADMIN_ERASE_CONTACT: FunctionDeclaration = {
 const ADMIN_RECIPIENTS: FunctionDeclaration = { entry: 'functions/admin/recipients.ts', aws: {} };
 
 /**
- * The analytics beacon: counters and sketches are ADDed (UpdateItem), the day's salt is read or
- * created once per instance per day (GetItem, conditional PutItem). Its bundle budget is 150 KB.
+ * The analytics beacon: the day's salt is read or created once per instance per day (GetItem,
+ * conditional PutItem); each beacon's counts go on the analytics queue, which
+ * `functions/analytics/aggregate.ts` adds to the table. Its bundle budget is 150 KB.
  */
 const ANALYTICS_BEACON: FunctionDeclaration = {
   entry: 'functions/analytics/beacon.ts',
-  aws: { table: ['GetItem', 'PutItem', 'UpdateItem'] },
+  aws: { table: ['GetItem', 'PutItem'], sendsTo: ['analytics'] },
   files: [NETWORK_ASSET],
 };
 /** The tracking script and the GPC statement: static answers, no AWS access. */
@@ -515,15 +518,15 @@ export const SCHEDULED_JOBS: readonly ScheduledJob[] = [
   },
 ];
 
-/** A function fed by one of the campaign queues. */
+/** A function fed by one of the work queues. */
 export interface QueueConsumer {
   name: string;
   entry: string;
-  queue: CampaignQueue;
+  queue: QueueName;
   aws: AwsAccess;
 }
 
-/** The campaign queues' consumers: the planner and the two senders. */
+/** The work queues' consumers: the campaign planner and senders, and the analytics aggregator. */
 export const QUEUE_CONSUMERS: readonly QueueConsumer[] = [
   {
     name: 'campaign-plan',
@@ -554,5 +557,12 @@ export const QUEUE_CONSUMERS: readonly QueueConsumer[] = [
       // Texts held back by quiet hours go back on their own queue, delayed.
       sendsTo: ['sms'],
     },
+  },
+  {
+    name: 'analytics-aggregate',
+    entry: 'functions/analytics/aggregate.ts',
+    queue: 'analytics',
+    // ADDs to the day aggregates; a conditional no-op update tells whether a path is counted yet.
+    aws: { table: ['UpdateItem'] },
   },
 ];

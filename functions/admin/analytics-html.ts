@@ -1,5 +1,6 @@
 import type { AnalyticsReport } from '../../shared/domain/analytics/report.js';
 import { escapeHtml } from '../../shared/domain/html.js';
+import { OTHER_PATH } from '../../shared/ports/analytics-store.js';
 
 const CHART = { width: 640, height: 200, pad: 24 };
 
@@ -17,7 +18,7 @@ export function viewsChart(days: AnalyticsReport['days']): string {
       const height = (day.views / max) * plot;
       const x = CHART.pad + index * step;
       const y = CHART.pad + plot - height;
-      return `<rect x="${x.toFixed(1)}" y="${y.toFixed(1)}" width="${barWidth.toFixed(1)}" height="${height.toFixed(1)}" fill="#1a4d8f"><title>${escapeHtml(day.day)}: ${day.views} views, ${day.visitors} visitors</title></rect>`;
+      return `<rect x="${x.toFixed(1)}" y="${y.toFixed(1)}" width="${barWidth.toFixed(1)}" height="${height.toFixed(1)}" fill="#1a4d8f"><title>${escapeHtml(day.day)}: ${day.views} views, ${day.visitors ?? 'too few to show'} visitors</title></rect>`;
     })
     .join('');
   const first = days[0]?.day ?? '';
@@ -47,47 +48,45 @@ function table(caption: string, headings: string[], rows: (string | number)[][])
 export function reportBody(report: AnalyticsReport): string {
   const { totals } = report;
   const top = <T>(items: readonly T[]) => items.slice(0, 20);
+  const few = `fewer than ${report.minVisitorsShown}`;
+  // The row of everything under the threshold (SPEC §3): named as such, never as one of its members.
+  const label = (name: string) => (name === OTHER_PATH ? `Other (each under ${report.minVisitorsShown} visitors)` : name);
   return [
-    `<p>From ${escapeHtml(report.from)} to ${escapeHtml(report.to)} (UTC days): <strong>${totals.views}</strong> views, <strong>${totals.visitors}</strong> unique visitors, average time on page ${totals.averageSeconds} s. ${totals.optedOutViews} views came with a do-not-track signal and are counted only as views.</p>`,
+    `<p>From ${escapeHtml(report.from)} to ${escapeHtml(report.to)} (UTC days): <strong>${totals.views}</strong> views, <strong>${totals.visitors ?? few}</strong> unique visitors, average time on page ${totals.averageSeconds} s. ${totals.optedOutViews} views came with a do-not-track signal and are counted only as views.</p>`,
     viewsChart(report.days),
     table(
       'Top pages',
       ['Page', 'Views', 'Visitors', 'Average seconds'],
-      top(report.pages).map((page) => [
-        page.path,
-        page.views,
-        page.visitors ?? `fewer than ${report.minVisitorsShown}`,
-        page.averageSeconds,
-      ]),
+      top(report.pages).map((page) => [label(page.path), page.views, page.visitors, page.averageSeconds]),
     ),
     table(
       'Top organisations',
       ['Organisation', 'Visitors', 'Views', 'Pages read'],
       top(report.organisations).map((org) => [
-        org.name,
+        label(org.name),
         org.visitors,
         org.views,
         org.pages
           .slice(0, 5)
-          .map((page) => `${page.path} (${page.views})`)
+          .map((page) => `${label(page.path)} (${page.views})`)
           .join(', '),
       ]),
     ),
-    `<p>Organisations with fewer than ${report.minVisitorsShown} visitors are not shown; ISPs, mobile carriers and hosting providers are counted as unidentified (${totals.unidentifiedViews} views).</p>`,
+    `<p>No row with fewer than ${report.minVisitorsShown} visitors is shown: such rows are counted together as "Other", itself shown only from ${report.minVisitorsShown} visitors. ISPs, mobile carriers and hosting providers are counted as unidentified (${totals.unidentifiedViews} views).</p>`,
     table(
       'Browsers',
-      ['Browser', 'Views'],
-      top(report.browsers).map((b) => [b.name, b.views]),
+      ['Browser', 'Views', 'Visitors'],
+      top(report.browsers).map((b) => [label(b.name), b.views, b.visitors]),
     ),
     table(
       'Languages',
-      ['Language', 'Views'],
-      top(report.languages).map((l) => [l.name, l.views]),
+      ['Language', 'Views', 'Visitors'],
+      top(report.languages).map((l) => [label(l.name), l.views, l.visitors]),
     ),
     table(
       'Countries',
-      ['Country', 'Views'],
-      top(report.countries).map((c) => [c.name, c.views]),
+      ['Country', 'Views', 'Visitors'],
+      top(report.countries).map((c) => [label(c.name), c.views, c.visitors]),
     ),
     `<p class="notice">${escapeHtml(report.attribution.text)} ${report.attribution.links
       .map((link) => `<a href="${escapeHtml(link.href)}">${escapeHtml(link.label)}</a>`)

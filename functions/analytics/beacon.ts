@@ -1,5 +1,6 @@
-import { DynamoDbAnalyticsCounters } from '../../shared/adapters/dynamodb/analytics-counters.js';
+import { DynamoDbVisitorSalts } from '../../shared/adapters/dynamodb/analytics-salts.js';
 import { lazyNetworks } from '../../shared/adapters/networks/lazy-networks.js';
+import { SqsBeaconQueue, liteSqsSender } from '../../shared/adapters/sqs/lite-sqs.js';
 import { runtimeConfig } from '../../shared/config.js';
 import { truncateIp } from '../../shared/domain/analytics/ip.js';
 import { recordBeacon } from '../../shared/domain/analytics/record-beacon.js';
@@ -11,7 +12,12 @@ import type { HttpEvent } from '../../shared/http/types.js';
 import { parseBeacon } from './schema.js';
 
 const config = runtimeConfig();
-const deps = { store: new DynamoDbAnalyticsCounters(config.TABLE_NAME), networks: lazyNetworks(), clock: systemClock };
+const deps = {
+  queue: new SqsBeaconQueue(liteSqsSender(config.ANALYTICS_QUEUE_URL)),
+  salts: new DynamoDbVisitorSalts(config.TABLE_NAME),
+  networks: lazyNetworks(),
+  clock: systemClock,
+};
 
 /** The visitor cookie's name and lifetime: 13 months at most (395 days), set once and never extended. */
 export const VISITOR_COOKIE = 'fc_vid';
@@ -42,7 +48,9 @@ function beaconBody(event: HttpEvent): unknown {
 
 /**
  * `POST /events` (SPEC §3): the anonymous analytics beacon. The client address is cut to its /24
- * or /48 network here, before anything else uses it; the full address goes no further. Answers 204.
+ * or /48 network here, before anything else uses it; the full address goes no further. The counts
+ * go on the analytics queue (no table write waits in the request); `functions/analytics/aggregate.ts`
+ * adds them to the day aggregates a batch at a time. Answers 204.
  */
 export const handler = httpHandler(
   async (event) => {

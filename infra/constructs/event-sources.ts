@@ -9,10 +9,10 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { QUEUE_EVENT_SOURCE, STREAM_EVENT_SOURCE } from '../../shared/event-sources.js';
+import { ANALYTICS_QUEUE_EVENT_SOURCE, QUEUE_EVENT_SOURCE, STREAM_EVENT_SOURCE } from '../../shared/event-sources.js';
 import { functionName } from '../../shared/routes.js';
 import type {
-  CampaignQueue,
+  QueueName,
   QueueConsumer,
   ScheduledJob,
   StreamConsumer,
@@ -59,7 +59,8 @@ export interface EventSourcesProps {
   topics: Record<TopicSubscriber['publisher'], sns.ITopic>;
   scheduledJobs: readonly ScheduledJob[];
   queueConsumers: readonly QueueConsumer[];
-  campaignQueues: Record<CampaignQueue, sqs.IQueue>;
+  /** Every work queue: the campaign queues and the analytics queue. */
+  campaignQueues: Record<QueueName, sqs.IQueue>;
   streamConsumers: readonly StreamConsumer[];
   /** The table whose stream feeds the stream consumers. */
   table: dynamodb.ITableV2;
@@ -69,6 +70,8 @@ export interface EventSourcesProps {
   asyncDeadLetters: sqs.IQueue;
   /** Where campaign work that kept failing goes (the campaign queues' redrive target). */
   campaignDeadLetters: sqs.IQueue;
+  /** Where beacon counts that kept failing go (the analytics queue's redrive target). */
+  analyticsDeadLetters: sqs.IQueue;
   alarmAction: cloudwatch.IAlarmAction;
 }
 
@@ -105,12 +108,21 @@ export class EventSources extends Construct {
     for (const consumer of props.queueConsumers) {
       const fn = functionOf(consumer.entry);
       fn.function.addEventSource(
-        new eventSources.SqsEventSource(props.campaignQueues[consumer.queue], {
-          batchSize: QUEUE_EVENT_SOURCE.batchSize,
-          reportBatchItemFailures: true,
-          // With the pacing in each sender, this caps the account's SES rate (SPEC §4).
-          maxConcurrency: SENDER_CONCURRENCY,
-        }),
+        new eventSources.SqsEventSource(
+          props.campaignQueues[consumer.queue],
+          consumer.queue === 'analytics'
+            ? {
+                // A whole batch is one aggregation: it succeeds or fails as one.
+                batchSize: ANALYTICS_QUEUE_EVENT_SOURCE.batchSize,
+                maxBatchingWindow: Duration.seconds(ANALYTICS_QUEUE_EVENT_SOURCE.maxBatchingWindowSeconds),
+              }
+            : {
+                batchSize: QUEUE_EVENT_SOURCE.batchSize,
+                reportBatchItemFailures: true,
+                // With the pacing in each sender, this caps the account's SES rate (SPEC §4).
+                maxConcurrency: SENDER_CONCURRENCY,
+              },
+        ),
       );
       // Lambda's poller reads the encrypted queue with the function's role.
       fn.useDataKey('kms:Decrypt');
@@ -152,6 +164,11 @@ export class EventSources extends Construct {
         'CampaignDeadLettersAlarm',
         props.campaignDeadLetters,
         'Campaign work that kept failing: some recipients of a run were not sent to.',
+      ],
+      [
+        'AnalyticsDeadLettersAlarm',
+        props.analyticsDeadLetters,
+        'Beacon counts that kept failing: some page views are missing from the analytics.',
       ],
       [
         'AsyncDeadLettersAlarm',

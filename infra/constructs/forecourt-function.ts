@@ -9,7 +9,7 @@ import { Construct } from 'constructs';
 import { join } from 'node:path';
 import { functionEnvironment } from '../config.js';
 import type { DeploymentConfig } from '../config.js';
-import type { AwsAccess, CampaignQueue, ShippedFile, TableAction } from '../../shared/routes.js';
+import type { AwsAccess, CampaignQueue, QueueName, ShippedFile, TableAction } from '../../shared/routes.js';
 import { BUNDLE_ALIASES, BUNDLE_INJECT, BUNDLE_TARGET, ESM_REQUIRE_BANNER } from '../bundling.js';
 import { functionLimits } from '../../shared/function-limits.js';
 
@@ -33,7 +33,9 @@ export interface ForecourtFunctionProps {
     appSecretArn: string;
     keyArn: string;
     campaignQueueUrls: Record<CampaignQueue, string>;
-    campaignQueueArns: Record<CampaignQueue, string>;
+    /** Every work queue's ARN, the analytics queue's included. */
+    campaignQueueArns: Record<QueueName, string>;
+    analyticsQueueUrl: string;
   };
   /** What the function's code calls in AWS, from its entry in `shared/routes.ts`: granted exactly. */
   aws: AwsAccess;
@@ -109,6 +111,7 @@ export class ForecourtFunction extends Construct {
         tableName: props.data.tableName,
         secretId: props.data.appSecretArn,
         campaignQueueUrls: props.data.campaignQueueUrls,
+        analyticsQueueUrl: props.data.analyticsQueueUrl,
       }),
       bundling: {
         format: nodejs.OutputFormat.ESM,

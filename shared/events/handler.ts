@@ -78,9 +78,7 @@ function redactedFailures<E, R>(): MiddlewareObj<E, R, Error, Context> {
 
 /** The stack every event handler shares: logger context first, then the redaction of failures. */
 function eventStack<E, R>() {
-  return middy<E, R, Error, Context>()
-    .use(lambdaLogContext<E, R>())
-    .use(redactedFailures<E, R>());
+  return middy<E, R, Error, Context>().use(lambdaLogContext<E, R>()).use(redactedFailures<E, R>());
 }
 
 /**
@@ -156,4 +154,16 @@ export function notificationHandler(processRecord: RecordProcessor<SNSEventRecor
 /** A scheduled job (EventBridge in AWS, `POST /_local/jobs/{name}` locally); a failure fails the run. */
 export function scheduledHandler<T>(run: (event: ScheduledEvent) => Promise<T>) {
   return eventStack<ScheduledEvent, T>().handler((event) => run(event));
+}
+
+/**
+ * An SQS consumer that handles a batch as a whole (an aggregation: one write covers many
+ * messages, so no single message can fail alone). A failure fails the invocation: SQS redelivers
+ * the whole batch, then dead-letters what keeps failing.
+ */
+export function wholeBatchQueueHandler(processBatch: (records: readonly SQSRecord[], context: Context) => Promise<void>) {
+  return eventStack<SQSEvent, SQSBatchResponse>().handler(async (event, context) => {
+    await processBatch(event.Records, context);
+    return { batchItemFailures: [] };
+  });
 }

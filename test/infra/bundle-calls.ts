@@ -22,6 +22,8 @@ const CLIENT_NAME = /"(DynamoDB|SESv2|SNS|SQS|SecretsManager|KMS|STS)Client"/g;
  * each operation as its full `X-Amz-Target` literal, e.g. `"DynamoDB_20120810.UpdateItem"`.
  */
 const LITE_TARGET = /"DynamoDB_20120810\.(\w+)"/g;
+/** A call of the lite SQS sender (`shared/adapters/sqs/lite-sqs.ts`), e.g. `"AmazonSQS.SendMessageBatch"`. */
+const LITE_SQS_TARGET = /"AmazonSQS\.(\w+)"/g;
 
 /** One SDK call a bundle can make: the client (as in `DynamoDBClient`, without `Client`) and the operation. */
 export interface SdkCall {
@@ -42,6 +44,7 @@ export function sdkCalls(source: string): SdkCall[] {
     if (client) calls.push({ client, operation: match[2] as string });
   }
   for (const match of source.matchAll(LITE_TARGET)) calls.push({ client: 'DynamoDB', operation: match[1] as string });
+  for (const match of source.matchAll(LITE_SQS_TARGET)) calls.push({ client: 'SQS', operation: match[1] as string });
   const unrecognised = new Set([...source.matchAll(CLIENT_NAME)].map((match) => match[1] as string));
   for (const client of builders.values()) unrecognised.delete(client);
   if (unrecognised.size > 0) {

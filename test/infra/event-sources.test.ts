@@ -10,6 +10,7 @@ import { EventSources } from '../../infra/constructs/event-sources.js';
 import type { ConsumerFunction } from '../../infra/constructs/event-sources.js';
 import type { DataKeyAction } from '../../infra/constructs/forecourt-function.js';
 import { QUEUE_CONSUMERS, SCHEDULED_JOBS, STREAM_CONSUMERS, TOPIC_SUBSCRIBERS, functionName } from '../../shared/routes.js';
+import { ANALYTICS_QUEUE_EVENT_SOURCE } from '../../shared/event-sources.js';
 
 let template: Template;
 const keyUse = new Map<string, Set<DataKeyAction>>();
@@ -44,7 +45,7 @@ beforeAll(() => {
     topics: { sms_inbound: new sns.Topic(stack, 'SmsInboundTopic'), ses_events: new sns.Topic(stack, 'SesEventsTopic') },
     scheduledJobs: SCHEDULED_JOBS,
     queueConsumers: QUEUE_CONSUMERS,
-    campaignQueues: { plan: queue('plan'), email: queue('email'), sms: queue('sms') },
+    campaignQueues: { plan: queue('plan'), email: queue('email'), sms: queue('sms'), analytics: queue('analytics') },
     streamConsumers: STREAM_CONSUMERS,
     table: dynamodb.TableV2.fromTableAttributes(stack, 'Table', {
       tableArn: 'arn:aws:dynamodb:us-east-1:111111111111:table/forecourt',
@@ -53,6 +54,7 @@ beforeAll(() => {
     outboxDeadLetters: queue('outbox-dlq'),
     asyncDeadLetters: queue('async-dlq'),
     campaignDeadLetters: queue('campaign-dlq'),
+    analyticsDeadLetters: queue('analytics-dlq'),
     alarmAction: new cloudwatchActions.SnsAction(new sns.Topic(stack, 'Alarms')),
   });
   template = Template.fromStack(stack);
@@ -87,13 +89,22 @@ describe('EventSources', () => {
   });
 
   it('consumes each campaign queue with partial batch responses and a capped concurrency', () => {
-    for (const consumer of QUEUE_CONSUMERS) {
+    for (const consumer of QUEUE_CONSUMERS.filter((fn) => fn.queue !== 'analytics')) {
       template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
         EventSourceArn: queueArn(consumer.queue),
         FunctionResponseTypes: ['ReportBatchItemFailures'],
         ScalingConfig: { MaximumConcurrency: 2 },
       });
     }
+  });
+
+  it('consumes the analytics queue in large batches gathered for a few seconds, each aggregated whole', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: queueArn('analytics'),
+      BatchSize: ANALYTICS_QUEUE_EVENT_SOURCE.batchSize,
+      MaximumBatchingWindowInSeconds: ANALYTICS_QUEUE_EVENT_SOURCE.maxBatchingWindowSeconds,
+      FunctionResponseTypes: Match.absent(),
+    });
   });
 
   it('runs each scheduled job with two retries and the asynchronous dead-letter queue', () => {
@@ -119,7 +130,7 @@ describe('EventSources', () => {
   });
 
   it('owns an alarm per dead-letter queue and per stream consumer falling behind', () => {
-    for (const name of ['outbox-dlq', 'campaign-dlq', 'async-dlq']) {
+    for (const name of ['outbox-dlq', 'campaign-dlq', 'analytics-dlq', 'async-dlq']) {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         MetricName: 'ApproximateNumberOfMessagesVisible',
         Dimensions: [{ Name: 'QueueName', Value: name }],

@@ -20,7 +20,9 @@ const data = {
     plan: 'arn:aws:sqs:us-east-1:111111111111:plan',
     email: 'arn:aws:sqs:us-east-1:111111111111:email',
     sms: 'arn:aws:sqs:us-east-1:111111111111:sms',
+    analytics: 'arn:aws:sqs:us-east-1:111111111111:analytics',
   },
+  analyticsQueueUrl: 'https://q/analytics',
 };
 
 /** The functions of `declarations`, created in that order, in a stack of their own (not bundled). */

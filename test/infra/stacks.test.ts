@@ -263,7 +263,13 @@ describe('stateless stack', () => {
   it('dispatches campaigns every minute and feeds three encrypted queues with a shared dead-letter queue', () => {
     stateless.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 minute)' });
     const queues = Object.values(stateful.findResources('AWS::SQS::Queue')).filter((queue) => queue.Properties.RedrivePolicy);
-    expect(queues).toHaveLength(3);
+    const campaign = queues.filter((queue) => JSON.stringify(queue.Properties.RedrivePolicy).includes('CampaignDeadLetters'));
+    expect(campaign).toHaveLength(3);
+    // The fourth: the analytics queue, with a dead-letter queue of its own.
+    expect(queues).toHaveLength(4);
+    expect(
+      queues.filter((queue) => JSON.stringify(queue.Properties.RedrivePolicy).includes('AnalyticsDeadLetters')),
+    ).toHaveLength(1);
     for (const queue of queues) {
       expect(queue.Properties).toMatchObject({
         KmsMasterKeyId: expect.anything(),

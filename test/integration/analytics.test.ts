@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { apiUrl, staffToken, tableItems } from './local-stack.js';
+import { apiUrl, drainOutbox, staffToken, tableItems } from './local-stack.js';
 
 const today = () => new Date().toISOString().slice(0, 10);
 const run = Math.random().toString(36).slice(2, 8);
@@ -14,7 +14,9 @@ async function beacon(body: unknown, headers: Record<string, string> = {}): Prom
   });
 }
 
+/** The report, once the analytics queue has delivered every beacon sent so far to its aggregator. */
 async function report(from = today(), to = today()) {
+  await drainOutbox();
   const token = await staffToken(['analyst']);
   const response = await fetch(`${apiUrl()}/admin/analytics?from=${from}&to=${to}`, {
     headers: { authorization: `Bearer ${token}` },
@@ -23,7 +25,7 @@ async function report(from = today(), to = today()) {
     status: response.status,
     body: (await response.json()) as Record<string, unknown> & {
       pages: { path: string; views: number; visitors: number | null }[];
-      organisations: { name: string; pages: { path: string }[] }[];
+      organisations: { name: string; visitors: number; pages: { path: string; visitors: number }[] }[];
       totals: { visitors: number };
     },
   };
@@ -31,6 +33,7 @@ async function report(from = today(), to = today()) {
 
 /** Every stored value as text, sets and binaries included, to search for what must not be there. */
 async function tableText(): Promise<string> {
+  await drainOutbox();
   const items = await tableItems();
   return JSON.stringify(items, (_key, value: unknown) =>
     value instanceof Set ? [...value] : value instanceof Uint8Array ? Buffer.from(value).toString('base64') : value,
@@ -93,8 +96,16 @@ describe('POST /events', () => {
       [204, null],
       [204, null],
     ]);
+    // The views are counted on the path's item, and nothing else: no visitor, no organisation, no browser
     const { body } = await report();
-    expect(body.pages.find((page) => page.path === path)).toMatchObject({ views: 3, visitors: null });
+    const items = (await tableItems()).filter(
+      (item) => String(item.pk).startsWith('ANALYTICS#') && String(item.sk).includes(path),
+    );
+    expect(items.map((item) => String(item.sk).split('#')[0])).toEqual(['PATH']);
+    expect(items[0]).toMatchObject({ views: 3, optedOutViews: 3 });
+    expect(Object.keys(items[0] ?? {}).filter((name) => /^[blc]:/.test(name))).toEqual([]);
+    // A page without 3 counted visitors is not shown on its own
+    expect(body.pages.find((page) => page.path === path)).toBeUndefined();
     expect(body.organisations.flatMap((org) => org.pages.map((page) => page.path))).not.toContain(path);
   });
 
@@ -122,6 +133,30 @@ describe('POST /events', () => {
     expect(readers).not.toContain('Comcast Cable Communications, LLC');
     expect(body.pages.find((page) => page.path === path)).toMatchObject({ views: 6, visitors: 6 });
     expect(JSON.stringify(body.attribution)).toContain('db-ip.com');
+  });
+
+  it('shows no page or organisation of 2 visitors, in JSON or in the HTML page: they fold into "other"', async () => {
+    // Arrange: two visitors from Ford Motor Company's 19.0.0.0/8 read a page of their own
+    const path = `/pair-${run}`;
+    // Act
+    await Promise.all([1, 2].map((n) => beacon({ type: 'pageview', path }, { 'x-forwarded-for': `19.0.${n}.1` })));
+    const { body } = await report();
+    const html = await (
+      await fetch(`${apiUrl()}/admin/analytics?from=${today()}&to=${today()}`, {
+        headers: { authorization: `Bearer ${await staffToken(['analyst'])}`, accept: 'text/html' },
+      })
+    ).text();
+    // Assert
+    expect(JSON.stringify(body)).not.toContain(path);
+    expect(JSON.stringify(body)).not.toContain('Ford Motor Company');
+    expect(html).not.toContain(path);
+    expect(html).not.toContain('Ford Motor Company');
+    const figures: number[] = [];
+    JSON.stringify(
+      body,
+      (key, value: unknown) => (key === 'visitors' && typeof value === 'number' && figures.push(value), value),
+    );
+    expect(figures.filter((visitors) => visitors < 3)).toEqual([]);
   });
 
   it('cuts the address before any use and stores no address: a table scan finds neither the address nor its network', async () => {

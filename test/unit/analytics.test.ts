@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from '@jest/globals';
+import { reportBody } from '../../functions/admin/analytics-html.js';
+import { parseBeaconCount } from '../../functions/analytics/count-schema.js';
 import { parseBeacon } from '../../functions/analytics/schema.js';
 import { ensureNetworkAsset } from '../../scripts/build-network-asset.js';
 import { NetworkAsset } from '../../shared/adapters/networks/network-asset.js';
@@ -9,21 +11,24 @@ import { classifyNetwork } from '../../shared/domain/analytics/network-kind.js';
 import { languageOf, recordBeacon } from '../../shared/domain/analytics/record-beacon.js';
 import type { NetworkLookup } from '../../shared/domain/analytics/record-beacon.js';
 import { buildReport, reportDays } from '../../shared/domain/analytics/report.js';
+import { tallyBeacons } from '../../shared/domain/analytics/tally.js';
 import { ValidationError } from '../../shared/domain/errors.js';
-import type { AnalyticsCounters, AnalyticsDay, PageviewCount } from '../../shared/ports/analytics-store.js';
+import type { AnalyticsDay, BeaconCount, BeaconQueue, PageviewCount, VisitorSalts } from '../../shared/ports/analytics-store.js';
 
 const hashOf = (text: string) => createHash('sha256').update(text).digest();
 
-/** The counters in memory, shaped as the DynamoDB adapter stores them (one set of elements per day × path). */
-class InMemoryCounters implements AnalyticsCounters {
-  readonly pageviews: PageviewCount[] = [];
-  readonly engagements: { day: string; path: string; seconds: number }[] = [];
+/** The analytics queue and the salts in memory: what the beacon queued, in order. */
+class InMemoryQueue implements BeaconQueue, VisitorSalts {
+  readonly queued: BeaconCount[] = [];
   readonly salts = new Map<string, Buffer>();
-  async countPageview(count: PageviewCount) {
-    this.pageviews.push(count);
+  async enqueue(count: BeaconCount) {
+    this.queued.push(count);
   }
-  async countEngagement(count: { day: string; path: string; seconds: number }) {
-    this.engagements.push(count);
+  get pageviews(): PageviewCount[] {
+    return this.queued.flatMap(({ kind, ...count }) => (kind === 'pageview' ? [count as PageviewCount] : []));
+  }
+  get engagements() {
+    return this.queued.filter((count) => count.kind === 'engagement');
   }
   async dailySalt(day: string) {
     if (!this.salts.has(day)) this.salts.set(day, hashOf(`salt-${day}`));
@@ -103,6 +108,8 @@ describe('classifyNetwork', () => {
     [5, 'ACME Cloud Services', 'hosting'],
     [714, 'Apple Inc.', 'business'],
     [521, 'Ford Motor Company', 'business'],
+    [17557, 'Pakistan Telecommuication company limited', 'isp'],
+    [12, 'Kazakhtelecom', 'isp'],
   ] as const)('AS%i %s is %s', (asn, name, kind) => {
     expect(classifyNetwork(asn, name)).toBe(kind);
   });
@@ -126,6 +133,25 @@ describe('the network asset', () => {
     expect(asset.lookup(truncateIp('198.51.100.7')!).owner).toBeUndefined();
   });
 
+  it.each([
+    ['2.16.21.7', 'PJSC Rostelecom', 'isp'],
+    ['2.17.225.7', 'Turk Telekomunikasyon Anonim Sirketi', 'isp'],
+    ['2.148.1.7', 'Telenor Norge AS', 'isp'],
+    ['45.12.193.7', 'Verein zur Foerderung eines Deutschen Forschungsnetzes e.V.', 'isp'],
+    ['129.125.1.7', 'SURF B.V.', 'isp'],
+    ['37.64.1.7', 'Societe Francaise Du Radiotelephone - SFR SA', 'mobile'],
+    ['41.80.1.7', 'Safaricom Limited', 'mobile'],
+    ['177.252.1.7', 'Colombia Movil', 'mobile'],
+    ['2.56.1.7', 'Equinix (EMEA) Acquisition Enterprises B.V.', 'hosting'],
+    ['9.9.9.9', 'Quad9', 'hosting'],
+    ['19.0.0.7', 'Ford Motor Company', 'business'],
+    ['56.0.0.7', 'United States Postal Service', 'business'],
+  ] as const)('classes %s (%s in the database) as %s, on the truncated address', (address, name, kind) => {
+    const owner = asset.lookup(truncateIp(address)!).owner!;
+    expect(owner.name).toBe(name);
+    expect(classifyNetwork(owner.asn, owner.name)).toBe(kind);
+  });
+
   it('classes ISP and hosting networks from the database as unidentified', () => {
     const comcast = asset.lookup(truncateIp('73.1.2.3')!).owner!;
     const google = asset.lookup(truncateIp('8.8.8.8')!).owner!;
@@ -136,11 +162,11 @@ describe('the network asset', () => {
 describe('recordBeacon', () => {
   it('counts only the view under GPC or DNT: no cookie, no visitor, no dimension, no lookup', async () => {
     // Arrange
-    const store = new InMemoryCounters();
+    const store = new InMemoryQueue();
     const networks = fixedNetworks(APPLE);
     // Act
     const result = await recordBeacon(
-      { store, networks, clock },
+      { queue: store, salts: store, networks, clock },
       { event: pageview, optedOut: true, userAgent: 'Mozilla/5.0 Firefox/120.0', acceptLanguage: 'en-US' },
     );
     // Assert
@@ -151,17 +177,17 @@ describe('recordBeacon', () => {
   });
 
   it('counts no engagement under GPC or DNT', async () => {
-    const store = new InMemoryCounters();
+    const store = new InMemoryQueue();
     await recordBeacon(
-      { store, networks: fixedNetworks({}), clock },
+      { queue: store, salts: store, networks: fixedNetworks({}), clock },
       { event: { type: 'engagement', path: '/', seconds: 5 }, optedOut: true },
     );
     expect([store.pageviews, store.engagements]).toEqual([[], []]);
   });
 
   it('sets a new visitor id when there is no valid cookie, and none when there is one', async () => {
-    const store = new InMemoryCounters();
-    const deps = { store, networks: fixedNetworks({}), clock, newVisitorId: () => 'N'.repeat(22) };
+    const store = new InMemoryQueue();
+    const deps = { queue: store, salts: store, networks: fixedNetworks({}), clock, newVisitorId: () => 'N'.repeat(22) };
     const fresh = await recordBeacon(deps, { event: pageview, optedOut: false });
     const forged = await recordBeacon(deps, { event: pageview, optedOut: false, visitorCookie: 'not-an-id' });
     const known = await recordBeacon(deps, { event: pageview, optedOut: false, visitorCookie: 'K'.repeat(22) });
@@ -169,13 +195,13 @@ describe('recordBeacon', () => {
   });
 
   it('attributes a business network, and counts an ISP network as unidentified', async () => {
-    const store = new InMemoryCounters();
+    const store = new InMemoryQueue();
     await recordBeacon(
-      { store, networks: fixedNetworks(APPLE), clock },
+      { queue: store, salts: store, networks: fixedNetworks(APPLE), clock },
       { event: pageview, optedOut: false, network: truncateIp('17.1.1.1')! },
     );
     await recordBeacon(
-      { store, networks: fixedNetworks(COMCAST), clock },
+      { queue: store, salts: store, networks: fixedNetworks(COMCAST), clock },
       { event: pageview, optedOut: false, network: truncateIp('73.1.2.3')! },
     );
     expect(store.pageviews.map((count) => count.organisation)).toEqual([{ asn: 714, name: 'Apple Inc.' }, undefined]);
@@ -183,8 +209,13 @@ describe('recordBeacon', () => {
   });
 
   it('counts the same visitor as the same sketch element within a day, and unlinkably the next day', async () => {
-    const store = new InMemoryCounters();
-    const deps = (day: string) => ({ store, networks: fixedNetworks({}), clock: { now: () => new Date(`${day}T12:00:00Z`) } });
+    const store = new InMemoryQueue();
+    const deps = (day: string) => ({
+      queue: store,
+      salts: store,
+      networks: fixedNetworks({}),
+      clock: { now: () => new Date(`${day}T12:00:00Z`) },
+    });
     const visit = { event: pageview, optedOut: false, visitorCookie: 'V'.repeat(22) };
     await recordBeacon(deps('2026-11-26'), visit);
     await recordBeacon(deps('2026-11-26'), visit);
@@ -195,9 +226,9 @@ describe('recordBeacon', () => {
   });
 
   it('takes CloudFront’s viewer country over the database, the browser family and the primary language', async () => {
-    const store = new InMemoryCounters();
+    const store = new InMemoryQueue();
     await recordBeacon(
-      { store, networks: fixedNetworks(APPLE), clock },
+      { queue: store, salts: store, networks: fixedNetworks(APPLE), clock },
       {
         event: pageview,
         optedOut: false,
@@ -212,6 +243,13 @@ describe('recordBeacon', () => {
 });
 
 describe('languageOf', () => {
+  it('knows exactly the two-letter codes the runtime can name, without asking it', () => {
+    const names = new Intl.DisplayNames(['en'], { type: 'language', fallback: 'none' });
+    const letters = 'abcdefghijklmnopqrstuvwxyz'.split('');
+    const codes = letters.flatMap((a) => letters.map((b) => `${a}${b}`));
+    expect(codes.filter((code) => languageOf(code) !== undefined)).toEqual(codes.filter((code) => names.of(code) !== undefined));
+  });
+
   it('keeps the primary language subtag of a language the runtime can name', () => {
     expect(languageOf('en-US,en;q=0.9')).toBe('en');
     expect(languageOf('fil-PH')).toBe('fil');
@@ -266,62 +304,144 @@ describe('parseBeacon', () => {
 });
 
 describe('the analytics report', () => {
-  const day = (date: string, organisations: AnalyticsDay['organisations'], paths: AnalyticsDay['paths'] = []): AnalyticsDay => ({
+  const day = (
+    date: string,
+    organisations: AnalyticsDay['organisations'],
+    paths: AnalyticsDay['paths'] = [],
+    dimensions: Partial<AnalyticsDay['dimensions']> = {},
+  ): AnalyticsDay => ({
     day: date,
     paths,
     organisations,
+    dimensions: { browsers: {}, languages: {}, countries: {}, ...dimensions },
   });
   const elements = (...names: string[]) => names.map((name) => sketchElement(hashOf(name)));
+  const pathDay = (path: string, visitors: number[], views = visitors.length): AnalyticsDay['paths'][number] => ({
+    path,
+    views,
+    optedOutViews: 0,
+    unidentifiedViews: views,
+    engagements: 0,
+    seconds: 0,
+    browsers: {},
+    languages: {},
+    countries: {},
+    visitors,
+  });
+  /** Every `visitors` figure anywhere in a report: none may be under the threshold. */
+  const visitorFigures = (report: unknown): number[] => {
+    const found: number[] = [];
+    JSON.stringify(report, (key, value: unknown) => {
+      if (key === 'visitors' && typeof value === 'number') found.push(value);
+      return value;
+    });
+    return found;
+  };
 
-  it('shows no organisation with fewer than 3 visitors over the range, and merges visitors across days', () => {
-    const report = buildReport('2026-11-25', '2026-11-26', [
+  it('shows no organisation with fewer than 3 visitors over the range, merges visitors across days, and folds its small pages', () => {
+    // Arrange: one organisation with 2 visitors, one with 3 over two days, each page read by fewer than 3
+    const days = [
       day('2026-11-25', [
-        { asn: 1, name: 'Two Visitors Ltd', pages: { '/a': 5 }, visitors: elements('x', 'y') },
-        { asn: 2, name: 'Three Over Two Days Ltd', pages: { '/a': 1 }, visitors: elements('p', 'q') },
+        {
+          asn: 1,
+          name: 'Two Visitors Ltd',
+          pages: { '/a': { views: 5, visitors: elements('x', 'y') } },
+          visitors: elements('x', 'y'),
+        },
+        {
+          asn: 2,
+          name: 'Three Over Two Days Ltd',
+          pages: { '/a': { views: 1, visitors: elements('p') } },
+          visitors: elements('p', 'q'),
+        },
       ]),
       day('2026-11-26', [
-        { asn: 1, name: 'Two Visitors Ltd', pages: { '/b': 1 }, visitors: elements('x') },
-        { asn: 2, name: 'Three Over Two Days Ltd', pages: { '/b': 2 }, visitors: elements('q', 'r') },
+        { asn: 1, name: 'Two Visitors Ltd', pages: { '/b': { views: 1, visitors: elements('x') } }, visitors: elements('x') },
+        {
+          asn: 2,
+          name: 'Three Over Two Days Ltd',
+          pages: { '/b': { views: 2, visitors: elements('q', 'r') } },
+          visitors: elements('q', 'r'),
+        },
       ]),
-    ]);
+    ];
+    // Act
+    const report = buildReport('2026-11-25', '2026-11-26', days);
+    // Assert
     expect(report.organisations).toEqual([
-      {
-        name: 'Three Over Two Days Ltd',
-        asn: 2,
-        visitors: 3,
-        views: 3,
-        pages: [
-          { path: '/b', views: 2 },
-          { path: '/a', views: 1 },
-        ],
-      },
+      { name: 'Three Over Two Days Ltd', asn: 2, visitors: 3, views: 3, pages: [{ path: 'other', views: 3, visitors: 3 }] },
     ]);
+    expect(JSON.stringify(report)).not.toContain('Two Visitors Ltd');
     expect(report.attribution.links.map((link) => link.href)).toContain('https://db-ip.com');
   });
 
-  it('folds browser, language and country buckets under the threshold into "other"', () => {
+  it('folds organisations under the threshold into one "other" row with no names, shown once it has 3 visitors', () => {
+    const small = (asn: number, name: string, ...visitors: string[]) => ({
+      asn,
+      name,
+      pages: { '/pricing': { views: visitors.length, visitors: elements(...visitors) } },
+      visitors: elements(...visitors),
+    });
+    const twoSmall = buildReport('2026-11-26', '2026-11-26', [
+      day('2026-11-26', [small(1, 'One Ltd', 'a'), small(2, 'Two Ltd', 'b')]),
+    ]);
+    const threeSmall = buildReport('2026-11-26', '2026-11-26', [
+      day('2026-11-26', [small(1, 'One Ltd', 'a'), small(2, 'Two Ltd', 'b', 'c')]),
+    ]);
+    expect(twoSmall.organisations).toEqual([]);
+    expect(threeSmall.organisations).toEqual([
+      { name: 'other', asn: null, visitors: 3, views: 3, pages: [{ path: '/pricing', views: 3, visitors: 3 }] },
+    ]);
+    expect(JSON.stringify(threeSmall.organisations)).not.toMatch(/One Ltd|Two Ltd/);
+  });
+
+  it('shows no page with fewer than 3 visitors: pages under it fold into "other", itself hidden under 3', () => {
+    // Arrange: /big has 4 visitors, /two has 2, /one has 1 and /gpc only opted-out views (no visitor at all)
+    const paths = [
+      pathDay('/big', elements('a', 'b', 'c', 'd')),
+      pathDay('/two', elements('a', 'e')),
+      pathDay('/one', elements('f')),
+      pathDay('/gpc', [], 7),
+    ];
+    // Act
+    const report = buildReport('2026-11-26', '2026-11-26', [day('2026-11-26', [], paths)]);
+    const withoutOne = buildReport('2026-11-26', '2026-11-26', [day('2026-11-26', [], paths.slice(0, 2))]);
+    // Assert: a, e and f are 3 visitors in "other" (always the last row); without /one and /gpc, "other" has 2 and is not shown
+    expect(report.pages.map((page) => [page.path, page.visitors])).toEqual([
+      ['/big', 4],
+      ['other', 3],
+    ]);
+    expect(report.pages.find((page) => page.path === 'other')?.views).toBe(10);
+    expect(withoutOne.pages.map((page) => page.path)).toEqual(['/big']);
+    expect(visitorFigures(report).filter((visitors) => visitors < 3)).toEqual([]);
+  });
+
+  it('folds browser, language and country buckets with fewer than 3 visitors into "other", by visitors not views', () => {
+    // Arrange: Chrome has 9 views by 3 visitors; Lynx 5 views by 1 visitor; Opera 1 view by another
     const path = {
-      path: '/',
-      views: 9,
-      optedOutViews: 0,
-      unidentifiedViews: 9,
-      engagements: 0,
-      seconds: 0,
-      browsers: { Chrome: 7, Lynx: 1, Opera: 1 },
-      languages: { en: 9 },
-      countries: { US: 8, IS: 1 },
-      visitors: elements('a', 'b'),
+      ...pathDay('/', elements('a', 'b', 'c', 'd', 'e'), 15),
+      browsers: { Chrome: 9, Lynx: 5, Opera: 1 },
+      countries: { US: 14, IS: 1 },
     };
-    const report = buildReport('2026-11-26', '2026-11-26', [day('2026-11-26', [], [path])]);
-    expect(report.browsers).toEqual([
-      { name: 'Chrome', views: 7 },
-      { name: 'other', views: 2 },
+    const dimensions = {
+      browsers: { Chrome: elements('a', 'b', 'c'), Lynx: elements('d'), Opera: elements('e') },
+      countries: { US: elements('a', 'b', 'c', 'd'), IS: elements('e') },
+    };
+    // Act
+    const report = buildReport('2026-11-26', '2026-11-26', [day('2026-11-26', [], [path], dimensions)]);
+    // Assert: Lynx and Opera are 2 visitors together, so "other" is not shown; IS alone neither
+    expect(report.browsers).toEqual([{ name: 'Chrome', views: 9, visitors: 3 }]);
+    expect(report.countries).toEqual([{ name: 'US', views: 14, visitors: 4 }]);
+    expect(visitorFigures(report).filter((visitors) => visitors < 3)).toEqual([]);
+  });
+
+  it('shows no day or range total of fewer than 3 visitors', () => {
+    const report = buildReport('2026-11-26', '2026-11-27', [
+      day('2026-11-26', [], [pathDay('/', elements('a', 'b'))]),
+      day('2026-11-27', [], [pathDay('/', elements('c'))]),
     ]);
-    expect(report.countries).toEqual([
-      { name: 'US', views: 8 },
-      { name: 'other', views: 1 },
-    ]);
-    expect(report.pages[0]).toMatchObject({ path: '/', views: 9, visitors: null });
+    expect(report.days.map((entry) => entry.visitors)).toEqual([null, null]);
+    expect(report.totals.visitors).toBe(3);
   });
 
   it('takes a range of UTC days, both inclusive, and refuses bad dates and ranges over 366 days', () => {
@@ -332,5 +452,109 @@ describe('the analytics report', () => {
     expect(() => reportDays(undefined, '2026-03-01')).toThrow(ValidationError);
     expect(reportDays('2024-01-01', '2024-12-31')).toHaveLength(366);
     expect(() => reportDays('2024-01-01', '2025-01-01')).toThrow(ValidationError);
+  });
+});
+
+describe('tallyBeacons', () => {
+  it('adds a batch into one tally per day × path, per organisation and per dimension value, visitors as sets', () => {
+    // Arrange
+    const apple = { asn: 714, name: 'Apple Inc.' };
+    const counts: BeaconCount[] = [
+      { kind: 'pageview', day: '2026-11-26', path: '/a', optedOut: false, visitor: 1, browser: 'Chrome', organisation: apple },
+      { kind: 'pageview', day: '2026-11-26', path: '/a', optedOut: false, visitor: 1, browser: 'Chrome', organisation: apple },
+      { kind: 'pageview', day: '2026-11-26', path: '/a', optedOut: false, visitor: 2, country: 'US' },
+      { kind: 'pageview', day: '2026-11-26', path: '/a', optedOut: true },
+      { kind: 'engagement', day: '2026-11-26', path: '/a', seconds: 30 },
+      { kind: 'pageview', day: '2026-11-27', path: '/a', optedOut: false, visitor: 3 },
+    ];
+    // Act
+    const tally = tallyBeacons(counts);
+    // Assert
+    expect(tally.paths).toEqual([
+      {
+        day: '2026-11-26',
+        path: '/a',
+        views: 4,
+        optedOutViews: 1,
+        unidentifiedViews: 1,
+        engagements: 1,
+        seconds: 30,
+        browsers: { Chrome: 2 },
+        languages: {},
+        countries: { US: 1 },
+        visitors: new Set([1, 2]),
+      },
+      expect.objectContaining({ day: '2026-11-27', views: 1, visitors: new Set([3]) }),
+    ]);
+    expect(tally.organisations).toEqual([
+      {
+        day: '2026-11-26',
+        ...apple,
+        views: 2,
+        visitors: new Set([1]),
+        pages: new Map([['/a', { views: 2, visitors: new Set([1]) }]]),
+      },
+    ]);
+    expect(tally.dimensions).toEqual([
+      { day: '2026-11-26', dimension: 'browsers', value: 'Chrome', visitors: new Set([1]) },
+      { day: '2026-11-26', dimension: 'countries', value: 'US', visitors: new Set([2]) },
+    ]);
+  });
+});
+
+describe('parseBeaconCount', () => {
+  it('takes what the beacon queues, and drops anything else: unknown fields, an address, a bad path or day', () => {
+    const good = { kind: 'pageview', day: '2026-11-26', path: '/a', optedOut: false, visitor: 65, browser: 'Chrome' };
+    expect(parseBeaconCount(JSON.stringify(good))).toEqual(good);
+    expect(parseBeaconCount(JSON.stringify({ kind: 'engagement', day: '2026-11-26', path: '/a', seconds: 3 }))).toBeDefined();
+    for (const bad of [
+      { ...good, ip: '203.0.113.7' },
+      { ...good, path: 'a' },
+      { ...good, day: 'today' },
+      { ...good, visitor: -1 },
+      { kind: 'engagement', day: '2026-11-26', path: '/a', seconds: 999_999 },
+    ]) {
+      expect(parseBeaconCount(JSON.stringify(bad))).toBeUndefined();
+    }
+    expect(parseBeaconCount('{"kind":')).toBeUndefined();
+  });
+});
+
+describe('the report page', () => {
+  it('shows the "other" row by that name and never a row of fewer than 3 visitors', () => {
+    const elements = (...names: string[]) => names.map((name) => sketchElement(hashOf(name)));
+    const path = (name: string, visitors: number[]) => ({
+      path: name,
+      views: visitors.length,
+      optedOutViews: 0,
+      unidentifiedViews: visitors.length,
+      engagements: 0,
+      seconds: 0,
+      browsers: {},
+      languages: {},
+      countries: {},
+      visitors,
+    });
+    const report = buildReport('2026-11-26', '2026-11-26', [
+      {
+        day: '2026-11-26',
+        paths: [path('/shown', elements('a', 'b', 'c')), path('/pair', elements('d', 'e')), path('/single', elements('f'))],
+        organisations: [
+          {
+            asn: 521,
+            name: 'Ford Motor Company',
+            pages: { '/pair': { views: 2, visitors: elements('d', 'e') } },
+            visitors: elements('d', 'e'),
+          },
+        ],
+        dimensions: { browsers: {}, languages: {}, countries: {} },
+      },
+    ]);
+    const html = reportBody(report);
+    expect(html).toContain('/shown');
+    expect(html).toContain('Other (each under 3 visitors)');
+    expect(html).not.toContain('/pair');
+    expect(html).not.toContain('/single');
+    expect(html).not.toContain('Ford Motor Company');
   });
 });

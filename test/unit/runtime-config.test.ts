@@ -12,6 +12,7 @@ const environment = () =>
       email: 'https://sqs.us-east-1.amazonaws.com/000000000000/email',
       sms: 'https://sqs.us-east-1.amazonaws.com/000000000000/sms',
     },
+    analyticsQueueUrl: 'https://sqs.us-east-1.amazonaws.com/000000000000/analytics',
   });
 
 /** The message of the ConfigError that parsing `overrides` throws, or undefined when it parses. */

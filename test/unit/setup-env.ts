@@ -13,5 +13,6 @@ Object.assign(process.env, {
       email: 'https://sqs.us-east-1.amazonaws.com/000000000000/forecourt-test-email',
       sms: 'https://sqs.us-east-1.amazonaws.com/000000000000/forecourt-test-sms',
     },
+    analyticsQueueUrl: 'https://sqs.us-east-1.amazonaws.com/000000000000/forecourt-test-analytics',
   }),
 });

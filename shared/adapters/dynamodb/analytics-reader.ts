@@ -1,5 +1,5 @@
-import type { AnalyticsDay, AnalyticsReader, OrganisationDay, PathDay } from '../../ports/analytics-store.js';
-import { ANALYTICS_DIMENSIONS as DIMENSIONS, ANALYTICS_PAGE as PAGE, S } from './analytics-items.js';
+import type { AnalyticsDay, AnalyticsReader, Dimension, OrganisationDay, PathDay } from '../../ports/analytics-store.js';
+import { ANALYTICS_DIMENSIONS as DIMENSIONS, S } from './analytics-items.js';
 import { keys } from './keys.js';
 import { liteDynamoDb } from './lite-client.js';
 import type { AttributeValue, LiteDynamoDb, RawItem } from './lite-client.js';
@@ -26,7 +26,13 @@ export class DynamoDbAnalyticsReader implements AnalyticsReader {
 
   private async readDay(day: string): Promise<AnalyticsDay> {
     const paths = new Map<string, PathDay>();
-    const organisations: OrganisationDay[] = [];
+    const organisations = new Map<number, OrganisationDay>();
+    const organisation = (asn: number): OrganisationDay => {
+      let entry = organisations.get(asn);
+      if (!entry) organisations.set(asn, (entry = { asn, name: '', pages: {}, visitors: [] }));
+      return entry;
+    };
+    const dimensions: AnalyticsDay['dimensions'] = { browsers: {}, languages: {}, countries: {} };
     const pathDay = (path: string): PathDay => {
       let entry = paths.get(path);
       if (!entry) {
@@ -71,14 +77,21 @@ export class DynamoDbAnalyticsReader implements AnalyticsReader {
         } else if (sk.startsWith('UNIQ#')) {
           pathDay(str(item.path)).visitors = numbers(item.h);
         } else if (sk.startsWith('ORG#')) {
-          const pages: Record<string, number> = {};
-          for (const [name, value] of Object.entries(item))
-            if (name.startsWith(PAGE)) pages[name.slice(PAGE.length)] = num(value);
-          organisations.push({ asn: num(item.asn), name: str(item.name), pages, visitors: numbers(item.h) });
+          const entry = organisation(num(item.asn));
+          entry.name = str(item.name);
+          entry.visitors = numbers(item.h);
+        } else if (sk.startsWith('ORGPAGE#')) {
+          organisation(num(item.asn)).pages[str(item.path)] = { views: num(item.views), visitors: numbers(item.h) };
+        } else if (sk.startsWith('DIM#')) {
+          const attribute = str(item.dimension);
+          for (const [dimension, prefix] of Object.entries(DIMENSIONS) as [Dimension, string][]) {
+            if (attribute.startsWith(prefix)) dimensions[dimension][attribute.slice(prefix.length)] = numbers(item.h);
+          }
         }
       }
       startKey = page.LastEvaluatedKey;
     } while (startKey);
-    return { day, paths: [...paths.values()], organisations };
+    // An organisation page whose organisation item is not written yet (a batch part way) waits for it.
+    return { day, paths: [...paths.values()], organisations: [...organisations.values()].filter((org) => org.name), dimensions };
   }
 }

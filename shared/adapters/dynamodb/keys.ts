@@ -82,6 +82,15 @@ export const keys = {
   privacyAckRetry: (emailKey: string, day: string) => ({ pk: `PRIVACY_ACK_RETRY#${emailKey}`, sk: `TASK#${day}` }),
   /** Which requests one acknowledgement send listed, fixed before it is sent, so a redelivery lists the same. */
   privacyDigest: (dedupeKey: string) => ({ pk: `PRIVACY_DIGEST#${dedupeKey}`, sk: 'DIGEST' }),
+  /** The visitors of one dimension value on one day (`DIM#b:Chrome`): a sketch. */
+  analyticsDimension: (day: string, attribute: string) => ({ pk: `ANALYTICS#${day}`, sk: `DIM#${attribute}` }),
+  /** One organisation's views and visitors of one path on one day: its own small item, never an attribute per path. */
+  analyticsOrganisationPage: (day: string, asn: number, path: string) => ({
+    pk: `ANALYTICS#${day}`,
+    sk: `ORGPAGE#${asn}#${path}`,
+  }),
+  /** How many distinct paths the day counts (the cap's counter). */
+  analyticsPathCount: (day: string) => ({ pk: `ANALYTICS#${day}`, sk: 'PATHCOUNT' }),
 } as const;
 
 /** The sort-key prefix of a contact's disclosure records. */

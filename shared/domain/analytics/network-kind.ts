@@ -47,6 +47,8 @@ export const KNOWN_NETWORKS: Readonly<Record<number, Exclude<NetworkKind, 'busin
   8560: 'hosting', // IONOS
   60781: 'hosting', // Leaseweb
   9009: 'hosting', // M247
+  19281: 'hosting', // Quad9 (public DNS resolvers)
+  17557: 'isp', // Pakistan Telecommunication (its registered name is misspelt)
 };
 
 /** Words in a network's name that mark a mobile carrier (matched as whole words, any case). */
@@ -62,6 +64,20 @@ export const MOBILE_WORDS = [
   't-mobile',
   'airtel',
   'jio',
+  'movil',
+  'móvil',
+  'selular',
+  'cell',
+  'cellcom',
+  'turkcell',
+  'vodacom',
+  'safaricom',
+  'mtn',
+  'ooredoo',
+  'megafon',
+  'vimpelcom',
+  'beeline',
+  'radiotelephone',
 ];
 
 /** Words that mark a hosting provider, cloud, CDN or data centre. */
@@ -110,6 +126,15 @@ export const HOSTING_WORDS = [
   'psychz',
   'quadranet',
   'colocrossing',
+  'equinix',
+  'volcano engine',
+  'byteplus',
+  'bytedance',
+  'dimension data',
+  't-systems',
+  'quad9',
+  'hostroyale',
+  'tietoevry',
 ];
 
 /** Words that mark an internet service provider, telco or transit carrier. */
@@ -169,7 +194,111 @@ export const ISP_WORDS = [
   'chinanet',
   'china unicom',
   'china mobile',
+  'communication',
+  'comunicacoes',
+  'comunicações',
+  'telekomunikasi',
+  'telekomunikasyon',
+  'telekomunikacije',
+  'iletisim',
+  'telco',
+  'network service provider',
+  'banda ancha',
+  'telenor',
+  'telenet',
+  'tele2',
+  'telkom',
+  'telmex',
+  'singtel',
+  'optus',
+  'kpn',
+  'swisscom',
+  'proximus',
+  'fastweb',
+  'sfr',
+  'free sas',
+  'sky uk',
+  'etisalat',
+  'mts pjsc',
+  'bezeq',
+  'liberty global',
+  'vocus',
+  'videotron',
+  'brightspeed',
+  'rcn',
+  'viettel',
+  'vnpt',
+  'indosat',
+  'pccw',
+  'colt technology',
+  'allstream',
+  'versatel',
+  'odido',
+  'axtel',
+  'cantv',
+  'uninet',
+  'powercomm',
+  'lg dacom',
+  'biglobe',
+  'asahi net',
+  'freebit',
+  'jcom',
+  'optage',
+  'arteria networks',
+  'tim s/a',
+  'te-as',
+  'wind tre',
+  'itissalat',
+  'bharat sanchar',
+  'tdc holding',
+  'comcel',
+  'inter-exchange',
+  'tm technology services',
+  'v tal',
+  'sunrise gmbh',
+  'dna oyj',
+  'globalconnect',
+  'digi romania',
+  'netia',
+  'p4 sp. z o.o.',
+  'linkdotnet',
+  'o2 czech republic',
+  'wana corporate',
+  'tot public',
+  'dacom',
+  'viasat',
+  'lyse tele',
+  'inteliquent',
+  'eircom',
+  'seacom',
+  'scancom',
+  'breezeline',
+  // Research and education networks carry the traffic of many institutions, as an ISP does.
+  'forschungsnetzes',
+  'research network',
+  'education network',
+  'academic network',
+  'education and research',
+  'research and education',
+  'surf b.v.',
+  'jisc',
+  'garr',
+  'renater',
+  'switch',
+  'cenic',
+  'merit network',
+  'heanet',
+  'mcnc',
+  'red.es',
+  'risq',
+  'interuniversity',
+  'sikt',
 ];
+/**
+ * Word stems that mark a telco wherever they stand in a name, inside a longer word too
+ * (`Rostelecom`, `Kazakhtelecom`, `Türk Telekomunikasyon`).
+ */
+export const ISP_STEMS = ['telecom', 'telekom', 'telecomunica', 'telecommunica'];
 
 const wordPattern = (words: readonly string[]) =>
   new RegExp(
@@ -180,6 +309,7 @@ const wordPattern = (words: readonly string[]) =>
 const MOBILE = wordPattern(MOBILE_WORDS);
 const HOSTING = wordPattern(HOSTING_WORDS);
 const ISP = wordPattern(ISP_WORDS);
+const ISP_STEM = new RegExp(ISP_STEMS.join('|'), 'iu');
 
 /**
  * Classifies a network by its autonomous system number and its owner's name: a known ASN first,
@@ -191,6 +321,6 @@ export function classifyNetwork(asn: number, name: string): NetworkKind {
   if (known) return known;
   if (MOBILE.test(name)) return 'mobile';
   if (HOSTING.test(name)) return 'hosting';
-  if (ISP.test(name)) return 'isp';
+  if (ISP.test(name) || ISP_STEM.test(name)) return 'isp';
   return 'business';
 }

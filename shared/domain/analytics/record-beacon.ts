@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import Bowser from 'bowser';
-import type { AnalyticsCounters } from '../../ports/analytics-store.js';
+import type { BeaconQueue, VisitorSalts } from '../../ports/analytics-store.js';
 import type { Clock } from '../../ports/clock.js';
 import { primaryLanguage } from '../visit.js';
 import { sketchElement } from './hll.js';
@@ -18,7 +18,9 @@ export interface NetworkLookup {
 }
 
 export interface RecordBeaconDeps {
-  store: AnalyticsCounters;
+  /** Where the counts go: a queue, aggregated by its consumer (`tallyBeacons`). */
+  queue: BeaconQueue;
+  salts: VisitorSalts;
   networks: NetworkLookup;
   clock: Clock;
   /** A new random visitor id for the `fc_vid` cookie. */
@@ -58,8 +60,22 @@ export function browserFamily(userAgent: string | undefined): string | undefined
   return name ? name.slice(0, 40) : undefined;
 }
 
-/** Language names from the runtime's ICU data: a code it cannot name is not a language. */
-const LANGUAGE_NAMES = new Intl.DisplayNames(['en'], { type: 'language', fallback: 'none' });
+/**
+ * The two-letter language codes (ISO 639-1, with the deprecated aliases browsers still send) that
+ * the runtime's ICU data names: the common case, checked without loading ICU's language names.
+ */
+const TWO_LETTER_LANGUAGES = new Set(
+  'aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs cu cv cy da de dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu hy hz ia id ie ig ii ik in io is it iu iw ja ji jv jw ka kg ki kj kk kl km kn ko kr ks ku kv kw ky la lb lg li ln lo lt lu lv mg mh mi mk ml mn mo mr ms mt my na nb nd ne ng nl nn no nr nv ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg sh si sk sl sm sn so sq sr ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu'.split(
+    ' ',
+  ),
+);
+
+/**
+ * Language names from the runtime's ICU data, for three-letter codes: a code it cannot name is not
+ * a language. Built on first use only: building it costs about 25 ms of CPU, which a cold start
+ * should not pay for a request that never needs it.
+ */
+let languageNames: Intl.DisplayNames | undefined;
 
 /**
  * The primary language of the visitor's browser (`en-US,en;q=0.9` → `en`): the language subtag
@@ -69,11 +85,15 @@ const LANGUAGE_NAMES = new Intl.DisplayNames(['en'], { type: 'language', fallbac
 export function languageOf(acceptLanguage: string | undefined): string | undefined {
   const language = primaryLanguage(acceptLanguage?.slice(0, 256))?.split('-')[0]?.toLowerCase();
   if (!language || !/^[a-z]{2,3}$/.test(language)) return undefined;
-  return LANGUAGE_NAMES.of(language) === undefined ? undefined : language;
+  if (language.length === 2) return TWO_LETTER_LANGUAGES.has(language) ? language : undefined;
+  languageNames ??= new Intl.DisplayNames(['en'], { type: 'language', fallback: 'none' });
+  return languageNames.of(language) === undefined ? undefined : language;
 }
 
 /**
- * Counts one beacon into the day's aggregates and says whether to set the visitor cookie.
+ * Queues one beacon's counts for the day's aggregates and says whether to set the visitor cookie.
+ * What is queued carries no address and no visitor id: only the path, the dimensions, the
+ * organisation of a business network and the visitor's daily-salted sketch element.
  *
  * - With a do-not-track signal (GPC or DNT) a page view counts as a view and nothing else: no
  *   cookie, no visitor id, no browser, language, country or organisation. An engagement counts nothing.
@@ -87,24 +107,25 @@ export async function recordBeacon(deps: RecordBeaconDeps, request: BeaconReques
   const day = deps.clock.now().toISOString().slice(0, 10);
   const { event } = request;
   if (request.optedOut) {
-    if (event.type === 'pageview') await deps.store.countPageview({ day, path: event.path, optedOut: true });
+    if (event.type === 'pageview') await deps.queue.enqueue({ kind: 'pageview', day, path: event.path, optedOut: true });
     return {};
   }
   const known = request.visitorCookie && VISITOR_ID.test(request.visitorCookie) ? request.visitorCookie : undefined;
   const visitorId = known ?? (deps.newVisitorId ?? randomVisitorId)();
   const setVisitorId = known ? {} : { setVisitorId: visitorId };
   if (event.type === 'engagement') {
-    await deps.store.countEngagement({ day, path: event.path, seconds: event.seconds });
+    await deps.queue.enqueue({ kind: 'engagement', day, path: event.path, seconds: event.seconds });
     return setVisitorId;
   }
-  const salt = await deps.store.dailySalt(day);
+  const salt = await deps.salts.dailySalt(day);
   const visitor = sketchElement(createHmac('sha256', salt).update(visitorId).digest());
   const facts = request.network ? deps.networks.lookup(request.network) : {};
   const owner = facts.owner && classifyNetwork(facts.owner.asn, facts.owner.name) === 'business' ? facts.owner : undefined;
   const country = request.viewerCountry && /^[A-Z]{2}$/.test(request.viewerCountry) ? request.viewerCountry : facts.country;
   const browser = browserFamily(request.userAgent);
   const language = languageOf(request.acceptLanguage);
-  await deps.store.countPageview({
+  await deps.queue.enqueue({
+    kind: 'pageview',
     day,
     path: event.path,
     optedOut: false,

@@ -1,4 +1,5 @@
 import { ValidationError } from '../errors.js';
+import { OTHER_PATH } from '../../ports/analytics-store.js';
 import type { AnalyticsDay } from '../../ports/analytics-store.js';
 import { Sketch } from './hll.js';
 
@@ -46,62 +47,121 @@ export function reportDays(from: string | undefined, to: string | undefined): st
 export interface Ranked {
   name: string;
   views: number;
+  visitors: number;
+}
+
+/** A page's row: its views, visitors and time on page. */
+export interface PageRow {
+  path: string;
+  views: number;
+  visitors: number;
+  engagements: number;
+  averageSeconds: number;
+}
+
+/** A visiting organisation's row, with the pages its visitors read. */
+export interface OrganisationRow {
+  name: string;
+  asn: number | null;
+  visitors: number;
+  views: number;
+  pages: { path: string; views: number; visitors: number }[];
 }
 
 export interface AnalyticsReport {
   from: string;
   to: string;
-  /** Views and unique visitors per day. */
-  days: { day: string; views: number; visitors: number }[];
+  /** Views and unique visitors per day (visitors null under the threshold). */
+  days: { day: string; views: number; visitors: number | null }[];
   /** Unique visitors over the whole range: the merged daily sketches, not the sum of daily uniques. */
   totals: {
     views: number;
-    visitors: number;
+    visitors: number | null;
     optedOutViews: number;
     unidentifiedViews: number;
     engagements: number;
     averageSeconds: number;
   };
-  pages: { path: string; views: number; visitors: number | null; engagements: number; averageSeconds: number }[];
+  /**
+   * Every row below has at least MIN_VISITORS_SHOWN visitors. The rows under it are folded into
+   * one row named OTHER_PATH (`other`), itself shown only from MIN_VISITORS_SHOWN visitors.
+   */
+  pages: PageRow[];
   browsers: Ranked[];
   languages: Ranked[];
   countries: Ranked[];
-  /** Organisations with at least MIN_VISITORS_SHOWN visitors over the range, with the pages they read. */
-  organisations: { name: string; asn: number; visitors: number; views: number; pages: { path: string; views: number }[] }[];
+  organisations: OrganisationRow[];
   minVisitorsShown: number;
   attribution: typeof NETWORK_ATTRIBUTION;
 }
 
 const average = (seconds: number, engagements: number) => (engagements > 0 ? Math.round(seconds / engagements) : 0);
+const shown = (visitors: number) => (visitors >= MIN_VISITORS_SHOWN ? visitors : null);
 
-/** Sorted by views; buckets under the threshold are folded into one "other" bucket, so none stands alone. */
-function ranked(counts: Map<string, number>): Ranked[] {
-  const shown: Ranked[] = [];
-  let other = 0;
-  for (const [name, views] of counts) {
-    if (views >= MIN_VISITORS_SHOWN) shown.push({ name, views });
-    else other += views;
+/**
+ * The threshold of SPEC §3: rows with fewer than MIN_VISITORS_SHOWN visitors are not shown; they
+ * are folded into one `other` row (their views added, their sketches merged), which is shown only
+ * when it reaches the threshold itself. A row already named `other` joins the fold.
+ */
+export function foldSmall<T extends { views: number }>(
+  rows: readonly (T & { sketch: Sketch; name: string })[],
+  row: (entry: T & { sketch: Sketch; name: string }, visitors: number) => unknown,
+  other: (views: number, visitors: number, folded: readonly (T & { sketch: Sketch; name: string })[]) => unknown,
+): unknown[] {
+  const kept: { order: number; views: number; name: string; value: unknown }[] = [];
+  const folded: (T & { sketch: Sketch; name: string })[] = [];
+  const otherSketch = new Sketch();
+  let otherViews = 0;
+  for (const entry of rows) {
+    const visitors = entry.sketch.estimate();
+    if (visitors >= MIN_VISITORS_SHOWN && entry.name !== OTHER_PATH) {
+      kept.push({ order: visitors, views: entry.views, name: entry.name, value: row(entry, visitors) });
+    } else {
+      folded.push(entry);
+      otherSketch.merge(entry.sketch);
+      otherViews += entry.views;
+    }
   }
-  shown.sort((a, b) => b.views - a.views || a.name.localeCompare(b.name));
-  return other > 0 ? [...shown, { name: 'other', views: other }] : shown;
+  kept.sort((a, b) => b.views - a.views || b.order - a.order || a.name.localeCompare(b.name));
+  const otherVisitors = otherSketch.estimate();
+  const values = kept.map((entry) => entry.value);
+  if (folded.length > 0 && otherVisitors >= MIN_VISITORS_SHOWN) values.push(other(otherViews, otherVisitors, folded));
+  return values;
 }
 
-const add = (map: Map<string, number>, name: string, count: number) => map.set(name, (map.get(name) ?? 0) + count);
+/** Views per bucket with the bucket's visitors' sketch; folded under the threshold. */
+function ranked(buckets: Map<string, { views: number; sketch: Sketch }>): Ranked[] {
+  const rows = [...buckets].map(([name, bucket]) => ({ name, views: bucket.views, sketch: bucket.sketch }));
+  return foldSmall(
+    rows,
+    (entry, visitors) => ({ name: entry.name, views: entry.views, visitors }),
+    (views, visitors) => ({ name: OTHER_PATH, views, visitors }),
+  ) as Ranked[];
+}
 
 /**
  * The report over a range of days (SPEC §4 `GET /admin/analytics`). Unique visitors of a page, of
- * a day, of an organisation and of the range are each one merge of the stored daily sketches.
- * Breakdowns by browser, language and country count page views; a bucket under the threshold is
- * folded into "other". An organisation is shown only with at least MIN_VISITORS_SHOWN visitors,
- * and a page's visitors only from that many.
+ * a day, of a browser, language or country, of an organisation, of an organisation's page and of
+ * the range are each one merge of the stored daily sketches. Every row under the threshold of
+ * MIN_VISITORS_SHOWN visitors is folded into "other" (`foldSmall`).
  */
 export function buildReport(from: string, to: string, days: readonly AnalyticsDay[]): AnalyticsReport {
   const everyone = new Sketch();
   const pages = new Map<string, { views: number; engagements: number; seconds: number; sketch: Sketch }>();
-  const orgs = new Map<string, { name: string; asn: number; views: number; sketch: Sketch; pages: Map<string, number> }>();
-  const browsers = new Map<string, number>();
-  const languages = new Map<string, number>();
-  const countries = new Map<string, number>();
+  const orgs = new Map<
+    number,
+    { name: string; asn: number; views: number; sketch: Sketch; pages: Map<string, { views: number; sketch: Sketch }> }
+  >();
+  const dimensions = {
+    browsers: new Map<string, { views: number; sketch: Sketch }>(),
+    languages: new Map<string, { views: number; sketch: Sketch }>(),
+    countries: new Map<string, { views: number; sketch: Sketch }>(),
+  };
+  const bucket = (dimension: keyof typeof dimensions, name: string) => {
+    let entry = dimensions[dimension].get(name);
+    if (!entry) dimensions[dimension].set(name, (entry = { views: 0, sketch: new Sketch() }));
+    return entry;
+  };
   const totals = { views: 0, optedOutViews: 0, unidentifiedViews: 0, engagements: 0, seconds: 0 };
   const daily: AnalyticsReport['days'] = [];
   for (const day of days) {
@@ -122,66 +182,88 @@ export function buildReport(from: string, to: string, days: readonly AnalyticsDa
       totals.unidentifiedViews += path.unidentifiedViews;
       totals.engagements += path.engagements;
       totals.seconds += path.seconds;
-      for (const [name, count] of Object.entries(path.browsers)) add(browsers, name, count);
-      for (const [name, count] of Object.entries(path.languages)) add(languages, name, count);
-      for (const [name, count] of Object.entries(path.countries)) add(countries, name, count);
+      for (const dimension of ['browsers', 'languages', 'countries'] as const) {
+        for (const [name, count] of Object.entries(path[dimension])) bucket(dimension, name).views += count;
+      }
+    }
+    for (const dimension of ['browsers', 'languages', 'countries'] as const) {
+      for (const [name, visitors] of Object.entries(day.dimensions[dimension]))
+        bucket(dimension, name).sketch.addElements(visitors);
     }
     for (const organisation of day.organisations) {
-      const id = `${organisation.asn}#${organisation.name}`;
-      let org = orgs.get(id);
+      let org = orgs.get(organisation.asn);
       if (!org)
         orgs.set(
-          id,
+          organisation.asn,
           (org = { name: organisation.name, asn: organisation.asn, views: 0, sketch: new Sketch(), pages: new Map() }),
         );
       org.sketch.addElements(organisation.visitors);
-      for (const [path, views] of Object.entries(organisation.pages)) {
-        add(org.pages, path, views);
-        org.views += views;
+      for (const [path, page] of Object.entries(organisation.pages)) {
+        let entry = org.pages.get(path);
+        if (!entry) org.pages.set(path, (entry = { views: 0, sketch: new Sketch() }));
+        entry.views += page.views;
+        entry.sketch.addElements(page.visitors);
+        org.views += page.views;
       }
     }
     everyone.merge(daySketch);
-    daily.push({ day: day.day, views: dayViews, visitors: daySketch.estimate() });
+    daily.push({ day: day.day, views: dayViews, visitors: shown(daySketch.estimate()) });
   }
+  const pageRows = foldSmall(
+    [...pages].map(([path, page]) => ({ ...page, name: path })),
+    (page, visitors): PageRow => ({
+      path: page.name,
+      views: page.views,
+      visitors,
+      engagements: page.engagements,
+      averageSeconds: average(page.seconds, page.engagements),
+    }),
+    (views, visitors, folded): PageRow => {
+      const engagements = folded.reduce((sum, page) => sum + page.engagements, 0);
+      const seconds = folded.reduce((sum, page) => sum + page.seconds, 0);
+      return { path: OTHER_PATH, views, visitors, engagements, averageSeconds: average(seconds, engagements) };
+    },
+  ) as PageRow[];
+  const orgPages = (org: { pages: Map<string, { views: number; sketch: Sketch }> }) =>
+    foldSmall(
+      [...org.pages].map(([path, page]) => ({ ...page, name: path })),
+      (page, visitors) => ({ path: page.name, views: page.views, visitors }),
+      (views, visitors) => ({ path: OTHER_PATH, views, visitors }),
+    ) as OrganisationRow['pages'];
+  const organisations = foldSmall(
+    [...orgs.values()],
+    (org, visitors): OrganisationRow => ({ name: org.name, asn: org.asn, visitors, views: org.views, pages: orgPages(org) }),
+    (views, visitors, folded): OrganisationRow => {
+      // The pages of the organisations too small to show, merged: shown only as "other" does.
+      const merged = new Map<string, { views: number; sketch: Sketch }>();
+      for (const org of folded) {
+        for (const [path, page] of org.pages) {
+          let entry = merged.get(path);
+          if (!entry) merged.set(path, (entry = { views: 0, sketch: new Sketch() }));
+          entry.views += page.views;
+          entry.sketch.merge(page.sketch);
+        }
+      }
+      return { name: OTHER_PATH, asn: null, visitors, views, pages: orgPages({ pages: merged }) };
+    },
+  ) as OrganisationRow[];
   return {
     from,
     to,
     days: daily,
     totals: {
       views: totals.views,
-      visitors: everyone.estimate(),
+      visitors: shown(everyone.estimate()),
       optedOutViews: totals.optedOutViews,
       unidentifiedViews: totals.unidentifiedViews,
       engagements: totals.engagements,
       averageSeconds: average(totals.seconds, totals.engagements),
     },
-    pages: [...pages]
-      .map(([path, page]) => {
-        const visitors = page.sketch.estimate();
-        return {
-          path,
-          views: page.views,
-          visitors: visitors >= MIN_VISITORS_SHOWN ? visitors : null,
-          engagements: page.engagements,
-          averageSeconds: average(page.seconds, page.engagements),
-        };
-      })
-      .sort((a, b) => b.views - a.views || a.path.localeCompare(b.path)),
-    browsers: ranked(browsers),
-    languages: ranked(languages),
-    countries: ranked(countries),
-    organisations: [...orgs.values()]
-      .map((org) => ({
-        name: org.name,
-        asn: org.asn,
-        visitors: org.sketch.estimate(),
-        views: org.views,
-        pages: [...org.pages]
-          .map(([path, views]) => ({ path, views }))
-          .sort((a, b) => b.views - a.views || a.path.localeCompare(b.path)),
-      }))
-      .filter((org) => org.visitors >= MIN_VISITORS_SHOWN)
-      .sort((a, b) => b.visitors - a.visitors || b.views - a.views || a.name.localeCompare(b.name)),
+    pages: pageRows,
+    browsers: ranked(dimensions.browsers),
+    languages: ranked(dimensions.languages),
+    countries: ranked(dimensions.countries),
+    organisations,
     minVisitorsShown: MIN_VISITORS_SHOWN,
     attribution: NETWORK_ATTRIBUTION,
   };

@@ -1,0 +1,199 @@
+import { OTHER_PATH } from '../../ports/analytics-store.js';
+import type { AnalyticsAggregates, BeaconTally, OrganisationTally, PathTally } from '../../ports/analytics-store.js';
+import { ANALYTICS_DIMENSIONS as DIMENSIONS, ANALYTICS_ENTITY, N, S } from './analytics-items.js';
+import { keys } from './keys.js';
+import { DynamoDbCallError, liteDynamoDb } from './lite-client.js';
+import type { LiteDynamoDb, RawItem } from './lite-client.js';
+
+/**
+ * The most distinct paths one day counts on their own items; any further path of the day is counted
+ * under `OTHER_PATH`. With the organisation × path items this bounds the items of a day, and each
+ * item is small and bounded by construction (no attribute per path anywhere).
+ */
+export const MAX_PATHS_PER_DAY = 1000;
+
+const key = (item: { pk: string; sk: string }): RawItem => ({ pk: S(item.pk), sk: S(item.sk) });
+const elements = (visitors: ReadonlySet<number>) => ({ NS: [...visitors].map(String) });
+const isConditionFailure = (error: unknown) =>
+  error instanceof DynamoDbCallError && error.code === 'ConditionalCheckFailedException';
+
+/**
+ * Adds a batch's tally to the day aggregates with unconditional `ADD`s (counters, and sketch
+ * elements into number sets, which are idempotent unions), so that concurrent batches never
+ * conflict and none reads first. A batch costs one update per path, per path sketch, per dimension
+ * value, per organisation and per organisation × path, however many beacons it carries.
+ *
+ * A path is counted on its own items only when it already has them or when the day's path counter
+ * is under the cap (a conditional `ADD`); otherwise under `OTHER_PATH`. Two consumers meeting the
+ * same new path at once may both take a slot: the cap is then reached a little early, never passed.
+ *
+ * A batch that fails part way is retried whole by the queue: its counters may then count twice,
+ * which an aggregate can bear; its sketches cannot (a union).
+ */
+export class DynamoDbAnalyticsAggregates implements AnalyticsAggregates {
+  /** Per day, the paths this instance knows have their own items. Only the latest day is kept. */
+  private known: { day: string; paths: Set<string> } = { day: '', paths: new Set() };
+
+  constructor(
+    private readonly tableName: string,
+    private readonly call: LiteDynamoDb = liteDynamoDb(),
+    private readonly maxPathsPerDay: number = MAX_PATHS_PER_DAY,
+  ) {}
+
+  async add(tally: BeaconTally): Promise<void> {
+    const slots = new Map<string, string>();
+    await Promise.all(tally.paths.map(async ({ day, path }) => slots.set(`${day}|${path}`, await this.slotOf(day, path))));
+    const stored = (day: string, path: string) => slots.get(`${day}|${path}`) ?? OTHER_PATH;
+    const paths = new Map<string, PathTally>();
+    for (const path of tally.paths) {
+      const storedPath = stored(path.day, path.path);
+      const id = `${path.day}|${storedPath}`;
+      const into = paths.get(id);
+      if (!into) paths.set(id, { ...path, path: storedPath, visitors: new Set(path.visitors) });
+      else mergePath(into, path);
+    }
+    const writes: Promise<unknown>[] = [];
+    for (const path of paths.values()) {
+      writes.push(this.addPath(path));
+      if (path.visitors.size > 0) {
+        writes.push(
+          this.update(keys.analyticsUniques(path.day, path.path), 'SET #entity = :entity, #path = :path ADD #h :h', {
+            names: { '#path': 'path', '#h': 'h' },
+            values: { ':path': S(path.path), ':h': elements(path.visitors) },
+          }),
+        );
+      }
+    }
+    for (const dimension of tally.dimensions) {
+      const attribute = `${DIMENSIONS[dimension.dimension]}${dimension.value}`;
+      writes.push(
+        this.update(keys.analyticsDimension(dimension.day, attribute), 'SET #entity = :entity, #dim = :dim ADD #h :h', {
+          names: { '#dim': 'dimension', '#h': 'h' },
+          values: { ':dim': S(attribute), ':h': elements(dimension.visitors) },
+        }),
+      );
+    }
+    for (const organisation of tally.organisations) writes.push(...this.addOrganisation(organisation, stored));
+    await Promise.all(writes);
+  }
+
+  private addPath(path: PathTally): Promise<unknown> {
+    const names: Record<string, string> = { '#path': 'path' };
+    const values: RawItem = { ':path': S(path.path) };
+    const adds: string[] = [];
+    const counter = (name: string, value: number) => {
+      if (value === 0) return;
+      const index = adds.length;
+      names[`#n${index}`] = name;
+      values[`:v${index}`] = N(value);
+      adds.push(`#n${index} :v${index}`);
+    };
+    counter('views', path.views);
+    counter('optedOutViews', path.optedOutViews);
+    counter('unidentifiedViews', path.unidentifiedViews);
+    counter('engagements', path.engagements);
+    counter('seconds', path.seconds);
+    for (const dimension of ['browsers', 'languages', 'countries'] as const) {
+      for (const [value, count] of Object.entries(path[dimension])) counter(`${DIMENSIONS[dimension]}${value}`, count);
+    }
+    return this.update(
+      keys.analyticsPath(path.day, path.path),
+      `SET #entity = :entity, #path = :path${adds.length > 0 ? ` ADD ${adds.join(', ')}` : ''}`,
+      { names, values },
+    );
+  }
+
+  private addOrganisation(organisation: OrganisationTally, stored: (day: string, path: string) => string): Promise<unknown>[] {
+    const { day, asn, name } = organisation;
+    const writes = [
+      this.update(
+        keys.analyticsOrganisation(day, asn, name),
+        'SET #entity = :entity, #asn = :asn, #name = :name ADD #views :views, #h :h',
+        {
+          names: { '#asn': 'asn', '#name': 'name', '#views': 'views', '#h': 'h' },
+          values: { ':asn': N(asn), ':name': S(name), ':views': N(organisation.views), ':h': elements(organisation.visitors) },
+        },
+      ),
+    ];
+    const pages = new Map<string, { views: number; visitors: Set<number> }>();
+    for (const [path, page] of organisation.pages) {
+      const storedPath = stored(day, path);
+      const into = pages.get(storedPath);
+      if (!into) pages.set(storedPath, { views: page.views, visitors: new Set(page.visitors) });
+      else {
+        into.views += page.views;
+        for (const visitor of page.visitors) into.visitors.add(visitor);
+      }
+    }
+    for (const [path, page] of pages) {
+      writes.push(
+        this.update(
+          keys.analyticsOrganisationPage(day, asn, path),
+          'SET #entity = :entity, #asn = :asn, #path = :path ADD #views :views, #h :h',
+          {
+            names: { '#asn': 'asn', '#path': 'path', '#views': 'views', '#h': 'h' },
+            values: { ':asn': N(asn), ':path': S(path), ':views': N(page.views), ':h': elements(page.visitors) },
+          },
+        ),
+      );
+    }
+    return writes;
+  }
+
+  /** The path a day's counts of `path` are stored under: the path itself while the day has room, else `OTHER_PATH`. */
+  private async slotOf(day: string, path: string): Promise<string> {
+    if (this.known.day !== day) this.known = { day, paths: new Set() };
+    const known = this.known.paths;
+    if (path === OTHER_PATH || known.has(path)) return path;
+    try {
+      // Already counted today (by any instance)? A conditional no-op update answers without a read.
+      await this.update(keys.analyticsPath(day, path), 'SET #entity = :entity', {
+        condition: 'attribute_exists(pk)',
+      });
+      known.add(path);
+      return path;
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+    try {
+      await this.update(keys.analyticsPathCount(day), 'SET #entity = :entity ADD #count :one', {
+        names: { '#count': 'paths' },
+        values: { ':one': N(1), ':cap': N(this.maxPathsPerDay) },
+        condition: 'attribute_not_exists(#count) OR #count < :cap',
+      });
+      known.add(path);
+      return path;
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      return OTHER_PATH;
+    }
+  }
+
+  private update(
+    item: { pk: string; sk: string },
+    expression: string,
+    options: { names?: Record<string, string>; values?: RawItem; condition?: string },
+  ): Promise<unknown> {
+    return this.call('DynamoDB_20120810.UpdateItem', {
+      TableName: this.tableName,
+      Key: key(item),
+      UpdateExpression: expression,
+      ExpressionAttributeNames: { '#entity': 'entity', ...options.names },
+      ExpressionAttributeValues: { ':entity': S(ANALYTICS_ENTITY), ...options.values },
+      ...(options.condition ? { ConditionExpression: options.condition } : {}),
+    });
+  }
+}
+
+/** Adds `from`'s counts into `into` (two paths stored under the same item). */
+function mergePath(into: PathTally, from: PathTally): void {
+  into.views += from.views;
+  into.optedOutViews += from.optedOutViews;
+  into.unidentifiedViews += from.unidentifiedViews;
+  into.engagements += from.engagements;
+  into.seconds += from.seconds;
+  for (const dimension of ['browsers', 'languages', 'countries'] as const) {
+    for (const [value, count] of Object.entries(from[dimension])) into[dimension][value] = (into[dimension][value] ?? 0) + count;
+  }
+  for (const visitor of from.visitors) into.visitors.add(visitor);
+}

@@ -1,0 +1,78 @@
+import { describe, expect, it } from '@jest/globals';
+import { LOCAL_TABLE_NAME } from '../../local/stack.js';
+import { DynamoDbAnalyticsAggregates, MAX_PATHS_PER_DAY } from '../../shared/adapters/dynamodb/analytics-aggregates.js';
+import { DynamoDbAnalyticsReader } from '../../shared/adapters/dynamodb/analytics-reader.js';
+import { liteDynamoDb } from '../../shared/adapters/dynamodb/lite-client.js';
+import { tallyBeacons } from '../../shared/domain/analytics/tally.js';
+import type { BeaconCount } from '../../shared/ports/analytics-store.js';
+import { tableItems } from './local-stack.js';
+import { LOCAL_STACK_ENV } from './global-setup.js';
+
+/**
+ * The aggregator's adapter against DynamoDB Local: each test counts on a day of its own, long
+ * past, so that no beacon of another test lands there.
+ */
+const call = () =>
+  liteDynamoDb({
+    ...process.env,
+    AWS_ENDPOINT_URL_DYNAMODB: process.env[LOCAL_STACK_ENV.dynamoDbEndpoint],
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+  });
+const pastDay = () => {
+  const time = Date.UTC(1990, 0, 1) + Math.floor(Math.random() * 3000) * 86_400_000;
+  return new Date(time).toISOString().slice(0, 10);
+};
+const FORD = { asn: 521, name: 'Ford Motor Company' };
+
+/** A page view from a business visitor whose sketch element is `visitor`. */
+const view = (day: string, path: string, visitor: number): BeaconCount => ({
+  kind: 'pageview',
+  day,
+  path,
+  optedOut: false,
+  visitor,
+  browser: 'Firefox',
+  organisation: FORD,
+});
+
+describe('the analytics aggregates in the table', () => {
+  it('counts paths beyond the day’s cap under "other", on their own items and on the organisation’s', async () => {
+    // Arrange: a cap of 5 paths; 12 distinct paths, each read by one visitor of the same organisation
+    const day = pastDay();
+    const aggregates = new DynamoDbAnalyticsAggregates(LOCAL_TABLE_NAME, call(), 5);
+    const counts = Array.from({ length: 12 }, (_, index) => view(day, `/p/${index}`, 64 * index + 1));
+    // Act: in three batches, as the queue would deliver them
+    for (let start = 0; start < counts.length; start += 4) await aggregates.add(tallyBeacons(counts.slice(start, start + 4)));
+    await aggregates.add(tallyBeacons([view(day, '/p/0', 64 * 20 + 1)]));
+    // Assert
+    const [stored] = await new DynamoDbAnalyticsReader(LOCAL_TABLE_NAME, call()).readDays([day]);
+    const views = Object.fromEntries((stored?.paths ?? []).map((path) => [path.path, path.views]));
+    expect(views).toEqual({ '/p/0': 2, '/p/1': 1, '/p/2': 1, '/p/3': 1, '/p/4': 1, other: 7 });
+    expect(stored?.organisations).toHaveLength(1);
+    expect(Object.keys(stored?.organisations[0]?.pages ?? {}).sort()).toEqual(['/p/0', '/p/1', '/p/2', '/p/3', '/p/4', 'other']);
+    expect(stored?.organisations[0]?.pages.other?.views).toBe(7);
+    expect(stored?.organisations[0]?.visitors).toHaveLength(13);
+  });
+
+  it('keeps every item of a day small however many paths an organisation reads: no attribute per path', async () => {
+    // Arrange: one organisation reads 150 distinct long paths (the old design put each on the organisation's item, 60 KB here)
+    const day = pastDay();
+    const aggregates = new DynamoDbAnalyticsAggregates(LOCAL_TABLE_NAME, call());
+    const counts = Array.from({ length: 150 }, (_, index) =>
+      view(day, `/inventory/${index}/${'x'.repeat(400)}`, 64 * (index % 1024) + 2),
+    );
+    // Act
+    for (let start = 0; start < counts.length; start += 50) await aggregates.add(tallyBeacons(counts.slice(start, start + 50)));
+    // Assert
+    const items = (await tableItems()).filter((item) => item.pk === `ANALYTICS#${day}`);
+    const largest = Math.max(
+      ...items.map((item) => JSON.stringify(item, (_key, value: unknown) => (value instanceof Set ? [...value] : value)).length),
+    );
+    const widest = Math.max(...items.map((item) => Object.keys(item).length));
+    expect(items.filter((item) => String(item.sk).startsWith('ORGPAGE#'))).toHaveLength(150);
+    expect(largest).toBeLessThan(4_000);
+    expect(widest).toBeLessThanOrEqual(8);
+    expect(MAX_PATHS_PER_DAY).toBeGreaterThanOrEqual(150);
+  }, 180_000);
+});
