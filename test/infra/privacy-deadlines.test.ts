@@ -37,7 +37,7 @@ describe('PrivacyDeadlines', () => {
   it('is fed by a job the route table schedules once a day', () => {
     const job = SCHEDULED_JOBS.find((candidate) => candidate.name === 'privacy-overdue');
     expect(job).toMatchObject({ entry: 'functions/privacy/overdue.ts', schedule: 'cron(0 14 * * ? *)' });
-    // A read-only job: it looks at the requests and logs, and writes nothing.
-    expect(job?.aws).toEqual({ table: ['Query'] });
+    // It reads the open requests, and writes only the acknowledgement retries it queues (no secret, no sends).
+    expect(job?.aws).toEqual({ table: ['Query', 'PutItem'] });
   });
 });
