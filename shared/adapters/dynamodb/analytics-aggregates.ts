@@ -12,6 +12,9 @@ import type { LiteDynamoDb, RawItem } from './lite-client.js';
  */
 export const MAX_PATHS_PER_DAY = 1000;
 
+/** The most counters one update adds: about 2 KB of expression, half of DynamoDB's 4 KB limit. */
+const COUNTERS_PER_UPDATE = 100;
+
 const key = (item: { pk: string; sk: string }): RawItem => ({ pk: S(item.pk), sk: S(item.sk) });
 const elements = (visitors: ReadonlySet<number>) => ({ NS: [...visitors].map(String) });
 const isConditionFailure = (error: unknown) =>
@@ -77,29 +80,42 @@ export class DynamoDbAnalyticsAggregates implements AnalyticsAggregates {
     await Promise.all(writes);
   }
 
+  /**
+   * The path's counters, in updates of at most COUNTERS_PER_UPDATE `ADD`s each: DynamoDB refuses an
+   * expression over 4 KB, and a batch may carry hundreds of dimension values for one path (one per
+   * language a header can name), which in one update would fail the whole batch every time.
+   */
   private addPath(path: PathTally): Promise<unknown> {
-    const names: Record<string, string> = { '#path': 'path' };
-    const values: RawItem = { ':path': S(path.path) };
-    const adds: string[] = [];
-    const counter = (name: string, value: number) => {
-      if (value === 0) return;
-      const index = adds.length;
-      names[`#n${index}`] = name;
-      values[`:v${index}`] = N(value);
-      adds.push(`#n${index} :v${index}`);
-    };
-    counter('views', path.views);
-    counter('optedOutViews', path.optedOutViews);
-    counter('unidentifiedViews', path.unidentifiedViews);
-    counter('engagements', path.engagements);
-    counter('seconds', path.seconds);
+    const counters: [string, number][] = [
+      ['views', path.views],
+      ['optedOutViews', path.optedOutViews],
+      ['unidentifiedViews', path.unidentifiedViews],
+      ['engagements', path.engagements],
+      ['seconds', path.seconds],
+    ];
     for (const dimension of ['browsers', 'languages', 'countries'] as const) {
-      for (const [value, count] of Object.entries(path[dimension])) counter(`${DIMENSIONS[dimension]}${value}`, count);
+      for (const [value, count] of Object.entries(path[dimension])) counters.push([`${DIMENSIONS[dimension]}${value}`, count]);
     }
-    return this.update(
-      keys.analyticsPath(path.day, path.path),
-      `SET #entity = :entity, #path = :path${adds.length > 0 ? ` ADD ${adds.join(', ')}` : ''}`,
-      { names, values },
+    const nonZero = counters.filter(([, value]) => value !== 0);
+    const chunks: [string, number][][] = [];
+    for (let start = 0; start < nonZero.length; start += COUNTERS_PER_UPDATE)
+      chunks.push(nonZero.slice(start, start + COUNTERS_PER_UPDATE));
+    if (chunks.length === 0) chunks.push([]);
+    return Promise.all(
+      chunks.map((chunk) => {
+        const names: Record<string, string> = { '#path': 'path' };
+        const values: RawItem = { ':path': S(path.path) };
+        const adds = chunk.map(([name, value], index) => {
+          names[`#n${index}`] = name;
+          values[`:v${index}`] = N(value);
+          return `#n${index} :v${index}`;
+        });
+        return this.update(
+          keys.analyticsPath(path.day, path.path),
+          `SET #entity = :entity, #path = :path${adds.length > 0 ? ` ADD ${adds.join(', ')}` : ''}`,
+          { names, values },
+        );
+      }),
     );
   }
 
