@@ -9,11 +9,10 @@ import type { BeaconCount } from '../../shared/ports/analytics-store.js';
 import { LOCAL_STACK_ENV } from './global-setup.js';
 
 /**
- * Red team: a stranger's burst of beacons on one path, each with another `Accept-Language` (the
- * beacon accepts 928 distinct codes), lands in one queue batch (up to 500 messages). The
- * aggregator writes the path's counters in ONE UpdateExpression with one `ADD` per dimension value;
- * DynamoDB caps an expression at 4 KB, so the update fails, the whole batch fails every time,
- * and every honest beacon in it is retried (counters counted again) and dead-lettered.
+ * A stranger's burst of beacons on one path, each with another `Accept-Language` (the beacon
+ * accepts 928 distinct codes), lands in one queue batch (up to 500 messages). DynamoDB caps an
+ * update expression at 4 KB: one `ADD` per dimension value in one update would fail the whole
+ * batch every time, dead-lettering every honest beacon in it. The aggregator splits the updates.
  */
 const call = () =>
   liteDynamoDb({
