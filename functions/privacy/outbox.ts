@@ -1,3 +1,4 @@
+import { DynamoDbAddressBook } from '../../shared/adapters/dynamodb/address-book.js';
 import { DynamoDbPrivacyRequestStore, privacyTaskOf } from '../../shared/adapters/dynamodb/privacy-request-store.js';
 import { DynamoDbWaitingAcknowledgements } from '../../shared/adapters/dynamodb/privacy-waiting-acknowledgements.js';
 import { DynamoDbSendLimits } from '../../shared/adapters/dynamodb/send-limits.js';
@@ -13,6 +14,7 @@ import { brandOf, emailGate } from '../../shared/wiring.js';
 const config = runtimeConfig();
 const deps = {
   requests: new DynamoDbPrivacyRequestStore(config.TABLE_NAME),
+  addresses: new DynamoDbAddressBook(config.TABLE_NAME),
   waiting: new DynamoDbWaitingAcknowledgements(config.TABLE_NAME),
   gate: emailGate(config),
   limits: new DynamoDbSendLimits(config.TABLE_NAME),

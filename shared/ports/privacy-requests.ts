@@ -52,15 +52,16 @@ export interface AcknowledgementRetries {
 }
 
 /**
- * The requests of an address still waiting for an acknowledgement, for the privacy outbox: apart
+ * The requests of a mailbox still waiting for an acknowledgement, for the privacy outbox: apart
  * from the store, so that only the outbox carries the index's pruning (DeleteItem).
  */
 export interface WaitingAcknowledgements {
   /**
-   * The requests of one address (its salted HMAC) still `pending_verification` and not yet
-   * acknowledged, oldest first, at most `limit`; read from the address's own index, never a scan.
+   * The requests of one mailbox (its salted key: every alias of the address) still
+   * `pending_verification` and not yet acknowledged, oldest first, at most `limit`; read from the
+   * mailbox's own index, never a scan.
    */
-  awaitingAcknowledgement(emailKey: string, limit: number): Promise<PrivacyRequest[]>;
+  awaitingAcknowledgement(mailboxKey: string, limit: number): Promise<PrivacyRequest[]>;
   /**
    * Fixes which requests the acknowledgement sent under `dedupeKey` lists: the first call stores
    * `requestIds` and every later call (a redelivered task) gets the stored list back.

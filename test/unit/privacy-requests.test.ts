@@ -10,6 +10,7 @@ import {
   exportForLink,
   previewPrivacyConfirmation,
 } from '../../shared/domain/privacy/confirm-privacy-request.js';
+import { MAX_ACKNOWLEDGED_TOGETHER } from '../../shared/domain/privacy/messages.js';
 import { findDuePrivacyRequests, queueHeldBackAcknowledgements } from '../../shared/domain/privacy/overdue.js';
 import { processPrivacyTask } from '../../shared/domain/privacy/process-task.js';
 import { submitPrivacyRequest } from '../../shared/domain/privacy/submit-privacy-request.js';
@@ -324,10 +325,11 @@ describe("a decoy request for someone else's address", () => {
     expect(second?.text).toContain('Manage your preferences');
   });
 
-  it('lists at most ten requests, oldest first; the rest wait for the next acknowledgement', async () => {
-    // Arrange: twelve requests waiting for one address
+  it('lists at most MAX_ACKNOWLEDGED_TOGETHER requests, oldest first; the rest wait for the next acknowledgement', async () => {
+    // Arrange: two more requests waiting for one address than one acknowledgement lists
     const { deps, drain, mailer, requests, clock } = world();
-    for (let index = 0; index < 12; index += 1) await submitPrivacyRequest(deps, { type: 'access', email: PAT });
+    for (let index = 0; index < MAX_ACKNOWLEDGED_TOGETHER + 2; index += 1)
+      await submitPrivacyRequest(deps, { type: 'access', email: PAT });
     // Act
     await drain();
     clock.set('2026-11-25T16:01:00Z');
@@ -335,7 +337,7 @@ describe("a decoy request for someone else's address", () => {
     await drain();
     // Assert
     expect(mailer.sent).toHaveLength(2);
-    expect(confirmTokens(mailer.sent[0]?.text)).toHaveLength(10);
+    expect(confirmTokens(mailer.sent[0]?.text)).toHaveLength(MAX_ACKNOWLEDGED_TOGETHER);
     expect(confirmTokens(mailer.sent[1]?.text)).toHaveLength(3);
     expect([...requests.requests.values()].every((request) => request.acknowledgedAt)).toBe(true);
   });

@@ -70,12 +70,13 @@ export const keys = {
   }),
   privacyRequestsIndex: 'PRIVACY_REQUESTS',
   /**
-   * The requests of one address (salted HMAC) that may still wait for an acknowledgement, oldest
-   * first: one small entry per request, written with it and pruned once it no longer waits.
+   * The requests of one mailbox (salted key, its aliases included) that may still wait for an
+   * acknowledgement, oldest first: one small entry per request, written with it and pruned once it
+   * no longer waits.
    */
-  privacyAddressPartition: (emailKey: string) => `PRIVACY_BY_ADDRESS#${emailKey}`,
-  privacyAddressEntry: (emailKey: string, receivedAt: string, requestId: string) => ({
-    pk: `PRIVACY_BY_ADDRESS#${emailKey}`,
+  privacyMailboxPartition: (mailboxKey: string) => `PRIVACY_BY_MAILBOX#${mailboxKey}`,
+  privacyMailboxEntry: (mailboxKey: string, receivedAt: string, requestId: string) => ({
+    pk: `PRIVACY_BY_MAILBOX#${mailboxKey}`,
     sk: `${receivedAt}#${requestId}`,
   }),
   /** The one acknowledgement retry of an address per day (the daily job queues it; a rerun finds it). */

@@ -18,6 +18,7 @@ const REQUEST_FIELDS = [
   'type',
   'status',
   'emailKey',
+  'mailboxKey',
   'maskedEmail',
   'email',
   'contactId',

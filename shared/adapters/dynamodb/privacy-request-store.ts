@@ -110,7 +110,7 @@ export class DynamoDbPrivacyRequestStore implements PrivacyRequestStore {
             Put: {
               TableName: this.tableName,
               Item: marshall({
-                ...keys.privacyAddressEntry(request.emailKey, request.receivedAt, request.requestId),
+                ...keys.privacyMailboxEntry(request.mailboxKey ?? request.emailKey, request.receivedAt, request.requestId),
                 entity: PRIVACY_ADDRESS_ENTRY_ENTITY,
                 requestId: request.requestId,
                 expiresAt: recordExpiry(request.receivedAt),

@@ -8,13 +8,13 @@ import { keys } from './keys.js';
 import { requestOfItem, TASK_TTL_SECONDS } from './privacy-request-reads.js';
 
 /** Index entries read per acknowledgement: the waiting ones are few, the rest are pruned as they are read. */
-const ADDRESS_ENTRIES_READ = 50;
+const MAILBOX_ENTRIES_READ = 100;
 
 const seconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
 
 /**
- * The requests of an address waiting for an acknowledgement, from its index
- * (`PRIVACY_BY_ADDRESS#<emailKey>`, one entry per request, written with it), and the list each
+ * The requests of a mailbox waiting for an acknowledgement, from its index
+ * (`PRIVACY_BY_MAILBOX#<mailboxKey>`, one entry per request, written with it), and the list each
  * acknowledgement fixed (`PRIVACY_DIGEST#<dedupeKey>`).
  */
 export class DynamoDbWaitingAcknowledgements implements WaitingAcknowledgements {
@@ -31,18 +31,18 @@ export class DynamoDbWaitingAcknowledgements implements WaitingAcknowledgements 
   }
 
   /**
-   * Reads the address's index oldest first, then each request; entries of requests that no longer
+   * Reads the mailbox's index oldest first, then each request; entries of requests that no longer
    * wait (acknowledged, verified, closed, not held, expired) are deleted as they are met, so the
    * index holds little more than the requests still waiting.
    */
-  async awaitingAcknowledgement(emailKey: string, limit: number): Promise<PrivacyRequest[]> {
+  async awaitingAcknowledgement(mailboxKey: string, limit: number): Promise<PrivacyRequest[]> {
     const page = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,
         KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: marshall({ ':pk': keys.privacyAddressPartition(emailKey) }),
+        ExpressionAttributeValues: marshall({ ':pk': keys.privacyMailboxPartition(mailboxKey) }),
         ScanIndexForward: true,
-        Limit: ADDRESS_ENTRIES_READ,
+        Limit: MAILBOX_ENTRIES_READ,
         ConsistentRead: true,
       }),
     );

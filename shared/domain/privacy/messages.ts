@@ -52,7 +52,7 @@ export interface AcknowledgedRequest {
 }
 
 /** The most requests one acknowledgement lists; the rest wait for the next one. */
-export const MAX_ACKNOWLEDGED_TOGETHER = 10;
+export const MAX_ACKNOWLEDGED_TOGETHER = 25;
 
 const answerBy = (clocks: PrivacyClocks, timeZone: string) =>
   `We will answer by ${humanDate(clocks.respondBy, timeZone)} at the latest (45 days from receipt); this email is our acknowledgement, due by ${humanDate(clocks.acknowledgeBy, timeZone)}.`;

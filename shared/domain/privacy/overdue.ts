@@ -7,8 +7,11 @@ import type { PrivacyRequest } from './privacy-request.js';
 /** The log message of a privacy request near or past a due date; a metric filter on it raises the alarm. */
 export const PRIVACY_REQUEST_DUE = 'PRIVACY_REQUEST_DUE';
 
-/** The most open requests one run looks at; the rest would show as a second alarm the next day. */
-const MAX_OPEN = 1000;
+/**
+ * Every open request is looked at, however many: a cap on the newest would let a flood of new
+ * requests hide the oldest, which are the ones due.
+ */
+const ALL = Number.POSITIVE_INFINITY;
 
 /** One request the daily check found near or past a due date (ids and dates only, no address). */
 export interface DueRequest {
@@ -30,7 +33,7 @@ export async function findDuePrivacyRequests(
   alert: (due: DueRequest) => void,
 ): Promise<DueRequest[]> {
   const now = deps.clock.now();
-  const open = (await Promise.all(OPEN_STATUSES.map((status) => deps.requests.list({ status, limit: MAX_OPEN })))).flat();
+  const open = (await Promise.all(OPEN_STATUSES.map((status) => deps.requests.list({ status, limit: ALL })))).flat();
   const found: DueRequest[] = [];
   for (const request of open) {
     const flags = dueFlags(request, now, deps.timeZone);
@@ -65,12 +68,14 @@ export async function queueHeldBackAcknowledgements(deps: {
   clock: Clock;
 }): Promise<string[]> {
   const now = deps.clock.now();
-  const pending = await deps.requests.list({ status: 'pending_verification', limit: MAX_OPEN });
+  const pending = await deps.requests.list({ status: 'pending_verification', limit: ALL });
   const oldestByAddress = new Map<string, PrivacyRequest & { email: string }>();
   // Newest first: the last one met per address is its oldest.
   for (const request of pending) {
     if (request.acknowledgedAt || !request.contactId || !request.email) continue;
     if (!request.steps.some((step) => step.step === 'acknowledgement_held_back')) continue;
+    // Its contact no longer holds the address it named: no acknowledgement can go anywhere.
+    if (request.steps.some((step) => step.step === 'acknowledgement_not_sent')) continue;
     oldestByAddress.set(request.emailKey, { ...request, email: request.email });
   }
   const queued: string[] = [];

@@ -29,6 +29,7 @@ export interface PrivacyStep {
     | 'received'
     | 'acknowledged'
     | 'acknowledgement_held_back'
+    | 'acknowledgement_not_sent'
     | 'verified'
     | 'export_link_sent'
     | 'erasure_receipt_sent'
@@ -49,6 +50,11 @@ export interface PrivacyRequest extends PrivacyClocks {
   status: PrivacyRequestStatus;
   /** Salted HMAC of the normalised address (`shared/domain/address-key.ts`). */
   emailKey: string;
+  /**
+   * The salted key of the mailbox the address reaches (`shared/domain/cap-keys.ts`: its `+tag` and
+   * Gmail-dot aliases share it), under which the requests waiting for an acknowledgement are indexed.
+   */
+  mailboxKey?: string;
   maskedEmail: string;
   /** The raw address, only while the request is open. */
   email?: string;

@@ -1,3 +1,4 @@
+import type { AddressBook } from '../../ports/address-book.js';
 import type { Clock } from '../../ports/clock.js';
 import type { PrivacyRequestStore, WaitingAcknowledgements } from '../../ports/privacy-requests.js';
 import type { SecretsSource } from '../../ports/secrets.js';
@@ -26,7 +27,9 @@ export const MAILBOX_ACKNOWLEDGEMENT_WINDOW_SECONDS = 3600;
 
 export interface ProcessPrivacyTaskDeps {
   requests: PrivacyRequestStore;
-  /** The address's other requests waiting for an acknowledgement. */
+  /** Who holds an address now: an acknowledgement goes only to the address its request named. */
+  addresses: Pick<AddressBook, 'holders'>;
+  /** The mailbox's requests waiting for an acknowledgement. */
   waiting: WaitingAcknowledgements;
   gate: SendGate;
   limits: SendLimits;
@@ -124,17 +127,28 @@ export async function processPrivacyTask(deps: ProcessPrivacyTaskDeps, task: Pri
   }
 }
 
+/** Records on a request that its acknowledgement did not go out now, and why; the daily job retries it. */
+async function holdBack(deps: ProcessPrivacyTaskDeps, request: PrivacyRequest, note: string): Promise<void> {
+  await deps.requests.appendStep(request.requestId, {
+    at: deps.clock.now().toISOString(),
+    step: 'acknowledgement_held_back',
+    by: 'system',
+    note,
+  });
+}
+
 /**
  * The acknowledgement with its verification link. Anyone can type any address into the form, so
  * acknowledgements are capped per client IP and per mailbox (one per hour, `name+tag@` and Gmail's
  * dotted forms included); one held back is recorded on the request, whose clock keeps running, and
  * the daily job queues it again (`queueHeldBackAcknowledgements`).
  *
- * One acknowledgement lists every request of the address still waiting for one (this one, then the
- * oldest others, at most `MAX_ACKNOWLEDGED_TOGETHER`), each with its own confirm link, and marks
- * each acknowledged: a stranger's decoy request cannot take the mailbox's hour and leave the
- * person's own request unacknowledged, because whatever reaches the mailbox carries it too. The
- * list is fixed under the task's key before sending, so a redelivery lists and marks the same.
+ * The mailbox's hour goes to its oldest waiting request, whichever of its addresses that names: a
+ * stranger's newer requests, for the address or for an alias of it, cannot take every hour and
+ * starve it. One acknowledgement lists that request and the other requests of the same address
+ * still waiting (at most `MAX_ACKNOWLEDGED_TOGETHER`, oldest first), each with its own confirm link,
+ * and goes to that address alone, only while its contact still holds it. The list is fixed under
+ * the task's key before sending, so a redelivery lists and marks the same.
  */
 async function acknowledge(
   deps: ProcessPrivacyTaskDeps,
@@ -145,7 +159,10 @@ async function acknowledge(
   if (request.status !== 'pending_verification' || request.acknowledgedAt) return 'nothing_to_send';
   const now = deps.clock.now();
   // A retry queued by the daily job carries no mailbox key (that job holds no salt): derive it here.
-  const mailbox = task.mailbox ?? (request.email && mailboxKey((await deps.secrets.getSecrets()).addressSalt, request.email));
+  const mailbox =
+    task.mailbox ??
+    request.mailboxKey ??
+    (request.email && mailboxKey((await deps.secrets.getSecrets()).addressSalt, request.email));
   const capped =
     (task.client &&
       !(await deps.limits.takeSlot(
@@ -158,30 +175,43 @@ async function acknowledge(
     (mailbox &&
       !(await deps.limits.takeOnly(`privacy_ack#${mailbox}`, task.dedupeKey, MAILBOX_ACKNOWLEDGEMENT_WINDOW_SECONDS, now)));
   if (capped) {
-    await deps.requests.appendStep(request.requestId, {
-      at: now.toISOString(),
-      step: 'acknowledgement_held_back',
-      by: 'system',
-      note: 'rate limit: one acknowledgement per address per hour',
-    });
+    await holdBack(deps, request, 'rate limit: one acknowledgement per mailbox per hour');
     return 'skipped_rate_limited';
   }
-  const listed = await requestsToAcknowledge(deps, request, task);
+  const listed = await requestsToAcknowledge(deps, request, task, mailbox);
+  const lead = listed[0];
+  if (!lead?.contactId) return 'nothing_to_send';
+  const recipient = { ...lead, contactId: lead.contactId };
+  if (!listed.some((each) => each.requestId === request.requestId))
+    await holdBack(deps, request, "the mailbox's hour went to an older waiting request");
+  if (!(await stillHeld(deps, recipient))) {
+    for (const each of listed)
+      await deps.requests.appendStep(each.requestId, {
+        at: deps.clock.now().toISOString(),
+        step: 'acknowledgement_not_sent',
+        by: 'system',
+        note: 'the contact no longer holds the address the request named',
+      });
+    return 'nothing_to_send';
+  }
   const items = await Promise.all(
     listed.map(async (each) => ({
       type: each.type,
       clocks: each,
-      confirmUrl: await linkFor(deps, '/privacy-requests/confirm', request.contactId, {
+      confirmUrl: await linkFor(deps, '/privacy-requests/confirm', recipient.contactId, {
         purpose: 'privacy_confirm',
         requestId: each.requestId,
       }),
     })),
   );
-  const outcome = await send(deps, request, task, acknowledgementEmail(deps.brand, items, deps.timeZone));
+  const outcome = await send(deps, recipient, task, acknowledgementEmail(deps.brand, items, deps.timeZone));
   if (!delivered(outcome)) return outcome;
-  // This request last: once it is marked, every request the email listed is.
-  const others = listed.filter((each) => each.requestId !== request.requestId);
-  for (const each of [...others, request]) {
+  // The task's own request last: once it is marked, every request the email listed is.
+  const ordered = [
+    ...listed.filter((each) => each.requestId !== request.requestId),
+    ...listed.filter((each) => each.requestId === request.requestId),
+  ];
+  for (const each of ordered) {
     const at = deps.clock.now().toISOString();
     await deps.requests.transition(each.requestId, {
       from: OPEN_STATUSES,
@@ -198,26 +228,46 @@ async function acknowledge(
   return outcome;
 }
 
+/** Whether the request's contact still holds the address it named: a corrected address gets nothing. */
+async function stillHeld(deps: ProcessPrivacyTaskDeps, request: PrivacyRequest & { contactId: string }): Promise<boolean> {
+  const { byEmail } = await deps.addresses.holders({ emailKey: request.emailKey });
+  return byEmail === request.contactId;
+}
+
+/** Waiting requests of a mailbox read per acknowledgement, to find its oldest and the lead's others. */
+const MAILBOX_WAITING_READ = 100;
+
+const byReceipt = (a: PrivacyRequest, b: PrivacyRequest) =>
+  a.receivedAt.localeCompare(b.receivedAt) || a.requestId.localeCompare(b.requestId);
+
 /**
- * The requests one acknowledgement lists: this one and the oldest others of the same address and
- * contact still waiting, in order of receipt; fixed under the task's key at the first attempt.
+ * The requests one acknowledgement lists, in order of receipt: the mailbox's oldest waiting request
+ * (or this one, when none waits longer) first, then the other waiting requests of the same address
+ * and contact; fixed under the task's key at the first attempt.
  */
 async function requestsToAcknowledge(
   deps: ProcessPrivacyTaskDeps,
   request: PrivacyRequest & { contactId: string },
   task: PrivacyTask,
+  mailbox: string | undefined,
 ): Promise<PrivacyRequest[]> {
-  const waiting = await deps.waiting.awaitingAcknowledgement(request.emailKey, MAX_ACKNOWLEDGED_TOGETHER);
-  const others = waiting
-    .filter((each) => each.requestId !== request.requestId && each.contactId === request.contactId)
-    .slice(0, MAX_ACKNOWLEDGED_TOGETHER - 1);
-  const candidates = [request, ...others].sort((a, b) => a.receivedAt.localeCompare(b.receivedAt));
+  const waiting = mailbox ? await deps.waiting.awaitingAcknowledgement(mailbox, MAILBOX_WAITING_READ) : [];
+  const oldest = waiting.find((each) => each.contactId && each.email);
+  const lead = oldest && byReceipt(oldest, request) < 0 ? oldest : request;
+  const sameAddress = waiting.filter(
+    (each) => each.requestId !== lead.requestId && each.emailKey === lead.emailKey && each.contactId === lead.contactId,
+  );
+  const candidates = [lead, ...sameAddress].sort(byReceipt).slice(0, MAX_ACKNOWLEDGED_TOGETHER);
   const ids = await deps.waiting.fixDigest(
     task.dedupeKey,
     candidates.map((each) => each.requestId),
     deps.clock.now().toISOString(),
   );
-  const known = new Map(candidates.map((each) => [each.requestId, each]));
+  const known = new Map([request, ...waiting].map((each) => [each.requestId, each]));
   const listed = await Promise.all(ids.map(async (id) => known.get(id) ?? (await deps.requests.get(id))));
-  return listed.filter((each): each is PrivacyRequest => each?.contactId === request.contactId);
+  const first = listed[0];
+  return listed.filter(
+    (each): each is PrivacyRequest =>
+      each !== undefined && each.contactId === first?.contactId && each.emailKey === first?.emailKey,
+  );
 }

@@ -46,6 +46,7 @@ export async function submitPrivacyRequest(deps: SubmitPrivacyRequestDeps, input
   const email = normaliseEmail(input.email);
   const { addressSalt } = await deps.secrets.getSecrets();
   const emailKey = addressKey(addressSalt, 'email', email);
+  const mailbox = mailboxKey(addressSalt, email);
   const { byEmail: contactId } = await deps.addresses.holders({ emailKey });
   const now = deps.clock.now();
   const clocks = clocksFor(now, deps.timeZone);
@@ -54,6 +55,7 @@ export async function submitPrivacyRequest(deps: SubmitPrivacyRequestDeps, input
     type: input.type,
     status: contactId ? 'pending_verification' : 'not_held',
     emailKey,
+    mailboxKey: mailbox,
     maskedEmail: maskEmail(email),
     ...clocks,
     ...(contactId ? { email, contactId } : {}),
@@ -63,7 +65,7 @@ export async function submitPrivacyRequest(deps: SubmitPrivacyRequestDeps, input
     ],
   };
   await deps.requests.create(request, {
-    mailbox: mailboxKey(addressSalt, email),
+    mailbox,
     ...(input.clientIp ? { client: clientKey(addressSalt, input.clientIp) } : {}),
   });
 }
