@@ -58,7 +58,6 @@ export const handler = httpHandler(
     const network = truncateIp(event.requestContext.identity.sourceIp);
     const signal = optedOut(event);
     const visitorCookie = signal ? undefined : cookie(event, VISITOR_COOKIE);
-    const viewerCountry = header(event, 'cloudfront-viewer-country');
     const userAgent = header(event, 'user-agent');
     const acceptLanguage = header(event, 'accept-language');
     const { setVisitorId } = await recordBeacon(deps, {
@@ -66,7 +65,6 @@ export const handler = httpHandler(
       optedOut: signal,
       ...(visitorCookie ? { visitorCookie } : {}),
       ...(network && !signal ? { network } : {}),
-      ...(viewerCountry ? { viewerCountry } : {}),
       ...(userAgent ? { userAgent } : {}),
       ...(acceptLanguage ? { acceptLanguage } : {}),
     });

@@ -225,7 +225,7 @@ describe('recordBeacon', () => {
     expect(nextDay).not.toBe(first);
   });
 
-  it('takes CloudFront’s viewer country over the database, the browser family and the primary language', async () => {
+  it('takes the country from the network database (never a header the client sets), the browser family and the primary language', async () => {
     const store = new InMemoryQueue();
     await recordBeacon(
       { queue: store, salts: store, networks: fixedNetworks(APPLE), clock },
@@ -233,12 +233,11 @@ describe('recordBeacon', () => {
         event: pageview,
         optedOut: false,
         network: truncateIp('17.1.1.1')!,
-        viewerCountry: 'CA',
         userAgent: 'Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0',
         acceptLanguage: 'fr-ca,en;q=0.8',
       },
     );
-    expect(store.pageviews[0]).toMatchObject({ country: 'CA', browser: 'Firefox', language: 'fr' });
+    expect(store.pageviews[0]).toMatchObject({ country: 'US', browser: 'Firefox', language: 'fr' });
   });
 });
 

@@ -36,8 +36,6 @@ export interface BeaconRequest {
   visitorCookie?: string;
   /** The client's network (/24, /48): the full address never reaches this use case. */
   network?: TruncatedIp;
-  /** CloudFront's `CloudFront-Viewer-Country`, where CloudFront is in front. */
-  viewerCountry?: string;
   userAgent?: string;
   acceptLanguage?: string;
 }
@@ -121,7 +119,8 @@ export async function recordBeacon(deps: RecordBeaconDeps, request: BeaconReques
   const visitor = sketchElement(createHmac('sha256', salt).update(visitorId).digest());
   const facts = request.network ? deps.networks.lookup(request.network) : {};
   const owner = facts.owner && classifyNetwork(facts.owner.asn, facts.owner.name) === 'business' ? facts.owner : undefined;
-  const country = request.viewerCountry && /^[A-Z]{2}$/.test(request.viewerCountry) ? request.viewerCountry : facts.country;
+  // From the network database only: a header such as `CloudFront-Viewer-Country` is the client's to set.
+  const country = facts.country;
   const browser = browserFamily(request.userAgent);
   const language = languageOf(request.acceptLanguage);
   await deps.queue.enqueue({
