@@ -337,8 +337,8 @@ describe('the analytics report', () => {
     return found;
   };
 
-  it('shows no organisation with fewer than 3 visitors over the range, merges visitors across days, and folds its small pages', () => {
-    // Arrange: one organisation with 2 visitors, one with 3 over two days, each page read by fewer than 3
+  it('shows an organisation only once one day had 3 of its visitors (days cannot be linked), folding the rest into "other"', () => {
+    // Arrange: one organisation with 2 visitors, one with 3 over two days but 2 on each, each page read by fewer than 3
     const days = [
       day('2026-11-25', [
         {
@@ -367,10 +367,20 @@ describe('the analytics report', () => {
     // Act
     const report = buildReport('2026-11-25', '2026-11-26', days);
     // Assert
+    // Assert: neither is named; together they are 4 visitors on the 25th, and /a and /b had 3 on one day each
     expect(report.organisations).toEqual([
-      { name: 'Three Over Two Days Ltd', asn: 2, visitors: 3, views: 3, pages: [{ path: 'other', views: 3, visitors: 3 }] },
+      {
+        name: 'other',
+        asn: null,
+        visitors: 5,
+        views: 9,
+        pages: [
+          { path: '/a', views: 6, visitors: 3 },
+          { path: '/b', views: 3, visitors: 3 },
+        ],
+      },
     ]);
-    expect(JSON.stringify(report)).not.toContain('Two Visitors Ltd');
+    expect(JSON.stringify(report)).not.toMatch(/Two Visitors Ltd|Three Over Two Days Ltd/);
     expect(report.attribution.links.map((link) => link.href)).toContain('https://db-ip.com');
   });
 
@@ -434,13 +444,13 @@ describe('the analytics report', () => {
     expect(visitorFigures(report).filter((visitors) => visitors < 3)).toEqual([]);
   });
 
-  it('shows no day or range total of fewer than 3 visitors', () => {
+  it('shows no day or range total of fewer than 3 visitors, nor a range total no single day reached', () => {
     const report = buildReport('2026-11-26', '2026-11-27', [
       day('2026-11-26', [], [pathDay('/', elements('a', 'b'))]),
       day('2026-11-27', [], [pathDay('/', elements('c'))]),
     ]);
     expect(report.days.map((entry) => entry.visitors)).toEqual([null, null]);
-    expect(report.totals.visitors).toBe(3);
+    expect(report.totals.visitors).toBeNull();
   });
 
   it('takes a range of UTC days, both inclusive, and refuses bad dates and ranges over 366 days', () => {

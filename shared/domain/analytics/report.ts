@@ -99,22 +99,40 @@ const average = (seconds: number, engagements: number) => (engagements > 0 ? Mat
 const shown = (visitors: number) => (visitors >= MIN_VISITORS_SHOWN ? visitors : null);
 
 /**
- * The threshold of SPEC §3: rows with fewer than MIN_VISITORS_SHOWN visitors are not shown; they
- * are folded into one `other` row (their views added, their sketches merged), which is shown only
- * when it reaches the threshold itself. A row already named `other` joins the fold.
+ * A row's visitors on its busiest day. Each day's visitor ids are salted anew (so that days cannot
+ * be linked), so one person who returns on three days is three over the range: a row is shown only
+ * when some single day also reached the threshold.
+ */
+interface BusiestDay {
+  busiestDay: number;
+}
+
+/** Visitors of one day's elements. */
+const visitorsOf = (elements: readonly number[]) => new Sketch().addElements(elements).estimate();
+
+/** Keeps the larger of a row's busiest day so far and this day's visitors. */
+function noteDay(entry: BusiestDay, visitors: number): void {
+  entry.busiestDay = Math.max(entry.busiestDay, visitors);
+}
+
+/**
+ * The threshold of SPEC §3: rows with fewer than MIN_VISITORS_SHOWN visitors over the range, or on
+ * every single day, are not shown; they are folded into one `other` row (their views added, their
+ * sketches merged), which is shown only when it reaches the threshold itself. A row already named
+ * `other` joins the fold.
  */
 export function foldSmall<T extends { views: number }>(
-  rows: readonly (T & { sketch: Sketch; name: string })[],
-  row: (entry: T & { sketch: Sketch; name: string }, visitors: number) => unknown,
-  other: (views: number, visitors: number, folded: readonly (T & { sketch: Sketch; name: string })[]) => unknown,
+  rows: readonly (T & BusiestDay & { sketch: Sketch; name: string })[],
+  row: (entry: T & BusiestDay & { sketch: Sketch; name: string }, visitors: number) => unknown,
+  other: (views: number, visitors: number, folded: readonly (T & BusiestDay & { sketch: Sketch; name: string })[]) => unknown,
 ): unknown[] {
   const kept: { order: number; views: number; name: string; value: unknown }[] = [];
-  const folded: (T & { sketch: Sketch; name: string })[] = [];
+  const folded: (T & BusiestDay & { sketch: Sketch; name: string })[] = [];
   const otherSketch = new Sketch();
   let otherViews = 0;
   for (const entry of rows) {
     const visitors = entry.sketch.estimate();
-    if (visitors >= MIN_VISITORS_SHOWN && entry.name !== OTHER_PATH) {
+    if (visitors >= MIN_VISITORS_SHOWN && entry.busiestDay >= MIN_VISITORS_SHOWN && entry.name !== OTHER_PATH) {
       kept.push({ order: visitors, views: entry.views, name: entry.name, value: row(entry, visitors) });
     } else {
       folded.push(entry);
@@ -130,8 +148,8 @@ export function foldSmall<T extends { views: number }>(
 }
 
 /** Views per bucket with the bucket's visitors' sketch; folded under the threshold. */
-function ranked(buckets: Map<string, { views: number; sketch: Sketch }>): Ranked[] {
-  const rows = [...buckets].map(([name, bucket]) => ({ name, views: bucket.views, sketch: bucket.sketch }));
+function ranked(buckets: Map<string, { views: number; sketch: Sketch } & BusiestDay>): Ranked[] {
+  const rows = [...buckets].map(([name, bucket]) => ({ ...bucket, name }));
   return foldSmall(
     rows,
     (entry, visitors) => ({ name: entry.name, views: entry.views, visitors }),
@@ -147,19 +165,18 @@ function ranked(buckets: Map<string, { views: number; sketch: Sketch }>): Ranked
  */
 export function buildReport(from: string, to: string, days: readonly AnalyticsDay[]): AnalyticsReport {
   const everyone = new Sketch();
-  const pages = new Map<string, { views: number; engagements: number; seconds: number; sketch: Sketch }>();
-  const orgs = new Map<
-    number,
-    { name: string; asn: number; views: number; sketch: Sketch; pages: Map<string, { views: number; sketch: Sketch }> }
-  >();
+  const everyoneBusiest: BusiestDay = { busiestDay: 0 };
+  type Counted = { views: number; sketch: Sketch } & BusiestDay;
+  const pages = new Map<string, Counted & { engagements: number; seconds: number }>();
+  const orgs = new Map<number, Counted & { name: string; asn: number; pages: Map<string, Counted> }>();
   const dimensions = {
-    browsers: new Map<string, { views: number; sketch: Sketch }>(),
-    languages: new Map<string, { views: number; sketch: Sketch }>(),
-    countries: new Map<string, { views: number; sketch: Sketch }>(),
+    browsers: new Map<string, Counted>(),
+    languages: new Map<string, Counted>(),
+    countries: new Map<string, Counted>(),
   };
   const bucket = (dimension: keyof typeof dimensions, name: string) => {
     let entry = dimensions[dimension].get(name);
-    if (!entry) dimensions[dimension].set(name, (entry = { views: 0, sketch: new Sketch() }));
+    if (!entry) dimensions[dimension].set(name, (entry = { views: 0, sketch: new Sketch(), busiestDay: 0 }));
     return entry;
   };
   const totals = { views: 0, optedOutViews: 0, unidentifiedViews: 0, engagements: 0, seconds: 0 };
@@ -171,7 +188,8 @@ export function buildReport(from: string, to: string, days: readonly AnalyticsDa
       const sketch = new Sketch().addElements(path.visitors);
       daySketch.merge(sketch);
       let page = pages.get(path.path);
-      if (!page) pages.set(path.path, (page = { views: 0, engagements: 0, seconds: 0, sketch: new Sketch() }));
+      if (!page) pages.set(path.path, (page = { views: 0, engagements: 0, seconds: 0, sketch: new Sketch(), busiestDay: 0 }));
+      noteDay(page, sketch.estimate());
       page.views += path.views;
       page.engagements += path.engagements;
       page.seconds += path.seconds;
@@ -187,26 +205,38 @@ export function buildReport(from: string, to: string, days: readonly AnalyticsDa
       }
     }
     for (const dimension of ['browsers', 'languages', 'countries'] as const) {
-      for (const [name, visitors] of Object.entries(day.dimensions[dimension]))
+      for (const [name, visitors] of Object.entries(day.dimensions[dimension])) {
         bucket(dimension, name).sketch.addElements(visitors);
+        noteDay(bucket(dimension, name), visitorsOf(visitors));
+      }
     }
     for (const organisation of day.organisations) {
       let org = orgs.get(organisation.asn);
       if (!org)
         orgs.set(
           organisation.asn,
-          (org = { name: organisation.name, asn: organisation.asn, views: 0, sketch: new Sketch(), pages: new Map() }),
+          (org = {
+            name: organisation.name,
+            asn: organisation.asn,
+            views: 0,
+            sketch: new Sketch(),
+            pages: new Map(),
+            busiestDay: 0,
+          }),
         );
       org.sketch.addElements(organisation.visitors);
+      noteDay(org, visitorsOf(organisation.visitors));
       for (const [path, page] of Object.entries(organisation.pages)) {
         let entry = org.pages.get(path);
-        if (!entry) org.pages.set(path, (entry = { views: 0, sketch: new Sketch() }));
+        if (!entry) org.pages.set(path, (entry = { views: 0, sketch: new Sketch(), busiestDay: 0 }));
         entry.views += page.views;
         entry.sketch.addElements(page.visitors);
+        noteDay(entry, visitorsOf(page.visitors));
         org.views += page.views;
       }
     }
     everyone.merge(daySketch);
+    noteDay(everyoneBusiest, daySketch.estimate());
     daily.push({ day: day.day, views: dayViews, visitors: shown(daySketch.estimate()) });
   }
   const pageRows = foldSmall(
@@ -224,7 +254,7 @@ export function buildReport(from: string, to: string, days: readonly AnalyticsDa
       return { path: OTHER_PATH, views, visitors, engagements, averageSeconds: average(seconds, engagements) };
     },
   ) as PageRow[];
-  const orgPages = (org: { pages: Map<string, { views: number; sketch: Sketch }> }) =>
+  const orgPages = (org: { pages: Map<string, Counted> }) =>
     foldSmall(
       [...org.pages].map(([path, page]) => ({ ...page, name: path })),
       (page, visitors) => ({ path: page.name, views: page.views, visitors }),
@@ -235,13 +265,29 @@ export function buildReport(from: string, to: string, days: readonly AnalyticsDa
     (org, visitors): OrganisationRow => ({ name: org.name, asn: org.asn, visitors, views: org.views, pages: orgPages(org) }),
     (views, visitors, folded): OrganisationRow => {
       // The pages of the organisations too small to show, merged: shown only as "other" does.
-      const merged = new Map<string, { views: number; sketch: Sketch }>();
+      const merged = new Map<string, Counted>();
       for (const org of folded) {
         for (const [path, page] of org.pages) {
           let entry = merged.get(path);
-          if (!entry) merged.set(path, (entry = { views: 0, sketch: new Sketch() }));
+          if (!entry) merged.set(path, (entry = { views: 0, sketch: new Sketch(), busiestDay: 0 }));
           entry.views += page.views;
           entry.sketch.merge(page.sketch);
+        }
+      }
+      // Each merged page's busiest day, from the folded organisations' visitors of that day.
+      const foldedAsns = new Set(folded.map((org) => org.asn));
+      for (const day of days) {
+        const perPath = new Map<string, Sketch>();
+        for (const organisation of day.organisations) {
+          if (!foldedAsns.has(organisation.asn)) continue;
+          for (const [path, page] of Object.entries(organisation.pages)) {
+            const sketch = perPath.get(path) ?? new Sketch();
+            perPath.set(path, sketch.addElements(page.visitors));
+          }
+        }
+        for (const [path, sketch] of perPath) {
+          const entry = merged.get(path);
+          if (entry) noteDay(entry, sketch.estimate());
         }
       }
       return { name: OTHER_PATH, asn: null, visitors, views, pages: orgPages({ pages: merged }) };
@@ -253,7 +299,7 @@ export function buildReport(from: string, to: string, days: readonly AnalyticsDa
     days: daily,
     totals: {
       views: totals.views,
-      visitors: shown(everyone.estimate()),
+      visitors: everyoneBusiest.busiestDay >= MIN_VISITORS_SHOWN ? shown(everyone.estimate()) : null,
       optedOutViews: totals.optedOutViews,
       unidentifiedViews: totals.unidentifiedViews,
       engagements: totals.engagements,
