@@ -1,4 +1,5 @@
 import type { AnalyticsDay, AnalyticsReader, Dimension, OrganisationDay, PathDay } from '../../ports/analytics-store.js';
+import { zeroPathCounts } from '../../domain/analytics/tally.js';
 import { ANALYTICS_DIMENSIONS as DIMENSIONS, S } from './analytics-items.js';
 import { keys } from './keys.js';
 import { liteDynamoDb } from './lite-client.js';
@@ -36,18 +37,7 @@ export class DynamoDbAnalyticsReader implements AnalyticsReader {
     const pathDay = (path: string): PathDay => {
       let entry = paths.get(path);
       if (!entry) {
-        entry = {
-          path,
-          views: 0,
-          optedOutViews: 0,
-          unidentifiedViews: 0,
-          engagements: 0,
-          seconds: 0,
-          browsers: {},
-          languages: {},
-          countries: {},
-          visitors: [],
-        };
+        entry = { path, ...zeroPathCounts(), visitors: [] };
         paths.set(path, entry);
       }
       return entry;

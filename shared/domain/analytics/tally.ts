@@ -1,4 +1,18 @@
-import type { BeaconCount, BeaconTally, Dimension, OrganisationTally, PathTally } from '../../ports/analytics-store.js';
+import type { BeaconCount, BeaconTally, Dimension, OrganisationTally, PathDay, PathTally } from '../../ports/analytics-store.js';
+
+/** A path's counts before its first beacon (of a batch, or of a day as read back). */
+export function zeroPathCounts(): Omit<PathDay, 'path' | 'visitors'> {
+  return {
+    views: 0,
+    optedOutViews: 0,
+    unidentifiedViews: 0,
+    engagements: 0,
+    seconds: 0,
+    browsers: {},
+    languages: {},
+    countries: {},
+  };
+}
 
 /**
  * Aggregates a batch of queued beacons into one tally per day × path, per day × organisation (with
@@ -14,19 +28,7 @@ export function tallyBeacons(counts: Iterable<BeaconCount>): BeaconTally {
     const id = `${day}|${path}`;
     let tally = paths.get(id);
     if (!tally) {
-      tally = {
-        day,
-        path,
-        views: 0,
-        optedOutViews: 0,
-        unidentifiedViews: 0,
-        engagements: 0,
-        seconds: 0,
-        browsers: {},
-        languages: {},
-        countries: {},
-        visitors: new Set(),
-      };
+      tally = { day, path, ...zeroPathCounts(), visitors: new Set() };
       paths.set(id, tally);
     }
     return tally;
