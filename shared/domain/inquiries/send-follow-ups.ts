@@ -7,6 +7,7 @@ import type { Channel } from '../consent.js';
 import type { Brand, SendOutcome } from '../messages.js';
 import type { GateMessage, SendGate } from '../sending/send-gate.js';
 import { confirmUrlFor } from '../subscriptions/confirmation.js';
+import { tryEvery } from '../sending/try-every.js';
 import { acknowledgementEmail, salesNotificationEmail, smsOptInConfirmation } from './follow-up-messages.js';
 import type { LeadDetails } from './follow-up-messages.js';
 import type { FollowUp, InquiryHolders, InquiryRecord } from './inquiry.js';
@@ -188,20 +189,5 @@ export async function sendInquiryFollowUps(
   };
 
   const owed = inquiry.followUps.filter((followUp) => deps.channels.includes(FOLLOW_UP_CHANNEL[followUp]));
-  const settled = await Promise.allSettled(owed.map(send));
-  const outcomes: Partial<Record<FollowUp, FollowUpOutcome>> = {};
-  const failed: FollowUp[] = [];
-  const errors: unknown[] = [];
-  settled.forEach((result, index) => {
-    const followUp = owed[index];
-    if (!followUp) return;
-    if (result.status === 'fulfilled') outcomes[followUp] = result.value;
-    else {
-      failed.push(followUp);
-      errors.push(result.reason);
-    }
-  });
-  if (failed.length > 0)
-    throw new FollowUpsFailedError(failed, { cause: errors.length === 1 ? errors[0] : new AggregateError(errors) });
-  return outcomes;
+  return tryEvery(owed, send, (failed, options) => new FollowUpsFailedError(failed, options));
 }

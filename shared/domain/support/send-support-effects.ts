@@ -6,6 +6,7 @@ import type { Channel } from '../consent.js';
 import { ACKNOWLEDGEMENTS_PER_IP_PER_HOUR, ACKNOWLEDGEMENT_WINDOW_SECONDS } from '../inquiries/send-follow-ups.js';
 import type { Brand, SendOutcome } from '../messages.js';
 import type { SendGate } from '../sending/send-gate.js';
+import { tryEvery } from '../sending/try-every.js';
 import { looksAutomated } from './automated-address.js';
 import { supportAcknowledgementEmail, supportAcknowledgementSms, supportForwardEmail } from './support-messages.js';
 import type { SupportFlag, SupportHolders } from './support-request.js';
@@ -131,20 +132,5 @@ export async function sendSupportEffects(
   const owed = (['acknowledgement', 'forward'] as const).filter((effect) =>
     deps.channels.includes(effect === 'forward' ? 'email' : ackChannel),
   );
-  const settled = await Promise.allSettled(owed.map(send));
-  const outcomes: Partial<Record<SupportEffect, SupportEffectOutcome>> = {};
-  const failed: SupportEffect[] = [];
-  const errors: unknown[] = [];
-  settled.forEach((result, index) => {
-    const effect = owed[index];
-    if (!effect) return;
-    if (result.status === 'fulfilled') outcomes[effect] = result.value;
-    else {
-      failed.push(effect);
-      errors.push(result.reason);
-    }
-  });
-  if (failed.length > 0)
-    throw new SupportEffectsFailedError(failed, { cause: errors.length === 1 ? errors[0] : new AggregateError(errors) });
-  return outcomes;
+  return tryEvery(owed, send, (failed, options) => new SupportEffectsFailedError(failed, options));
 }
