@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { ContactKeys } from '../ports/address-book.js';
 import type { Channel } from './consent.js';
 
 /**
@@ -29,4 +30,12 @@ export function tagNamesAddress(tag: string, salt: string, channel: Channel, add
   const given = Buffer.from(tag);
   const expected = Buffer.from(addressTag(salt, channel, address).slice(0, tag.length));
   return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/** The lookup keys of the addresses a form gave: its email (normalised) and its phone (E.164). */
+export function contactKeysOf(salt: string, email: string | undefined, phone: string | undefined): ContactKeys {
+  return {
+    ...(email ? { emailKey: addressKey(salt, 'email', email) } : {}),
+    ...(phone ? { phoneKey: addressKey(salt, 'sms', phone) } : {}),
+  };
 }

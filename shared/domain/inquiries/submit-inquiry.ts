@@ -4,7 +4,7 @@ import type { AddressBook, AddressHolders, ContactKeys } from '../../ports/addre
 import type { Clock } from '../../ports/clock.js';
 import type { IdempotencyRecord, InquiryStore } from '../../ports/inquiry-store.js';
 import type { SecretsSource } from '../../ports/secrets.js';
-import { addressKey } from '../address-key.js';
+import { contactKeysOf } from '../address-key.js';
 import { normaliseEmail } from '../contact.js';
 import { INQUIRY_CONSENT_WORDING, TOPICS, wordingHash } from '../consent.js';
 import type { Channel } from '../consent.js';
@@ -116,10 +116,7 @@ export async function submitInquiry(
   const { addressSalt } = await deps.secrets.getSecrets();
   const email = input.email === undefined ? undefined : normaliseEmail(input.email);
   const phone = input.phone;
-  const keys: ContactKeys = {
-    ...(email ? { emailKey: addressKey(addressSalt, 'email', email) } : {}),
-    ...(phone ? { phoneKey: addressKey(addressSalt, 'sms', phone) } : {}),
-  };
+  const keys = contactKeysOf(addressSalt, email, phone);
   const idempotency = await checkIdempotencyKey(deps, input, idempotencyKey);
   // Every request reads the STOP marker when it names a phone, so timing tells nothing.
   const [{ holders, newContactId }, stopped] = await Promise.all([

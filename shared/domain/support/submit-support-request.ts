@@ -1,8 +1,8 @@
-import type { AddressBook, ContactKeys } from '../../ports/address-book.js';
+import type { AddressBook } from '../../ports/address-book.js';
 import type { Clock } from '../../ports/clock.js';
 import type { SecretsSource } from '../../ports/secrets.js';
 import type { SupportRequestStore } from '../../ports/support-requests.js';
-import { addressKey } from '../address-key.js';
+import { contactKeysOf } from '../address-key.js';
 import { clientKey } from '../cap-keys.js';
 import { normaliseEmail } from '../contact.js';
 import { privacyFlagsOf } from './privacy-flags.js';
@@ -35,10 +35,7 @@ export async function submitSupportRequest(
   const { addressSalt } = await deps.secrets.getSecrets();
   const email = input.email === undefined ? undefined : normaliseEmail(input.email);
   const phone = input.phone;
-  const keys: ContactKeys = {
-    ...(email ? { emailKey: addressKey(addressSalt, 'email', email) } : {}),
-    ...(phone ? { phoneKey: addressKey(addressSalt, 'sms', phone) } : {}),
-  };
+  const keys = contactKeysOf(addressSalt, email, phone);
   const candidate = deps.newContactId();
   const holders = await deps.addresses.claim(keys, candidate);
   const contactId = holders.byEmail ?? holders.byPhone;
