@@ -47,10 +47,12 @@ describe('the analytics aggregates in the table', () => {
     await aggregates.add(tallyBeacons([view(day, '/p/0', 64 * 20 + 1)]));
     // Assert
     const [stored] = await new DynamoDbAnalyticsReader(LOCAL_TABLE_NAME, call()).readDays([day]);
+    // The second batch's four paths race for the fifth slot: any one of them may take it.
     const views = Object.fromEntries((stored?.paths ?? []).map((path) => [path.path, path.views]));
-    expect(views).toEqual({ '/p/0': 2, '/p/1': 1, '/p/2': 1, '/p/3': 1, '/p/4': 1, other: 7 });
+    const fifth = Object.keys(views).find((path) => ['/p/4', '/p/5', '/p/6', '/p/7'].includes(path)) ?? '(none)';
+    expect(views).toEqual({ '/p/0': 2, '/p/1': 1, '/p/2': 1, '/p/3': 1, [fifth]: 1, other: 7 });
     expect(stored?.organisations).toHaveLength(1);
-    expect(Object.keys(stored?.organisations[0]?.pages ?? {}).sort()).toEqual(['/p/0', '/p/1', '/p/2', '/p/3', '/p/4', 'other']);
+    expect(Object.keys(stored?.organisations[0]?.pages ?? {}).sort()).toEqual(['/p/0', '/p/1', '/p/2', '/p/3', fifth, 'other']);
     expect(stored?.organisations[0]?.pages.other?.views).toBe(7);
     expect(stored?.organisations[0]?.visitors).toHaveLength(13);
   });
