@@ -47,7 +47,7 @@ describe('the analytics aggregates in the table', () => {
     await aggregates.add(tallyBeacons([view(day, '/p/0', 64 * 20 + 1)]));
     // Assert
     const [stored] = await new DynamoDbAnalyticsReader(LOCAL_TABLE_NAME, call()).readDays([day]);
-    // The second batch's four paths race for the fifth slot: any one of them may take it.
+    // The second batch's four paths race for the fifth slot; whichever wins takes it.
     const views = Object.fromEntries((stored?.paths ?? []).map((path) => [path.path, path.views]));
     const fifth = Object.keys(views).find((path) => ['/p/4', '/p/5', '/p/6', '/p/7'].includes(path)) ?? '(none)';
     expect(views).toEqual({ '/p/0': 2, '/p/1': 1, '/p/2': 1, '/p/3': 1, [fifth]: 1, other: 7 });
