@@ -8,6 +8,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { startLocalStack } from '../local/stack.js';
+import { inFlight } from './throughput.js';
 
 const N = Number(process.env.N ?? 60);
 const C = Number(process.env.C ?? 4);
@@ -39,25 +40,14 @@ const javaPid = execFileSync('pgrep', ['-f', `DynamoDBLocal.*-port ${dynamoDbPor
   .split('\n')[0];
 
 async function submit(count: number, tag: string): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: C }, async () => {
-      while (next < count) {
-        const index = next++;
-        const response = await fetch(`${stack.urls.api}/inquiries`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'x-forwarded-for': `10.${tag.length}.${index >> 8}.${index & 255}` },
-          body: JSON.stringify({
-            name: `Lead ${index}`,
-            email: `split.${tag}.${index}@example.com`,
-            topic: 'demo',
-            message: 'x',
-          }),
-        });
-        await response.arrayBuffer();
-      }
-    }),
-  );
+  await inFlight(count, C, async (index) => {
+    const response = await fetch(`${stack.urls.api}/inquiries`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': `10.${tag.length}.${index >> 8}.${index & 255}` },
+      body: JSON.stringify({ name: `Lead ${index}`, email: `split.${tag}.${index}@example.com`, topic: 'demo', message: 'x' }),
+    });
+    await response.arrayBuffer();
+  });
   await stack.streamRunner.drain();
 }
 

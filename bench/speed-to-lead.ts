@@ -1,5 +1,5 @@
 import { median } from './cold-load.js';
-import { percentile } from './throughput.js';
+import { inFlight, percentile } from './throughput.js';
 
 /** One email as aws-ses-v2-local's store gives it (the fields the bench reads). */
 interface StoredEmail {
@@ -84,26 +84,19 @@ export async function measureSpeedToLead(
     }
   })();
 
-  let next = 0;
   const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < total) {
-        const index = next;
-        next += 1;
-        const response = await fetch(`${urls.api}/inquiries`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'x-forwarded-for': `10.${run.length % 250}.${index >> 8}.${index & 255}` },
-          body: JSON.stringify({ name: `Lead ${index}`, email: mailboxOf(index), topic: 'demo', message: 'Speed to lead' }),
-        });
-        const body = (await response.json()) as { inquiryId?: string };
-        if (response.status === 201 && body.inquiryId) {
-          acceptedAt.set(index, performance.now());
-          inquiryIds.set(body.inquiryId, index);
-        }
-      }
-    }),
-  );
+  await inFlight(total, concurrency, async (index) => {
+    const response = await fetch(`${urls.api}/inquiries`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': `10.${run.length % 250}.${index >> 8}.${index & 255}` },
+      body: JSON.stringify({ name: `Lead ${index}`, email: mailboxOf(index), topic: 'demo', message: 'Speed to lead' }),
+    });
+    const body = (await response.json()) as { inquiryId?: string };
+    if (response.status === 201 && body.inquiryId) {
+      acceptedAt.set(index, performance.now());
+      inquiryIds.set(body.inquiryId, index);
+    }
+  });
   const acceptedSeconds = (Math.max(...acceptedAt.values()) - started) / 1000;
   sending = false;
   await watcher;

@@ -19,25 +19,32 @@ export function percentile(values: readonly number[], p: number): number {
 }
 
 /** Runs `total` calls of `call` with `concurrency` in flight; `call` resolves to an HTTP status. */
-export async function runLoad(total: number, concurrency: number, call: (index: number) => Promise<number>): Promise<LoadResult> {
-  const latencies: number[] = [];
+/** Calls `each` for indexes 0 to `total` - 1, with `concurrency` calls in flight at any time. */
+export async function inFlight(total: number, concurrency: number, each: (index: number) => Promise<void>): Promise<void> {
   let next = 0;
-  let errors5xx = 0;
-  let accepted = 0;
-  const started = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (next < total) {
         const index = next;
         next += 1;
-        const begin = performance.now();
-        const status = await call(index);
-        latencies.push(performance.now() - begin);
-        if (status >= 500) errors5xx += 1;
-        if (status === 201 || status === 200) accepted += 1;
+        await each(index);
       }
     }),
   );
+}
+
+export async function runLoad(total: number, concurrency: number, call: (index: number) => Promise<number>): Promise<LoadResult> {
+  const latencies: number[] = [];
+  let errors5xx = 0;
+  let accepted = 0;
+  const started = performance.now();
+  await inFlight(total, concurrency, async (index) => {
+    const begin = performance.now();
+    const status = await call(index);
+    latencies.push(performance.now() - begin);
+    if (status >= 500) errors5xx += 1;
+    if (status === 201 || status === 200) accepted += 1;
+  });
   const seconds = (performance.now() - started) / 1000;
   return {
     requests: total,
