@@ -98,25 +98,44 @@ class StreamRunnerStoppedError extends Error {
 
 const describeError = (error: unknown) => (error instanceof Error ? `${error.name}: ${error.message}` : String(error));
 
+/** Stream sequence numbers are decimal strings of any length: compared as numbers. */
+const sequenceAfter = (sequence: string, than: string | undefined) => than === undefined || BigInt(sequence) > BigInt(than);
+
+/** A record of a shard, from when the mapping is handed it until it is done (delivered or dead-lettered). */
+interface Position {
+  sequence: string;
+  done: boolean;
+}
+
+/** A record waiting in one of the mapping's batchers. */
+interface Queued {
+  record: DynamoDBRecord;
+  shardId: string;
+  position: Position;
+}
+
 /**
  * One consumer's event source mapping: its own position in each shard (saved as its checkpoint),
- * its own polling loop, and the batching, parallelization, retries, bisection and record age of
- * `STREAM_EVENT_SOURCE`.
+ * and the batching, parallelization, retries, bisection and record age of `STREAM_EVENT_SOURCE`.
+ * Records are handed to it as the stream is read; each of its batchers works through its own
+ * queue, one batch after another, without waiting for the other batchers or for the next read,
+ * as Lambda's concurrent batches do. The checkpoint moves past a record once it and every record
+ * before it in the shard are done.
  */
-class ConsumerLoop {
+class Mapping {
   /** The last records delivered, for redelivery tests (at-least-once delivery). */
   private recent: DynamoDBRecord[] = [];
-  private readonly iterators = new Map<string, string | null>();
-  /** Per shard, the sequence number of the last record this consumer is done with. */
-  private readonly checkpoint: Record<string, string>;
-  private polling: Promise<number> = Promise.resolve(0);
+  /** Per shard, the sequence number of the last record this mapping is done with. */
+  readonly checkpoint: Record<string, string>;
+  /** Per shard, the last record handed to this mapping, so that a record read twice is queued once. */
+  private readonly lastTaken = new Map<string, string>();
+  /** Per shard, the records handed over and not yet behind the checkpoint, in stream order. */
+  private readonly positions = new Map<string, Position[]>();
+  private readonly queues = new Map<number, Queued[]>();
+  private readonly running = new Map<number, Promise<void>>();
   private stopped = false;
-  /** The stream's shard ids as last described, and when. */
-  private shards: { ids: string[]; at: number } | undefined;
 
   constructor(
-    private readonly client: DynamoDBStreamsClient,
-    private readonly streamArn: string,
     readonly target: StreamTarget,
     private readonly deadLetters: DeadLetter[],
     private readonly options: Required<Omit<StreamRunnerOptions, 'checkpointDir'>> & { checkpointFile: string | undefined },
@@ -125,90 +144,93 @@ class ConsumerLoop {
     this.checkpoint = file && existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>) : {};
   }
 
-  /** Runs one pass over the stream after any pass in progress; resolves to the number of records read. */
-  poll(): Promise<number> {
-    this.polling = this.polling.catch(() => 0).then(() => this.pollShards());
-    return this.polling;
+  /**
+   * Takes the records of one page of a shard, in stream order: each that passes the filter goes
+   * to its batcher (a hash of its partition key, so one key's records stay in order); the others,
+   * and records too old to deliver, are done at once.
+   */
+  take(shardId: string, records: readonly DynamoDBRecord[]): void {
+    if (this.stopped) return;
+    const maxAgeMs = STREAM_EVENT_SOURCE.maxRecordAgeSeconds * 1000;
+    const positions = this.positions.get(shardId) ?? [];
+    this.positions.set(shardId, positions);
+    for (const record of records) {
+      const sequence = record.dynamodb?.SequenceNumber ?? '';
+      if (!sequenceAfter(sequence, this.lastTaken.get(shardId) ?? this.checkpoint[shardId])) continue;
+      this.lastTaken.set(shardId, sequence);
+      const position = { sequence, done: true };
+      positions.push(position);
+      if (!matches(this.target, record)) continue;
+      const created = (record.dynamodb?.ApproximateCreationDateTime ?? Infinity) * 1000;
+      if (Date.now() - created > maxAgeMs) {
+        this.deadLetter([record], 'record older than maxRecordAge');
+        continue;
+      }
+      position.done = false;
+      this.recent.push(record);
+      const batcher = batcherOf(record);
+      const queue = this.queues.get(batcher) ?? [];
+      this.queues.set(batcher, queue);
+      queue.push({ record, shardId, position });
+    }
+    this.recent = this.recent.slice(-RECENT_RECORDS);
+    this.advance(shardId);
+    // Started once the whole page is queued, so that a batch takes all the page has for it.
+    for (const [batcher, queue] of this.queues)
+      if (queue.length > 0 && !this.running.has(batcher)) this.running.set(batcher, this.runBatcher(batcher, queue));
+  }
+
+  /** Resolves once every record handed over so far is done (or the mapping has stopped). */
+  async idle(): Promise<void> {
+    while (this.running.size > 0) await Promise.all(this.running.values());
   }
 
   /**
-   * Stops retrying and resolves once the pass in progress has ended. A batch it was retrying is
+   * Stops retrying and resolves once the batches in flight have ended. A batch it was retrying is
    * not checkpointed, so it is delivered again after a restart, as a disabled mapping would resume.
    */
   async stop(): Promise<void> {
     this.stopped = true;
-    await this.polling.catch(() => 0);
+    await this.idle();
   }
 
-  redeliver(): Promise<number> {
-    this.polling = this.polling.catch(() => 0).then(async () => (await this.deliver(this.recent), 0));
-    return this.polling;
-  }
-
-  private async startingIterator(shardId: string): Promise<string | null> {
-    const after = this.checkpoint[shardId];
-    if (after) {
-      try {
-        const resumed = await this.client.send(
-          new GetShardIteratorCommand({
-            StreamArn: this.streamArn,
-            ShardId: shardId,
-            ShardIteratorType: 'AFTER_SEQUENCE_NUMBER',
-            SequenceNumber: after,
-          }),
-        );
-        return resumed.ShardIterator ?? null;
-      } catch (error) {
-        console.error(
-          `[stream-runner] ${this.target.name}: checkpoint ${after} not found, reading shard ${shardId} from its start`,
-          describeError(error),
-        );
-      }
-    }
-    const start = await this.client.send(
-      new GetShardIteratorCommand({ StreamArn: this.streamArn, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' }),
+  /** Delivers the most recent records again, as a stream may after a timeout; checkpoints stay as they are. */
+  async redeliver(): Promise<void> {
+    const byBatcher = new Map<number, DynamoDBRecord[]>();
+    for (const record of this.recent) byBatcher.set(batcherOf(record), [...(byBatcher.get(batcherOf(record)) ?? []), record]);
+    await Promise.all(
+      [...byBatcher.values()].map(async (records) => {
+        for (let start = 0; start < records.length; start += STREAM_EVENT_SOURCE.batchSize)
+          await this.deliverBatch(records.slice(start, start + STREAM_EVENT_SOURCE.batchSize), 0);
+      }),
     );
-    return start.ShardIterator ?? null;
   }
 
-  /** The stream's shards, described again only when the list is old or a shard has ended. */
-  private async shardIds(): Promise<string[]> {
-    if (this.shards && Date.now() - this.shards.at < SHARD_LIST_TTL_MS) return this.shards.ids;
-    const description = await this.client.send(new DescribeStreamCommand({ StreamArn: this.streamArn }));
-    const ids = (description.StreamDescription?.Shards ?? []).flatMap((shard) => (shard.ShardId ? [shard.ShardId] : []));
-    this.shards = { ids, at: Date.now() };
-    return ids;
-  }
-
-  private async pollShards(): Promise<number> {
-    let read = 0;
-    for (const shardId of await this.shardIds()) {
-      if (this.iterators.get(shardId) === null) continue;
-      let iterator = this.iterators.get(shardId) ?? (await this.startingIterator(shardId));
-      while (iterator) {
-        let page;
-        try {
-          page = await this.client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: PAGE_LIMIT }));
-        } catch (error) {
-          if (error instanceof ExpiredIteratorException) {
-            this.iterators.delete(shardId);
-            break;
-          }
-          throw error;
-        }
-        const records = (page.Records ?? []).map((record) => toLambdaRecord(record, this.streamArn));
-        read += records.length;
-        await this.deliver(records.filter((record) => matches(this.target, record)));
-        const last = records.at(-1)?.dynamodb?.SequenceNumber;
-        if (last) this.saveCheckpoint(shardId, last);
-        iterator = page.NextShardIterator ?? null;
-        this.iterators.set(shardId, iterator);
-        // The shard has ended: its child is found at the next pass.
-        if (iterator === null) this.shards = undefined;
-        if (records.length === 0) break;
+  /** One batcher: its queue in batches of `batchSize`, each only after the one before it is done. */
+  private async runBatcher(batcher: number, queue: Queued[]): Promise<void> {
+    try {
+      while (queue.length > 0 && !this.stopped) {
+        const batch = queue.splice(0, STREAM_EVENT_SOURCE.batchSize);
+        await this.deliverBatch(
+          batch.map((queued) => queued.record),
+          0,
+        );
+        for (const queued of batch) queued.position.done = true;
+        for (const shardId of new Set(batch.map((queued) => queued.shardId))) this.advance(shardId);
       }
+    } catch (error) {
+      if (!(error instanceof StreamRunnerStoppedError)) throw error;
+    } finally {
+      this.running.delete(batcher);
     }
-    return read;
+  }
+
+  /** Moves the shard's checkpoint past the records that are done, up to the first that is not. */
+  private advance(shardId: string): void {
+    const positions = this.positions.get(shardId) ?? [];
+    let last: string | undefined;
+    while (positions[0]?.done) last = positions.shift()?.sequence;
+    if (last) this.saveCheckpoint(shardId, last);
   }
 
   private saveCheckpoint(shardId: string, sequenceNumber: string): void {
@@ -218,35 +240,6 @@ class ConsumerLoop {
     // Written aside and renamed, so that a crash mid-write never leaves half a checkpoint.
     writeFileSync(`${file}.tmp`, JSON.stringify(this.checkpoint));
     renameSync(`${file}.tmp`, file);
-  }
-
-  /**
-   * Delivers records as the event source mapping does, resolving when each is done or
-   * dead-lettered: split among `parallelizationFactor` concurrent batchers by partition key (so
-   * one key's records stay in order, in one batcher), each batcher sending its records in order,
-   * in batches of `batchSize`, each batch only after the one before it is done.
-   */
-  private async deliver(records: DynamoDBRecord[]): Promise<void> {
-    if (records.length > 0) this.recent = [...this.recent, ...records].slice(-RECENT_RECORDS);
-    const maxAgeMs = STREAM_EVENT_SOURCE.maxRecordAgeSeconds * 1000;
-    const batchers = new Map<number, DynamoDBRecord[]>();
-    for (const record of records) {
-      const created = (record.dynamodb?.ApproximateCreationDateTime ?? Infinity) * 1000;
-      if (Date.now() - created > maxAgeMs) {
-        this.deadLetter([record], 'record older than maxRecordAge');
-        continue;
-      }
-      const batcher = batcherOf(record);
-      const queued = batchers.get(batcher);
-      if (queued) queued.push(record);
-      else batchers.set(batcher, [record]);
-    }
-    await Promise.all(
-      [...batchers.values()].map(async (queued) => {
-        for (let start = 0; start < queued.length; start += STREAM_EVENT_SOURCE.batchSize)
-          await this.deliverBatch(queued.slice(start, start + STREAM_EVENT_SOURCE.batchSize), 0);
-      }),
-    );
   }
 
   /**
@@ -302,25 +295,31 @@ class ConsumerLoop {
 
 /**
  * Reads DynamoDB Local's stream and invokes the stream consumers as Lambda's event source mappings
- * do: one mapping per consumer, each with its own loop and checkpoint, so that a failing consumer
- * never holds back another, and a restart resumes where each consumer stopped.
+ * do: one mapping per consumer, each with its own batchers and checkpoint, so that a failing
+ * consumer never holds back another, and a restart resumes where each consumer stopped. The
+ * stream is read once for all of them (each GetRecords costs DynamoDB Local several milliseconds
+ * of CPU), from the earliest of their checkpoints.
  */
 export class StreamRunner {
   readonly deadLetters: DeadLetter[] = [];
-  private readonly loops: ConsumerLoop[];
-  private readonly timers = new Map<ConsumerLoop, NodeJS.Timeout | undefined>();
+  private readonly mappings: Mapping[];
+  private readonly iterators = new Map<string, string | null>();
+  /** The stream's shard ids as last described, and when. */
+  private shards: { ids: string[]; at: number } | undefined;
+  private reading: Promise<number> = Promise.resolve(0);
+  private timer: NodeJS.Timeout | undefined;
   private running = false;
 
   constructor(
-    client: DynamoDBStreamsClient,
-    streamArn: string,
+    private readonly client: DynamoDBStreamsClient,
+    private readonly streamArn: string,
     targets: readonly StreamTarget[],
     options: StreamRunnerOptions = {},
   ) {
     if (options.checkpointDir) mkdirSync(options.checkpointDir, { recursive: true });
-    this.loops = targets.map(
+    this.mappings = targets.map(
       (target) =>
-        new ConsumerLoop(client, streamArn, target, this.deadLetters, {
+        new Mapping(target, this.deadLetters, {
           retryBaseMs: options.retryBaseMs ?? 100,
           retryMaxMs: options.retryMaxMs ?? 1000,
           checkpointFile: options.checkpointDir ? join(options.checkpointDir, `${target.name}.json`) : undefined,
@@ -329,40 +328,36 @@ export class StreamRunner {
   }
 
   /**
-   * Polls every `intervalMs` after the last pass ended, each consumer on its own, until stopped: a
-   * new record is seen within `intervalMs` (Lambda polls a shard about 4 times a second, every
-   * 250 ms), and an idle pass is one GetRecords per open shard, so an idle stack spins nothing.
+   * Reads the stream every `intervalMs` after the last read ended, until stopped: a new record is
+   * seen within `intervalMs` (Lambda polls a shard about 4 times a second, every 250 ms), and an
+   * idle read is one GetRecords per open shard. A read hands records to the mappings and goes on;
+   * it does not wait for them to be delivered.
    */
   start(intervalMs = 100): void {
     this.running = true;
-    for (const loop of this.loops) {
-      const tick = () => {
-        loop
-          .poll()
-          .catch((error: unknown) => {
-            if (!(error instanceof StreamRunnerStoppedError))
-              console.error(`[stream-runner] ${loop.target.name}: poll failed`, error);
-          })
-          .finally(() => {
-            if (this.running) this.timers.set(loop, setTimeout(tick, intervalMs));
-          });
-      };
-      this.timers.set(loop, setTimeout(tick, intervalMs));
-    }
+    const tick = () => {
+      this.read()
+        .catch((error: unknown) => console.error('[stream-runner] read failed', error))
+        .finally(() => {
+          if (this.running) this.timer = setTimeout(tick, intervalMs);
+        });
+    };
+    this.timer = setTimeout(tick, intervalMs);
   }
 
-  /** Stops polling and retrying; resolves once every consumer's pass in progress has ended. */
+  /** Stops reading and retrying; resolves once the read and the batches in progress have ended. */
   async stop(): Promise<void> {
     this.running = false;
-    for (const timer of this.timers.values()) clearTimeout(timer);
-    this.timers.clear();
-    await Promise.all(this.loops.map((loop) => loop.stop()));
+    clearTimeout(this.timer);
+    await this.reading.catch(() => 0);
+    await Promise.all(this.mappings.map((mapping) => mapping.stop()));
   }
 
-  /** One pass of every consumer; resolves to the records read (each consumer reads the whole stream). */
+  /** One read of every shard, then waits for every record read to be delivered; resolves to the records read. */
   async poll(): Promise<number> {
-    const counts = await Promise.all(this.loops.map((loop) => loop.poll()));
-    return counts.reduce((sum, count) => sum + count, 0);
+    const read = await this.read();
+    await Promise.all(this.mappings.map((mapping) => mapping.idle()));
+    return read;
   }
 
   /** Polls until a whole pass reads nothing: every record written so far has been delivered. */
@@ -372,6 +367,80 @@ export class StreamRunner {
 
   /** Delivers each consumer's most recent records a second time, as a stream may after a timeout. */
   async redeliver(): Promise<void> {
-    await Promise.all(this.loops.map((loop) => loop.redeliver()));
+    await Promise.all(this.mappings.map((mapping) => mapping.redeliver()));
+  }
+
+  /** One read of every open shard to its end, after any read in progress; resolves to the records read. */
+  private read(): Promise<number> {
+    this.reading = this.reading.catch(() => 0).then(() => this.readShards());
+    return this.reading;
+  }
+
+  private async readShards(): Promise<number> {
+    let read = 0;
+    for (const shardId of await this.shardIds()) {
+      if (this.iterators.get(shardId) === null) continue;
+      let iterator = this.iterators.get(shardId) ?? (await this.startingIterator(shardId));
+      while (iterator) {
+        let page;
+        try {
+          page = await this.client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: PAGE_LIMIT }));
+        } catch (error) {
+          if (error instanceof ExpiredIteratorException) {
+            this.iterators.delete(shardId);
+            break;
+          }
+          throw error;
+        }
+        const records = (page.Records ?? []).map((record) => toLambdaRecord(record, this.streamArn));
+        read += records.length;
+        for (const mapping of this.mappings) mapping.take(shardId, records);
+        iterator = page.NextShardIterator ?? null;
+        this.iterators.set(shardId, iterator);
+        // The shard has ended: its child is found at the next read.
+        if (iterator === null) this.shards = undefined;
+        if (records.length === 0) break;
+      }
+    }
+    return read;
+  }
+
+  /** Where reading a shard starts: after the earliest checkpoint of the mappings, or at its start if one has none. */
+  private async startingIterator(shardId: string): Promise<string | null> {
+    const checkpoints = this.mappings.map((mapping) => mapping.checkpoint[shardId]);
+    const earliest = checkpoints.includes(undefined)
+      ? undefined
+      : checkpoints.reduce((first, next) => (sequenceAfter(next ?? '0', first) ? first : next));
+    if (earliest) {
+      try {
+        const resumed = await this.client.send(
+          new GetShardIteratorCommand({
+            StreamArn: this.streamArn,
+            ShardId: shardId,
+            ShardIteratorType: 'AFTER_SEQUENCE_NUMBER',
+            SequenceNumber: earliest,
+          }),
+        );
+        return resumed.ShardIterator ?? null;
+      } catch (error) {
+        console.error(
+          `[stream-runner] checkpoint ${earliest} not found, reading shard ${shardId} from its start`,
+          describeError(error),
+        );
+      }
+    }
+    const start = await this.client.send(
+      new GetShardIteratorCommand({ StreamArn: this.streamArn, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' }),
+    );
+    return start.ShardIterator ?? null;
+  }
+
+  /** The stream's shards, described again only when the list is old or a shard has ended. */
+  private async shardIds(): Promise<string[]> {
+    if (this.shards && Date.now() - this.shards.at < SHARD_LIST_TTL_MS) return this.shards.ids;
+    const description = await this.client.send(new DescribeStreamCommand({ StreamArn: this.streamArn }));
+    const ids = (description.StreamDescription?.Shards ?? []).flatMap((shard) => (shard.ShardId ? [shard.ShardId] : []));
+    this.shards = { ids, at: Date.now() };
+    return ids;
   }
 }

@@ -1,11 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { DescribeStreamCommand, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBStreamsClient, _Record as StreamRecord } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { StreamRunner } from '../../local/stream-runner.js';
+import { StreamRunner, batcherOf } from '../../local/stream-runner.js';
 import type { StreamTarget } from '../../local/stream-runner.js';
 import { STREAM_EVENT_SOURCE } from '../../shared/event-sources.js';
 
@@ -52,6 +52,12 @@ class FakeStream {
       throw new Error('unexpected command');
     },
   } as unknown as DynamoDBStreamsClient;
+}
+
+/** A consumer's saved checkpoint in the one-shard stream, if it has one. */
+function readCheckpoint(checkpointDir: string, name: string): string | undefined {
+  const file = join(checkpointDir, `${name}.json`);
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>)['shard-1'] : undefined;
 }
 
 const sequenceNumbers = (event: DynamoDBStreamEvent) =>
@@ -219,6 +225,48 @@ describe('the local stream runner', () => {
     // Assert
     expect(consumer.invocations).toEqual([]);
     expect(runner.deadLetters.map((letter) => letter.sequenceNumber)).toEqual([old]);
+  });
+
+  it('reads the stream once for all its consumers, each getting every record its filter passes', async () => {
+    // Arrange
+    const written = [stream.write('inquiry'), stream.write('inquiry')];
+    const consumers = ['outbox-email', 'outbox-sms', 'audience'].map((name) => target(name));
+    const runner = new StreamRunner(
+      stream.client,
+      STREAM_ARN,
+      consumers.map((consumer) => consumer.consumer),
+      fast,
+    );
+    // Act
+    await runner.poll();
+    // Assert: one page with the records, one empty page, whatever the number of consumers
+    expect(stream.calls.GetRecordsCommand).toBe(2);
+    for (const consumer of consumers) expect(consumer.invocations.flat().sort()).toEqual(written);
+  });
+
+  it("delivers another contact's record while a slow batch is in flight, and checkpoints neither past the slow one", async () => {
+    // Arrange: the first contact's delivery hangs until released; the second contact's records go to another batcher
+    const batcherOfKey = (pk: string) => batcherOf({ dynamodb: { Keys: { pk: { S: pk } } } });
+    expect(batcherOfKey('CONTACT#slow')).not.toBe(batcherOfKey('CONTACT#fast'));
+    const checkpointDir = join(dir, 'stream-checkpoints');
+    let release = () => undefined as void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const slow = stream.write('inquiry', new Date(), 'CONTACT#slow');
+    const consumer = target('outbox-email', async (event) => {
+      if (sequenceNumbers(event).includes(slow)) await released;
+    });
+    const runner = new StreamRunner(stream.client, STREAM_ARN, [consumer.consumer], { ...fast, checkpointDir });
+    runner.start(5);
+    while (consumer.invocations.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    // Act
+    const quick = stream.write('inquiry', new Date(), 'CONTACT#fast');
+    while (!consumer.invocations.flat().includes(quick)) await new Promise((resolve) => setTimeout(resolve, 5));
+    const checkpointWhileSlow = readCheckpoint(checkpointDir, 'outbox-email');
+    release();
+    await runner.stop();
+    // Assert
+    expect(checkpointWhileSlow).toBeUndefined();
+    expect(readCheckpoint(checkpointDir, 'outbox-email')).toBe(quick);
   });
 
   it('describes the stream once, not on every pass: an idle pass is one GetRecords', async () => {
