@@ -17,6 +17,7 @@ import { costPerMillionCampaignEmails, costPerThousandInquiries } from './cost.j
 import { measureFanOut } from './fan-out.js';
 import { clearStore, getStoreReadonly } from 'aws-ses-v2-local/dist/store.js';
 import { measureSpeedToLead } from './speed-to-lead.js';
+import { loadClient } from './load-client.js';
 import { countEntities, rawPutItems, runLoad } from './throughput.js';
 import { measureWarm } from './warm-overhead.js';
 import { measureWriteUnits } from './write-cost.js';
@@ -192,8 +193,9 @@ if (wants('speed', 'throughput', 'write', 'warm', 'fanout', 'cost')) {
     if (wants('throughput')) {
       console.log(`\n== Local throughput: ${REQUESTS} POST /inquiries through the gateway, ${CONCURRENCY} in flight ==`);
       const storedBefore = await countEntities(client, LOCAL_TABLE_NAME, 'inquiry');
+      const http = loadClient(CONCURRENCY);
       const gateway = await runLoad(REQUESTS, CONCURRENCY, async (index) => {
-        const response = await fetch(`${stack.urls.api}/inquiries`, {
+        const response = await http.send(`${stack.urls.api}/inquiries`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({
@@ -203,9 +205,9 @@ if (wants('speed', 'throughput', 'write', 'warm', 'fanout', 'cost')) {
             message: 'Load test',
           }),
         });
-        await response.arrayBuffer();
         return response.status;
       });
+      http.close();
       const stored = (await countEntities(client, LOCAL_TABLE_NAME, 'inquiry')) - storedBefore;
       const raw = await rawPutItems(client, LOCAL_TABLE_NAME, REQUESTS, CONCURRENCY);
       throughputRatio = gateway.perSecond / raw.perSecond;
