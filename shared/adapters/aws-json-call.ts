@@ -1,7 +1,7 @@
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { sign } from 'aws4';
+import aws4 from 'aws4';
 
 /** An AWS JSON-protocol answer: its HTTP status and its body, parsed (`{}` when empty). */
 export interface AwsJsonAnswer {
@@ -35,7 +35,7 @@ export interface AwsJsonRequest {
  */
 export function signedHeaders(request: AwsJsonRequest): { path: string; headers: OutgoingHttpHeaders } {
   const { env, endpoint } = request;
-  const signed = sign(
+  const signed = aws4.sign(
     {
       host: endpoint.host,
       path: endpoint.pathname || '/',
