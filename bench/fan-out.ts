@@ -6,6 +6,7 @@ import { DynamoDbCampaignStore } from '../shared/adapters/dynamodb/campaign-stor
 import { keys } from '../shared/adapters/dynamodb/keys.js';
 import { AUDIENCE_SHARDS, shardOf } from '../shared/domain/campaigns/audience.js';
 import type { Campaign } from '../shared/domain/campaigns/campaign.js';
+import { SENDER_CONCURRENCY } from '../infra/config.js';
 import { createPacer } from '../shared/domain/campaigns/pacer.js';
 import { LeftoversHeldError, planShard, sendBatch } from '../shared/domain/campaigns/process-work.js';
 import type { CampaignWork } from '../shared/ports/work-queue.js';
@@ -153,17 +154,37 @@ export async function measureFanOut(
   // The audience may also hold the few opted-in contacts the earlier bench steps created.
   const planned = batches.reduce((sum, batch) => sum + batch.contactIds.length, 0);
 
-  // Pacing: a slice of the run again under a fresh run id, at the configured rate.
+  // Pacing: a slice of the run again under a fresh run id, as deployed: SENDER_CONCURRENCY senders
+  // at once, each paced to its share of the configured rate.
   const slice = batches.slice(0, Math.max(1, Math.round((configuredRate * 4) / 50)));
-  const sliceRecipients = slice.reduce((sum, batch) => sum + batch.contactIds.length, 0);
   await memory.create({ ...campaign, campaignId: `${campaign.campaignId}-paced` });
   await memory.startRun({ ...campaign, campaignId: `${campaign.campaignId}-paced` }, runId, undefined);
-  const paced = { ...sendDeps, pace: createPacer(configuredRate) };
+  /** When each sender's pacer let a batch go, and how many emails it held. */
+  const permits: { sender: number; at: number; emails: number }[] = [];
+  let nextPaced = 0;
   const pacedStarted = performance.now();
-  for (const batch of slice) await sendBatch(paced, { ...batch, campaignId: `${campaign.campaignId}-paced` });
-  // The last call was allowed at once; its emails belong to the next interval.
-  const pacedSeconds = (performance.now() - pacedStarted) / 1000;
-  const achievedRate = (sliceRecipients - (slice.at(-1)?.contactIds.length ?? 0)) / pacedSeconds;
+  await Promise.all(
+    Array.from({ length: SENDER_CONCURRENCY }, async (_, sender) => {
+      const pacer = createPacer(configuredRate / SENDER_CONCURRENCY);
+      const pace = async (emails: number, latestStart?: number) => {
+        const allowed = await pacer(emails, latestStart);
+        permits.push({ sender, at: performance.now(), emails });
+        return allowed;
+      };
+      while (nextPaced < slice.length) {
+        const batch = slice[nextPaced++];
+        if (batch) await sendBatch({ ...sendDeps, pace }, { ...batch, campaignId: `${campaign.campaignId}-paced` });
+      }
+    }),
+  );
+  // Each sender's last batch was let go at the start of an interval the run does not wait out: its
+  // emails belong to the next one. The rate is the emails let go before, over the time until the last.
+  const lastOfSender = new Map(permits.map((permit) => [permit.sender, permit]));
+  const lastAt = Math.max(...permits.map((permit) => permit.at));
+  const emailsBefore =
+    permits.reduce((sum, permit) => sum + permit.emails, 0) -
+    [...lastOfSender.values()].reduce((sum, permit) => sum + permit.emails, 0);
+  const achievedRate = emailsBefore / ((lastAt - pacedStarted) / 1000);
 
   return {
     recipients,
