@@ -337,7 +337,7 @@ describe('the analytics report', () => {
     return found;
   };
 
-  it('shows an organisation only once one day had 3 of its visitors (days cannot be linked), folding the rest into "other"', () => {
+  it('counts an organisation only on the days it had 3 visitors (days cannot be linked), folding each smaller day into that day\'s "other"', () => {
     // Arrange: one organisation with 2 visitors, one with 3 over two days but 2 on each, each page read by fewer than 3
     const days = [
       day('2026-11-25', [
@@ -444,7 +444,7 @@ describe('the analytics report', () => {
     expect(visitorFigures(report).filter((visitors) => visitors < 3)).toEqual([]);
   });
 
-  it('shows no day or range total of fewer than 3 visitors, nor a range total no single day reached', () => {
+  it('shows no day or range total of fewer than 3 visitors, and no day under 3 in a range total', () => {
     const report = buildReport('2026-11-26', '2026-11-27', [
       day('2026-11-26', [], [pathDay('/', elements('a', 'b'))]),
       day('2026-11-27', [], [pathDay('/', elements('c'))]),
