@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { NETWORK_IDS } from '../../shared/ports/analytics-store.js';
 import type { BeaconCount } from '../../shared/ports/analytics-store.js';
 import { MAX_PATH_BYTES, MAX_SECONDS } from './schema.js';
 
@@ -23,6 +24,7 @@ const beaconCountSchema = z.union([
     organisation: z.optional(
       z.strictObject({ asn: z.number().check(z.int(), z.gte(0)), name: z.string().check(z.minLength(1), z.maxLength(256)) }),
     ),
+    network: z.optional(z.number().check(z.int(), z.gte(0), z.lt(NETWORK_IDS))),
   }),
   z.strictObject({
     kind: z.literal('engagement'),

@@ -18,6 +18,11 @@ export interface PageviewCount {
   country?: string;
   /** Set only when the network belongs to a business; otherwise the view counts as unidentified. */
   organisation?: Organisation;
+  /**
+   * The client network's id for the day (`networkSlotId`): a 16-bit bucket of the truncated network
+   * hashed with the day's salt, never the network. It bounds the new paths one network opens a day.
+   */
+  network?: number;
 }
 
 /** One path's aggregates for one day. */
@@ -72,6 +77,8 @@ export interface VisitorSalts {
 export interface PathTally extends Omit<PathDay, 'visitors'> {
   day: string;
   visitors: Set<number>;
+  /** The network ids (`PageviewCount.network`) of the views with a visitor: who may open the path. */
+  networks: Set<number>;
 }
 
 /** One organisation's tally over a batch, with the pages its visitors read. */
@@ -109,6 +116,9 @@ export interface BeaconTally {
 export interface AnalyticsAggregates {
   add(tally: BeaconTally): Promise<void>;
 }
+
+/** How many network ids (`PageviewCount.network`) there are: each day's ids are buckets shared by many networks. */
+export const NETWORK_IDS = 65_536;
 
 /** Where paths beyond a day's cap are counted, and the report's row of what is too small to show: not a path (paths start with "/"). */
 export const OTHER_PATH = 'other';

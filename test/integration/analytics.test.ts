@@ -79,9 +79,18 @@ describe('POST /events', () => {
     ['Sec-GPC: 1', { 'sec-gpc': '1' }],
     ['DNT: 1', { dnt: '1' }],
   ])('with %s sets no cookie, counts the view and attributes nothing', async (_label, signal) => {
-    // Arrange: three visitors from Ford's network, each with a do-not-track signal
+    // Arrange: a visitor without a signal opens the path that day (an opted-out view never opens one)
     const path = `/gpc-${run}-${Object.keys(signal)[0]}`;
-    // Act
+    await beacon({ type: 'pageview', path });
+    await drainOutbox();
+    const pathItems = async () =>
+      (await tableItems()).filter((item) => String(item.pk).startsWith('ANALYTICS#') && String(item.sk).includes(path));
+    const dimensionsOf = (item: Record<string, unknown> | undefined) =>
+      Object.fromEntries(Object.entries(item ?? {}).filter(([name]) => /^[blc]:/.test(name)));
+    const opened = await pathItems();
+    const before = opened.find((item) => String(item.sk).startsWith('PATH#'));
+    const visitorsBefore = opened.find((item) => String(item.sk).startsWith('UNIQ#'))?.h;
+    // Act: three visitors from Ford's network, each with a do-not-track signal
     const responses = await Promise.all(
       [1, 2, 3].map((n) =>
         beacon(
@@ -98,12 +107,13 @@ describe('POST /events', () => {
     ]);
     // The views are counted on the path's item, and nothing else: no visitor, no organisation, no browser
     const { body } = await report();
-    const items = (await tableItems()).filter(
-      (item) => String(item.pk).startsWith('ANALYTICS#') && String(item.sk).includes(path),
-    );
-    expect(items.map((item) => String(item.sk).split('#')[0])).toEqual(['PATH']);
-    expect(items[0]).toMatchObject({ views: 3, optedOutViews: 3 });
-    expect(Object.keys(items[0] ?? {}).filter((name) => /^[blc]:/.test(name))).toEqual([]);
+    const items = await pathItems();
+    expect(items.map((item) => String(item.sk).split('#')[0]).sort()).toEqual(['PATH', 'UNIQ']);
+    const after = items.find((item) => String(item.sk).startsWith('PATH#'));
+    expect(after).toMatchObject({ views: 4, optedOutViews: 3, unidentifiedViews: 1 });
+    expect(dimensionsOf(after)).toEqual(dimensionsOf(before));
+    expect(visitorsBefore).toBeDefined();
+    expect(items.find((item) => String(item.sk).startsWith('UNIQ#'))?.h).toEqual(visitorsBefore);
     // A page without 3 counted visitors is not shown on its own
     expect(body.pages.find((page) => page.path === path)).toBeUndefined();
     expect(body.organisations.flatMap((org) => org.pages.map((page) => page.path))).not.toContain(path);

@@ -239,6 +239,33 @@ describe('recordBeacon', () => {
     );
     expect(store.pageviews[0]).toMatchObject({ country: 'US', browser: 'Firefox', language: 'fr' });
   });
+
+  it('queues a daily-salted 16-bit id of the network, never the network: the same all day, unlinkable the next, none under GPC or DNT', async () => {
+    // Arrange
+    const store = new InMemoryQueue();
+    const deps = (day: string) => ({
+      queue: store,
+      salts: store,
+      networks: fixedNetworks({}),
+      clock: { now: () => new Date(`${day}T12:00:00Z`) },
+    });
+    const from = (address: string, optedOut = false) => ({ event: pageview, optedOut, network: truncateIp(address)! });
+    // Act: two addresses of one /24, another /24, the first /24 the next day, and an opted-out view
+    await recordBeacon(deps('2026-11-26'), from('198.51.100.7'));
+    await recordBeacon(deps('2026-11-26'), from('198.51.100.200'));
+    await recordBeacon(deps('2026-11-26'), from('203.0.113.9'));
+    await recordBeacon(deps('2026-11-27'), from('198.51.100.7'));
+    await recordBeacon(deps('2026-11-26'), from('198.51.100.7', true));
+    // Assert
+    const [first, sameNetwork, otherNetwork, nextDay, optedOut] = store.pageviews.map((count) => count.network);
+    expect(first).toEqual(expect.any(Number));
+    expect(first).toBeLessThan(65_536);
+    expect(sameNetwork).toBe(first);
+    expect(otherNetwork).not.toBe(first);
+    expect(nextDay).not.toBe(first);
+    expect(optedOut).toBeUndefined();
+    expect(JSON.stringify(store.pageviews)).not.toMatch(/198\.51|203\.0/);
+  });
 });
 
 describe('languageOf', () => {
@@ -337,7 +364,7 @@ describe('the analytics report', () => {
     return found;
   };
 
-  it('shows an organisation only once one day had 3 of its visitors (days cannot be linked), folding the rest into "other"', () => {
+  it('counts an organisation only on the days it had 3 visitors (days cannot be linked), folding each smaller day into that day\'s "other"', () => {
     // Arrange: one organisation with 2 visitors, one with 3 over two days but 2 on each, each page read by fewer than 3
     const days = [
       day('2026-11-25', [
@@ -444,7 +471,7 @@ describe('the analytics report', () => {
     expect(visitorFigures(report).filter((visitors) => visitors < 3)).toEqual([]);
   });
 
-  it('shows no day or range total of fewer than 3 visitors, nor a range total no single day reached', () => {
+  it('shows no day or range total of fewer than 3 visitors, and no day under 3 in a range total', () => {
     const report = buildReport('2026-11-26', '2026-11-27', [
       day('2026-11-26', [], [pathDay('/', elements('a', 'b'))]),
       day('2026-11-27', [], [pathDay('/', elements('c'))]),
@@ -469,7 +496,16 @@ describe('tallyBeacons', () => {
     // Arrange
     const apple = { asn: 714, name: 'Apple Inc.' };
     const counts: BeaconCount[] = [
-      { kind: 'pageview', day: '2026-11-26', path: '/a', optedOut: false, visitor: 1, browser: 'Chrome', organisation: apple },
+      {
+        kind: 'pageview',
+        day: '2026-11-26',
+        path: '/a',
+        optedOut: false,
+        visitor: 1,
+        browser: 'Chrome',
+        organisation: apple,
+        network: 7,
+      },
       { kind: 'pageview', day: '2026-11-26', path: '/a', optedOut: false, visitor: 1, browser: 'Chrome', organisation: apple },
       { kind: 'pageview', day: '2026-11-26', path: '/a', optedOut: false, visitor: 2, country: 'US' },
       { kind: 'pageview', day: '2026-11-26', path: '/a', optedOut: true },
@@ -492,6 +528,7 @@ describe('tallyBeacons', () => {
         languages: {},
         countries: { US: 1 },
         visitors: new Set([1, 2]),
+        networks: new Set([7]),
       },
       expect.objectContaining({ day: '2026-11-27', views: 1, visitors: new Set([3]) }),
     ]);
@@ -513,7 +550,15 @@ describe('tallyBeacons', () => {
 
 describe('parseBeaconCount', () => {
   it('takes what the beacon queues, and drops anything else: unknown fields, an address, a bad path or day', () => {
-    const good = { kind: 'pageview', day: '2026-11-26', path: '/a', optedOut: false, visitor: 65, browser: 'Chrome' };
+    const good = {
+      kind: 'pageview',
+      day: '2026-11-26',
+      path: '/a',
+      optedOut: false,
+      visitor: 65,
+      browser: 'Chrome',
+      network: 65_535,
+    };
     expect(parseBeaconCount(JSON.stringify(good))).toEqual(good);
     expect(parseBeaconCount(JSON.stringify({ kind: 'engagement', day: '2026-11-26', path: '/a', seconds: 3 }))).toBeDefined();
     for (const bad of [
@@ -521,6 +566,8 @@ describe('parseBeaconCount', () => {
       { ...good, path: 'a' },
       { ...good, day: 'today' },
       { ...good, visitor: -1 },
+      { ...good, network: 65_536 },
+      { ...good, network: '203.0.113.0/24' },
       { kind: 'engagement', day: '2026-11-26', path: '/a', seconds: 999_999 },
     ]) {
       expect(parseBeaconCount(JSON.stringify(bad))).toBeUndefined();

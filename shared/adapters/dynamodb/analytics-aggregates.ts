@@ -12,6 +12,18 @@ import type { LiteDynamoDb, RawItem } from './lite-client.js';
  */
 export const MAX_PATHS_PER_DAY = 1000;
 
+/**
+ * The most new paths one network id (`PageviewCount.network`) opens a day: a stranger on one
+ * network cannot spend more than this of the day's MAX_PATHS_PER_DAY slots.
+ */
+export const MAX_NEW_PATHS_PER_NETWORK = 50;
+
+/** How long a network's slot counter lives: 48 hours from the start of its day, as the salt its id came from. */
+const NETWORK_SLOTS_LIFETIME_SECONDS = 48 * 3600;
+
+/** How many of a path's network ids one batch tries before counting the path under `OTHER_PATH`. */
+const NETWORKS_TRIED = 3;
+
 /** The most counters one update adds: about 2 KB of expression, half of DynamoDB's 4 KB limit. */
 const COUNTERS_PER_UPDATE = 100;
 
@@ -26,33 +38,42 @@ const isConditionFailure = (error: unknown) =>
  * conflict and none reads first. A batch costs one update per path, per path sketch, per dimension
  * value, per organisation and per organisation × path, however many beacons it carries.
  *
- * A path is counted on its own items only when it already has them or when the day's path counter
- * is under the cap (a conditional `ADD`); otherwise under `OTHER_PATH`. Two consumers meeting the
+ * A path is counted on its own items only when it already has them, or when a view with a visitor
+ * opens it while the day's path counter is under the cap and its network id's counter under its own
+ * (conditional `ADD`s, `slotOf`); otherwise under `OTHER_PATH`. Two consumers meeting the
  * same new path at once may both take a slot: the cap is then reached a little early, never passed.
  *
  * A batch that fails part way is retried whole by the queue: its counters may then count twice,
  * which an aggregate can bear; its sketches cannot (a union).
  */
 export class DynamoDbAnalyticsAggregates implements AnalyticsAggregates {
-  /** Per day, the paths this instance knows have their own items. Only the latest day is kept. */
-  private known: { day: string; paths: Set<string> } = { day: '', paths: new Set() };
+  /**
+   * Per day, the paths this instance knows have their own items, and the network ids it knows have
+   * opened all the paths they may. Only the latest day is kept.
+   */
+  private known: { day: string; paths: Set<string>; spentNetworks: Set<number> } = {
+    day: '',
+    paths: new Set(),
+    spentNetworks: new Set(),
+  };
 
   constructor(
     private readonly tableName: string,
     private readonly call: LiteDynamoDb = liteDynamoDb(),
     private readonly maxPathsPerDay: number = MAX_PATHS_PER_DAY,
+    private readonly maxNewPathsPerNetwork: number = MAX_NEW_PATHS_PER_NETWORK,
   ) {}
 
   async add(tally: BeaconTally): Promise<void> {
     const slots = new Map<string, string>();
-    await Promise.all(tally.paths.map(async ({ day, path }) => slots.set(`${day}|${path}`, await this.slotOf(day, path))));
+    await Promise.all(tally.paths.map(async (path) => slots.set(`${path.day}|${path.path}`, await this.slotOf(path))));
     const stored = (day: string, path: string) => slots.get(`${day}|${path}`) ?? OTHER_PATH;
     const paths = new Map<string, PathTally>();
     for (const path of tally.paths) {
       const storedPath = stored(path.day, path.path);
       const id = `${path.day}|${storedPath}`;
       const into = paths.get(id);
-      if (!into) paths.set(id, { ...path, path: storedPath, visitors: new Set(path.visitors) });
+      if (!into) paths.set(id, { ...path, path: storedPath, visitors: new Set(path.visitors), networks: new Set() });
       else mergePath(into, path);
     }
     const writes: Promise<unknown>[] = [];
@@ -156,9 +177,15 @@ export class DynamoDbAnalyticsAggregates implements AnalyticsAggregates {
     return writes;
   }
 
-  /** The path a day's counts of `path` are stored under: the path itself while the day has room, else `OTHER_PATH`. */
-  private async slotOf(day: string, path: string): Promise<string> {
-    if (this.known.day !== day) this.known = { day, paths: new Set() };
+  /**
+   * The path a day's counts of `path` are stored under: the path itself when it is already open that
+   * day, or when a view with a visitor opens it; else `OTHER_PATH`. An opted-out view (GPC, DNT) or
+   * an engagement carries no visitor and never opens a path: it counts on a path already open. A
+   * view with a visitor opens one while the day has room (MAX_PATHS_PER_DAY) and its network id has
+   * opened fewer than MAX_NEW_PATHS_PER_NETWORK today (a view without a network id: the day's cap only).
+   */
+  private async slotOf({ day, path, visitors, networks }: PathTally): Promise<string> {
+    if (this.known.day !== day) this.known = { day, paths: new Set(), spentNetworks: new Set() };
     const known = this.known.paths;
     if (path === OTHER_PATH || known.has(path)) return path;
     try {
@@ -171,6 +198,8 @@ export class DynamoDbAnalyticsAggregates implements AnalyticsAggregates {
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
     }
+    if (visitors.size === 0) return OTHER_PATH;
+    if (networks.size > 0 && !(await this.networkOpens(day, networks))) return OTHER_PATH;
     try {
       await this.update(keys.analyticsPathCount(day), 'SET #entity = :entity ADD #count :one', {
         names: { '#count': 'paths' },
@@ -183,6 +212,38 @@ export class DynamoDbAnalyticsAggregates implements AnalyticsAggregates {
       if (!isConditionFailure(error)) throw error;
       return OTHER_PATH;
     }
+  }
+
+  /**
+   * Takes one of the day's new-path allowances of one of `networks` (a conditional `ADD` on the
+   * network id's counter, which keeps the count and nothing else); false when each one tried has
+   * spent its own.
+   */
+  private async networkOpens(day: string, networks: ReadonlySet<number>): Promise<boolean> {
+    const spent = this.known.spentNetworks;
+    const candidates = [...networks].filter((network) => !spent.has(network)).slice(0, NETWORKS_TRIED);
+    for (const network of candidates) {
+      try {
+        await this.update(
+          keys.analyticsNetworkSlots(day, network),
+          'SET #entity = :entity, #expiresAt = if_not_exists(#expiresAt, :expiresAt) ADD #opened :one',
+          {
+            names: { '#opened': 'opened', '#expiresAt': 'expiresAt' },
+            values: {
+              ':one': N(1),
+              ':cap': N(this.maxNewPathsPerNetwork),
+              ':expiresAt': N(Date.parse(`${day}T00:00:00Z`) / 1000 + NETWORK_SLOTS_LIFETIME_SECONDS),
+            },
+            condition: 'attribute_not_exists(#opened) OR #opened < :cap',
+          },
+        );
+        return true;
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+        spent.add(network);
+      }
+    }
+    return false;
   }
 
   private update(

@@ -92,6 +92,11 @@ export const keys = {
   }),
   /** How many distinct paths the day counts (the cap's counter). */
   analyticsPathCount: (day: string) => ({ pk: `ANALYTICS#${day}`, sk: 'PATHCOUNT' }),
+  /**
+   * How many paths one network id (a 16-bit bucket of the daily-salted network, never the network)
+   * opened on one day: its own partition, so that the report's day read never sees it; TTL deletes it.
+   */
+  analyticsNetworkSlots: (day: string, network: number) => ({ pk: `ANALYTICS_SLOTS#${day}`, sk: `NET#${network}` }),
 } as const;
 
 /** The sort-key prefix of a contact's disclosure records. */

@@ -1,9 +1,11 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import Bowser from 'bowser';
+import { NETWORK_IDS } from '../../ports/analytics-store.js';
 import type { BeaconQueue, VisitorSalts } from '../../ports/analytics-store.js';
 import type { Clock } from '../../ports/clock.js';
 import { primaryLanguage } from '../visit.js';
 import { sketchElement } from './hll.js';
+import { networkText } from './ip.js';
 import type { TruncatedIp } from './ip.js';
 import { classifyNetwork } from './network-kind.js';
 
@@ -45,6 +47,21 @@ export const VISITOR_ID = /^[A-Za-z0-9_-]{22}$/;
 
 /** A new random visitor id. */
 export const randomVisitorId = () => randomBytes(16).toString('base64url');
+
+/**
+ * The client network's id for the day: the truncated network (/24, /48) hashed with the day's
+ * salt and cut to 16 bits. It is unlinkable to the next day's, many networks share each id, and
+ * once the salt is deleted (48 hours after its day began) nobody can tell which networks had it.
+ * It is the aggregator's only handle on "one client opening many paths"; it is never a visitor id.
+ */
+export function networkSlotId(salt: Buffer, network: TruncatedIp): number {
+  return (
+    createHmac('sha256', salt)
+      .update(`network:${networkText(network)}`)
+      .digest()
+      .readUInt16BE(0) % NETWORK_IDS
+  );
+}
 
 /** Drops a URL's query string and fragment: they may carry tokens, emails or campaign ids. */
 export function withoutQuery(url: string): string {
@@ -91,7 +108,8 @@ export function languageOf(acceptLanguage: string | undefined): string | undefin
 /**
  * Queues one beacon's counts for the day's aggregates and says whether to set the visitor cookie.
  * What is queued carries no address and no visitor id: only the path, the dimensions, the
- * organisation of a business network and the visitor's daily-salted sketch element.
+ * organisation of a business network, the visitor's daily-salted sketch element and the network's
+ * daily-salted 16-bit id (`networkSlotId`).
  *
  * - With a do-not-track signal (GPC or DNT) a page view counts as a view and nothing else: no
  *   cookie, no visitor id, no browser, language, country or organisation. An engagement counts nothing.
@@ -117,6 +135,7 @@ export async function recordBeacon(deps: RecordBeaconDeps, request: BeaconReques
   }
   const salt = await deps.salts.dailySalt(day);
   const visitor = sketchElement(createHmac('sha256', salt).update(visitorId).digest());
+  const network = request.network ? networkSlotId(salt, request.network) : undefined;
   const facts = request.network ? deps.networks.lookup(request.network) : {};
   const owner = facts.owner && classifyNetwork(facts.owner.asn, facts.owner.name) === 'business' ? facts.owner : undefined;
   // From the network database only: a header such as `CloudFront-Viewer-Country` is the client's to set.
@@ -133,6 +152,7 @@ export async function recordBeacon(deps: RecordBeaconDeps, request: BeaconReques
     ...(language ? { language } : {}),
     ...(country ? { country } : {}),
     ...(owner ? { organisation: { asn: owner.asn, name: owner.name } } : {}),
+    ...(network !== undefined ? { network } : {}),
   });
   return setVisitorId;
 }

@@ -73,7 +73,7 @@ export interface AnalyticsReport {
   to: string;
   /** Views and unique visitors per day (visitors null under the threshold). */
   days: { day: string; views: number; visitors: number | null }[];
-  /** Unique visitors over the whole range: the merged daily sketches, not the sum of daily uniques. */
+  /** Unique visitors over the whole range: the merged sketches of the days shown, not the sum of daily uniques. */
   totals: {
     views: number;
     visitors: number | null;
@@ -83,8 +83,9 @@ export interface AnalyticsReport {
     averageSeconds: number;
   };
   /**
-   * Every row below has at least MIN_VISITORS_SHOWN visitors. The rows under it are folded into
-   * one row named OTHER_PATH (`other`), itself shown only from MIN_VISITORS_SHOWN visitors.
+   * Every row below is a sum of day cells of at least MIN_VISITORS_SHOWN visitors each. A day's
+   * cells under it are folded into that day's OTHER_PATH (`other`) cell, itself counted only from
+   * MIN_VISITORS_SHOWN visitors that day.
    */
   pages: PageRow[];
   browsers: Ranked[];
@@ -99,101 +100,125 @@ const average = (seconds: number, engagements: number) => (engagements > 0 ? Mat
 const shown = (visitors: number) => (visitors >= MIN_VISITORS_SHOWN ? visitors : null);
 
 /**
- * A row's visitors on its busiest day. Each day's visitor ids are salted anew (so that days cannot
- * be linked), so one person who returns on three days is three over the range: a row is shown only
- * when some single day also reached the threshold.
+ * One stored cell of one day (a page, an organisation's page, a browser, language or country of
+ * that day): its views and time on page, with its visitors' sketch of that day.
  */
-interface BusiestDay {
-  busiestDay: number;
+interface Cell {
+  views: number;
+  engagements: number;
+  seconds: number;
+  sketch: Sketch;
 }
 
-/** Visitors of one day's elements. */
-const visitorsOf = (elements: readonly number[]) => new Sketch().addElements(elements).estimate();
+const emptyCell = (): Cell => ({ views: 0, engagements: 0, seconds: 0, sketch: new Sketch() });
 
-/** Keeps the larger of a row's busiest day so far and this day's visitors. */
-function noteDay(entry: BusiestDay, visitors: number): void {
-  entry.busiestDay = Math.max(entry.busiestDay, visitors);
+function addCell(into: Cell, from: Cell): void {
+  into.views += from.views;
+  into.engagements += from.engagements;
+  into.seconds += from.seconds;
+  into.sketch.merge(from.sketch);
+}
+
+function cellOf<K>(cells: Map<K, Cell>, key: K): Cell {
+  let cell = cells.get(key);
+  if (!cell) cells.set(key, (cell = emptyCell()));
+  return cell;
 }
 
 /**
- * The threshold of SPEC §3: rows with fewer than MIN_VISITORS_SHOWN visitors over the range, or on
- * every single day, are not shown; they are folded into one `other` row (their views added, their
- * sketches merged), which is shown only when it reaches the threshold itself. A row already named
- * `other` joins the fold.
+ * The threshold of SPEC §3, applied to each day's cells, never to a range: a day's cell with at
+ * least MIN_VISITORS_SHOWN visitors adds to its row; the day's cells under it (and a stored
+ * `other` path) are folded into that day's `other` cell, which adds to the `other` row only when it
+ * reaches MIN_VISITORS_SHOWN itself; otherwise they add to nothing. Each day's visitor ids are
+ * salted anew, so a row's days cannot be linked: a range's row is then a sum of day cells each of
+ * which a one-day report shows on its own, and the difference of two overlapping ranges reveals
+ * nothing a one-day report would not.
  */
-export function foldSmall<T extends { views: number }>(
-  rows: readonly (T & BusiestDay & { sketch: Sketch; name: string })[],
-  row: (entry: T & BusiestDay & { sketch: Sketch; name: string }, visitors: number) => unknown,
-  other: (views: number, visitors: number, folded: readonly (T & BusiestDay & { sketch: Sketch; name: string })[]) => unknown,
-): unknown[] {
-  const kept: { order: number; views: number; name: string; value: unknown }[] = [];
-  const folded: (T & BusiestDay & { sketch: Sketch; name: string })[] = [];
-  const otherSketch = new Sketch();
-  let otherViews = 0;
-  for (const entry of rows) {
-    const visitors = entry.sketch.estimate();
-    if (visitors >= MIN_VISITORS_SHOWN && entry.busiestDay >= MIN_VISITORS_SHOWN && entry.name !== OTHER_PATH) {
-      kept.push({ order: visitors, views: entry.views, name: entry.name, value: row(entry, visitors) });
-    } else {
-      folded.push(entry);
-      otherSketch.merge(entry.sketch);
-      otherViews += entry.views;
+function addDay(rows: Map<string, Cell>, cells: Map<string, Cell>): void {
+  const other = emptyCell();
+  let folded = false;
+  for (const [name, cell] of cells) {
+    if (name !== OTHER_PATH && cell.sketch.estimate() >= MIN_VISITORS_SHOWN) addCell(cellOf(rows, name), cell);
+    else {
+      addCell(other, cell);
+      folded = true;
     }
   }
-  kept.sort((a, b) => b.views - a.views || b.order - a.order || a.name.localeCompare(b.name));
-  const otherVisitors = otherSketch.estimate();
-  const values = kept.map((entry) => entry.value);
-  if (folded.length > 0 && otherVisitors >= MIN_VISITORS_SHOWN) values.push(other(otherViews, otherVisitors, folded));
+  if (folded && other.sketch.estimate() >= MIN_VISITORS_SHOWN) addCell(cellOf(rows, OTHER_PATH), other);
+}
+
+/** The rows of a range, most viewed first, `other` last; each row's visitors are its merged sketches. */
+function rowsOf<R>(rows: Map<string, Cell>, row: (name: string, cell: Cell, visitors: number) => R): R[] {
+  const named = [...rows]
+    .filter(([name]) => name !== OTHER_PATH)
+    .map(([name, cell]) => ({ name, cell, visitors: cell.sketch.estimate() }))
+    .filter((entry) => entry.visitors >= MIN_VISITORS_SHOWN);
+  named.sort((a, b) => b.cell.views - a.cell.views || b.visitors - a.visitors || a.name.localeCompare(b.name));
+  const values = named.map((entry) => row(entry.name, entry.cell, entry.visitors));
+  const other = rows.get(OTHER_PATH);
+  const otherVisitors = other?.sketch.estimate() ?? 0;
+  if (other && otherVisitors >= MIN_VISITORS_SHOWN) values.push(row(OTHER_PATH, other, otherVisitors));
   return values;
 }
 
-/** Views per bucket with the bucket's visitors' sketch; folded under the threshold. */
-function ranked(buckets: Map<string, { views: number; sketch: Sketch } & BusiestDay>): Ranked[] {
-  const rows = [...buckets].map(([name, bucket]) => ({ ...bucket, name }));
-  return foldSmall(
-    rows,
-    (entry, visitors) => ({ name: entry.name, views: entry.views, visitors }),
-    (views, visitors) => ({ name: OTHER_PATH, views, visitors }),
-  ) as Ranked[];
+/** An organisation over the range: the sum of its shown days, with its pages' rows. */
+interface OrganisationRange {
+  name: string;
+  asn: number;
+  views: number;
+  sketch: Sketch;
+  pages: Map<string, Cell>;
+}
+
+/** One organisation's (or the day's folded organisations') day: its visitors and its page cells. */
+interface OrganisationCell {
+  sketch: Sketch;
+  pages: Map<string, Cell>;
+}
+
+function addOrganisationDay(into: OrganisationRange, day: OrganisationCell): void {
+  into.sketch.merge(day.sketch);
+  for (const page of day.pages.values()) into.views += page.views;
+  addDay(into.pages, day.pages);
 }
 
 /**
  * The report over a range of days (SPEC §4 `GET /admin/analytics`). Unique visitors of a page, of
  * a day, of a browser, language or country, of an organisation, of an organisation's page and of
- * the range are each one merge of the stored daily sketches. Every row under the threshold of
- * MIN_VISITORS_SHOWN visitors is folded into "other" (`foldSmall`).
+ * the range are each one merge of the stored daily sketches, never a sum of daily uniques. Every
+ * row is a sum of day cells of at least MIN_VISITORS_SHOWN visitors (`addDay`); smaller cells are
+ * folded into that day's "other".
  */
 export function buildReport(from: string, to: string, days: readonly AnalyticsDay[]): AnalyticsReport {
   const everyone = new Sketch();
-  const everyoneBusiest: BusiestDay = { busiestDay: 0 };
-  type Counted = { views: number; sketch: Sketch } & BusiestDay;
-  const pages = new Map<string, Counted & { engagements: number; seconds: number }>();
-  const orgs = new Map<number, Counted & { name: string; asn: number; pages: Map<string, Counted> }>();
+  const pages = new Map<string, Cell>();
   const dimensions = {
-    browsers: new Map<string, Counted>(),
-    languages: new Map<string, Counted>(),
-    countries: new Map<string, Counted>(),
+    browsers: new Map<string, Cell>(),
+    languages: new Map<string, Cell>(),
+    countries: new Map<string, Cell>(),
   };
-  const bucket = (dimension: keyof typeof dimensions, name: string) => {
-    let entry = dimensions[dimension].get(name);
-    if (!entry) dimensions[dimension].set(name, (entry = { views: 0, sketch: new Sketch(), busiestDay: 0 }));
-    return entry;
-  };
+  const organisations = new Map<number, OrganisationRange>();
+  const otherOrganisations: OrganisationRange = { name: OTHER_PATH, asn: 0, views: 0, sketch: new Sketch(), pages: new Map() };
   const totals = { views: 0, optedOutViews: 0, unidentifiedViews: 0, engagements: 0, seconds: 0 };
   const daily: AnalyticsReport['days'] = [];
   for (const day of days) {
     const daySketch = new Sketch();
     let dayViews = 0;
+    const pageCells = new Map<string, Cell>();
+    const dimensionCells = {
+      browsers: new Map<string, Cell>(),
+      languages: new Map<string, Cell>(),
+      countries: new Map<string, Cell>(),
+    };
     for (const path of day.paths) {
-      const sketch = new Sketch().addElements(path.visitors);
-      daySketch.merge(sketch);
-      let page = pages.get(path.path);
-      if (!page) pages.set(path.path, (page = { views: 0, engagements: 0, seconds: 0, sketch: new Sketch(), busiestDay: 0 }));
-      noteDay(page, sketch.estimate());
-      page.views += path.views;
-      page.engagements += path.engagements;
-      page.seconds += path.seconds;
-      page.sketch.merge(sketch);
+      const cell = cellOf(pageCells, path.path);
+      addCell(cell, {
+        views: path.views,
+        engagements: path.engagements,
+        seconds: path.seconds,
+        sketch: new Sketch().addElements(path.visitors),
+      });
+      daySketch.addElements(path.visitors);
       dayViews += path.views;
       totals.views += path.views;
       totals.optedOutViews += path.optedOutViews;
@@ -201,105 +226,73 @@ export function buildReport(from: string, to: string, days: readonly AnalyticsDa
       totals.engagements += path.engagements;
       totals.seconds += path.seconds;
       for (const dimension of ['browsers', 'languages', 'countries'] as const) {
-        for (const [name, count] of Object.entries(path[dimension])) bucket(dimension, name).views += count;
+        for (const [name, count] of Object.entries(path[dimension])) cellOf(dimensionCells[dimension], name).views += count;
       }
     }
+    addDay(pages, pageCells);
     for (const dimension of ['browsers', 'languages', 'countries'] as const) {
       for (const [name, visitors] of Object.entries(day.dimensions[dimension])) {
-        bucket(dimension, name).sketch.addElements(visitors);
-        noteDay(bucket(dimension, name), visitorsOf(visitors));
+        cellOf(dimensionCells[dimension], name).sketch.addElements(visitors);
       }
+      addDay(dimensions[dimension], dimensionCells[dimension]);
     }
+    const folded: OrganisationCell = { sketch: new Sketch(), pages: new Map() };
+    let anyFolded = false;
     for (const organisation of day.organisations) {
-      let org = orgs.get(organisation.asn);
-      if (!org)
-        orgs.set(
-          organisation.asn,
-          (org = {
-            name: organisation.name,
-            asn: organisation.asn,
-            views: 0,
-            sketch: new Sketch(),
-            pages: new Map(),
-            busiestDay: 0,
-          }),
-        );
-      org.sketch.addElements(organisation.visitors);
-      noteDay(org, visitorsOf(organisation.visitors));
+      const cell: OrganisationCell = { sketch: new Sketch().addElements(organisation.visitors), pages: new Map() };
       for (const [path, page] of Object.entries(organisation.pages)) {
-        let entry = org.pages.get(path);
-        if (!entry) org.pages.set(path, (entry = { views: 0, sketch: new Sketch(), busiestDay: 0 }));
-        entry.views += page.views;
-        entry.sketch.addElements(page.visitors);
-        noteDay(entry, visitorsOf(page.visitors));
-        org.views += page.views;
+        addCell(cellOf(cell.pages, path), { ...emptyCell(), views: page.views, sketch: new Sketch().addElements(page.visitors) });
+      }
+      if (cell.sketch.estimate() >= MIN_VISITORS_SHOWN) {
+        let org = organisations.get(organisation.asn);
+        if (!org)
+          organisations.set(
+            organisation.asn,
+            (org = { name: organisation.name, asn: organisation.asn, views: 0, sketch: new Sketch(), pages: new Map() }),
+          );
+        addOrganisationDay(org, cell);
+      } else {
+        // Folded without its name: its pages join the day's other organisations' pages.
+        anyFolded = true;
+        folded.sketch.merge(cell.sketch);
+        for (const [path, page] of cell.pages) addCell(cellOf(folded.pages, path), page);
       }
     }
-    everyone.merge(daySketch);
-    noteDay(everyoneBusiest, daySketch.estimate());
-    daily.push({ day: day.day, views: dayViews, visitors: shown(daySketch.estimate()) });
+    if (anyFolded && folded.sketch.estimate() >= MIN_VISITORS_SHOWN) addOrganisationDay(otherOrganisations, folded);
+    const dayVisitors = daySketch.estimate();
+    if (dayVisitors >= MIN_VISITORS_SHOWN) everyone.merge(daySketch);
+    daily.push({ day: day.day, views: dayViews, visitors: shown(dayVisitors) });
   }
-  const pageRows = foldSmall(
-    [...pages].map(([path, page]) => ({ ...page, name: path })),
-    (page, visitors): PageRow => ({
-      path: page.name,
-      views: page.views,
-      visitors,
-      engagements: page.engagements,
-      averageSeconds: average(page.seconds, page.engagements),
-    }),
-    (views, visitors, folded): PageRow => {
-      const engagements = folded.reduce((sum, page) => sum + page.engagements, 0);
-      const seconds = folded.reduce((sum, page) => sum + page.seconds, 0);
-      return { path: OTHER_PATH, views, visitors, engagements, averageSeconds: average(seconds, engagements) };
-    },
-  ) as PageRow[];
-  const orgPages = (org: { pages: Map<string, Counted> }) =>
-    foldSmall(
-      [...org.pages].map(([path, page]) => ({ ...page, name: path })),
-      (page, visitors) => ({ path: page.name, views: page.views, visitors }),
-      (views, visitors) => ({ path: OTHER_PATH, views, visitors }),
-    ) as OrganisationRow['pages'];
-  const organisations = foldSmall(
-    [...orgs.values()],
-    (org, visitors): OrganisationRow => ({ name: org.name, asn: org.asn, visitors, views: org.views, pages: orgPages(org) }),
-    (views, visitors, folded): OrganisationRow => {
-      // The pages of the organisations too small to show, merged: shown only as "other" does.
-      const merged = new Map<string, Counted>();
-      for (const org of folded) {
-        for (const [path, page] of org.pages) {
-          let entry = merged.get(path);
-          if (!entry) merged.set(path, (entry = { views: 0, sketch: new Sketch(), busiestDay: 0 }));
-          entry.views += page.views;
-          entry.sketch.merge(page.sketch);
-        }
-      }
-      // Each merged page's busiest day, from the folded organisations' visitors of that day.
-      const foldedAsns = new Set(folded.map((org) => org.asn));
-      for (const day of days) {
-        const perPath = new Map<string, Sketch>();
-        for (const organisation of day.organisations) {
-          if (!foldedAsns.has(organisation.asn)) continue;
-          for (const [path, page] of Object.entries(organisation.pages)) {
-            const sketch = perPath.get(path) ?? new Sketch();
-            perPath.set(path, sketch.addElements(page.visitors));
-          }
-        }
-        for (const [path, sketch] of perPath) {
-          const entry = merged.get(path);
-          if (entry) noteDay(entry, sketch.estimate());
-        }
-      }
-      return { name: OTHER_PATH, asn: null, visitors, views, pages: orgPages({ pages: merged }) };
-    },
-  ) as OrganisationRow[];
+  const pageRows = rowsOf(pages, (path, cell, visitors): PageRow => ({
+    path,
+    views: cell.views,
+    visitors,
+    engagements: cell.engagements,
+    averageSeconds: average(cell.seconds, cell.engagements),
+  }));
+  const ranked = (rows: Map<string, Cell>) =>
+    rowsOf(rows, (name, cell, visitors): Ranked => ({ name, views: cell.views, visitors }));
+  const organisationRow = (org: OrganisationRange, asn: number | null, visitors: number): OrganisationRow => ({
+    name: org.name,
+    asn,
+    visitors,
+    views: org.views,
+    pages: rowsOf(org.pages, (path, cell, pageVisitors) => ({ path, views: cell.views, visitors: pageVisitors })),
+  });
+  const organisationRows = [...organisations.values()]
+    .map((org) => ({ org, visitors: org.sketch.estimate() }))
+    .filter((entry) => entry.visitors >= MIN_VISITORS_SHOWN)
+    .sort((a, b) => b.org.views - a.org.views || b.visitors - a.visitors || a.org.name.localeCompare(b.org.name))
+    .map(({ org, visitors }) => organisationRow(org, org.asn, visitors));
+  const otherVisitors = otherOrganisations.sketch.estimate();
+  if (otherVisitors >= MIN_VISITORS_SHOWN) organisationRows.push(organisationRow(otherOrganisations, null, otherVisitors));
   return {
     from,
     to,
     days: daily,
     totals: {
       views: totals.views,
-      visitors: everyoneBusiest.busiestDay >= MIN_VISITORS_SHOWN ? shown(everyone.estimate()) : null,
+      visitors: shown(everyone.estimate()),
       optedOutViews: totals.optedOutViews,
       unidentifiedViews: totals.unidentifiedViews,
       engagements: totals.engagements,
@@ -309,7 +302,7 @@ export function buildReport(from: string, to: string, days: readonly AnalyticsDa
     browsers: ranked(dimensions.browsers),
     languages: ranked(dimensions.languages),
     countries: ranked(dimensions.countries),
-    organisations,
+    organisations: organisationRows,
     minVisitorsShown: MIN_VISITORS_SHOWN,
     attribution: NETWORK_ATTRIBUTION,
   };

@@ -28,7 +28,7 @@ export function tallyBeacons(counts: Iterable<BeaconCount>): BeaconTally {
     const id = `${day}|${path}`;
     let tally = paths.get(id);
     if (!tally) {
-      tally = { day, path, ...zeroPathCounts(), visitors: new Set() };
+      tally = { day, path, ...zeroPathCounts(), visitors: new Set(), networks: new Set() };
       paths.set(id, tally);
     }
     return tally;
@@ -47,6 +47,7 @@ export function tallyBeacons(counts: Iterable<BeaconCount>): BeaconTally {
     }
     if (!count.organisation) tally.unidentifiedViews += 1;
     if (count.visitor !== undefined) tally.visitors.add(count.visitor);
+    if (count.visitor !== undefined && count.network !== undefined) tally.networks.add(count.network);
     for (const [dimension, value] of [
       ['browsers', count.browser],
       ['languages', count.language],
