@@ -6,7 +6,7 @@ import type { IdempotencyRecord, InquiryStore } from '../../ports/inquiry-store.
 import type { SecretsSource } from '../../ports/secrets.js';
 import { contactKeysOf } from '../address-key.js';
 import { normaliseEmail } from '../contact.js';
-import { INQUIRY_CONSENT_WORDING, TOPICS, wordingHash } from '../consent.js';
+import { inquiryWordingHash, TOPICS } from '../consent.js';
 import type { Channel } from '../consent.js';
 import { IdempotencyConflictError } from '../errors.js';
 import type {
@@ -134,7 +134,7 @@ export async function submitInquiry(
   const requestFor = (channel: Channel): ConsentRequest => ({
     mode: deps.optIn[channel],
     policyVersion,
-    wordingHash: wordingHash(INQUIRY_CONSENT_WORDING[channel](deps.brandName)),
+    wordingHash: inquiryWordingHash(channel, deps.brandName),
   });
   const consentRequests: InquiryRecord['consentRequests'] = {
     ...(input.consent.email && holders.byEmail ? { email: requestFor('email') } : {}),
@@ -151,7 +151,7 @@ export async function submitInquiry(
     ...(visit.userAgent ? { userAgent: visit.userAgent } : {}),
     ...(input.pageUrl ? { pageUrl: input.pageUrl } : {}),
     policyVersion,
-    wordingHash: wordingHash(INQUIRY_CONSENT_WORDING[channel](deps.brandName)),
+    wordingHash: inquiryWordingHash(channel, deps.brandName),
   }));
 
   const followUps: FollowUp[] = [];
