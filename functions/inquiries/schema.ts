@@ -126,19 +126,20 @@ export function inquiryFastPath(smsAllowedCountries: readonly string[]) {
     if (pageUrl !== undefined && !isPlainHttpUrl(pageUrl)) return z.INVALID;
     if (website !== undefined && typeof website !== 'string') return z.INVALID;
     if (consentSms && e164 !== undefined && smsRefusal(e164, smsAllowedCountries) !== undefined) return z.INVALID;
-    return {
-      name,
-      ...(email !== undefined ? { email } : {}),
-      ...(e164 !== undefined ? { phone: e164 } : {}),
-      ...(companyName !== undefined ? { companyName } : {}),
-      ...(dealershipType !== undefined ? { dealershipType: dealershipType as InquiryBody['dealershipType'] } : {}),
-      topic: (topic ?? 'general') as InquiryBody['topic'],
-      ...(message !== undefined ? { message } : {}),
-      consent: { email: consentEmail, sms: consentSms },
-      ...(timezone !== undefined ? { timezone } : {}),
-      ...(pageUrl !== undefined ? { pageUrl } : {}),
-      ...(website !== undefined ? { website } : {}),
-    } as InquiryBody;
+    // Built by assignment in the schema's key order: each conditional spread after the first
+    // property is a runtime call in V8 (about a microsecond each, warm).
+    const output: Record<string, unknown> = { name };
+    if (email !== undefined) output.email = email;
+    if (e164 !== undefined) output.phone = e164;
+    if (companyName !== undefined) output.companyName = companyName;
+    if (dealershipType !== undefined) output.dealershipType = dealershipType;
+    output.topic = topic ?? 'general';
+    if (message !== undefined) output.message = message;
+    output.consent = { email: consentEmail, sms: consentSms };
+    if (timezone !== undefined) output.timezone = timezone;
+    if (pageUrl !== undefined) output.pageUrl = pageUrl;
+    if (website !== undefined) output.website = website;
+    return output as InquiryBody;
   };
 }
 

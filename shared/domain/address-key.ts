@@ -52,8 +52,8 @@ export function tagNamesAddress(tag: string, salt: string, channel: Channel, add
 
 /** The lookup keys of the addresses a form gave: its email (normalised) and its phone (E.164). */
 export function contactKeysOf(salt: string, email: string | undefined, phone: string | undefined): ContactKeys {
-  return {
-    ...(email ? { emailKey: addressKey(salt, 'email', email) } : {}),
-    ...(phone ? { phoneKey: addressKey(salt, 'sms', phone) } : {}),
-  };
+  const keys: ContactKeys = {};
+  if (email) keys.emailKey = addressKey(salt, 'email', email);
+  if (phone) keys.phoneKey = addressKey(salt, 'sms', phone);
+  return keys;
 }
