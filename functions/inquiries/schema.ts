@@ -9,6 +9,7 @@ import type { TextRules } from '../../shared/domain/text.js';
 import { toE164 } from '../../shared/domain/contact.js';
 
 const phone = phoneNumber();
+const emailField = emailAddress();
 
 /** Why a number with SMS consent is refused, in the words of the error details. */
 function smsRefusal(e164: string, allowedCountries: readonly string[]): string | undefined {
@@ -30,7 +31,7 @@ export function inquiryRulesFor(smsAllowedCountries: readonly string[]) {
   return z
     .strictObject({
       name: z.string().check(z.minLength(1, 'is required'), maxChars(120), followsTextRules(NAME_TEXT)),
-      email: z.optional(emailAddress()),
+      email: z.optional(emailField),
       phone: z.optional(phone),
       companyName: z.optional(z.string().check(maxChars(160), followsTextRules(NAME_TEXT))),
       dealershipType: z.optional(z.enum(DEALERSHIP_TYPES)),
@@ -60,7 +61,14 @@ export function inquiryRulesFor(smsAllowedCountries: readonly string[]) {
     );
 }
 
-const EMAIL_PATTERN = z.regexes.email;
+/** The pattern the email field's format check tests, taken from the field itself. */
+const EMAIL_PATTERN = patternOf(emailField);
+
+function patternOf(field: { _zod: { def: { pattern?: RegExp } } }): RegExp {
+  const pattern = field._zod.def.pattern;
+  if (!pattern) throw new Error('The email field checks no pattern');
+  return pattern;
+}
 const HTTP_URL_START = /^https?:\/\//i;
 const TAB_OR_NEWLINE = /[\t\n\r]/;
 const INQUIRY_FIELDS: ReadonlySet<string> = new Set(Object.keys(inquiryRulesFor([]).shape));
