@@ -11,6 +11,7 @@ import { LOCAL_TABLE_NAME, REPO_ROOT, startLocalStack } from '../local/stack.js'
 import { liteDynamoDb } from '../shared/adapters/dynamodb/lite-client.js';
 import { bundleHandler } from './bundles.js';
 import { median } from './cold-load.js';
+import { loadClient } from './load-client.js';
 import { runLoad } from './throughput.js';
 
 /** SPEC §7: the beacon's bundle, the script, and beacons per second through the local gateway. */
@@ -66,6 +67,7 @@ export async function benchAnalytics(check: Check, results: Record<string, unkno
       `\n== Analytics: ${BEACONS} POST /events through the local gateway, ${BEACON_CONCURRENCY} in flight (budget 2 000/s, zero 5xx) ==`,
     );
     const stack = await startLocalStack({ port: 0, dynamoDbPort: 0, sesPort: 0, standInsPort: 0 });
+    const client = loadClient(BEACON_CONCURRENCY);
     try {
       const url = `${stack.urls.api}/events`;
       const cookies = Array.from({ length: 500 }, (_, index) => `fc_vid=${Buffer.alloc(16, index).toString('base64url')}`);
@@ -79,7 +81,7 @@ export async function benchAnalytics(check: Check, results: Record<string, unkno
           ...(index % 10 === 0 ? { 'sec-gpc': '1' } : {}),
           ...(index % 3 === 0 ? { cookie: cookies[index % cookies.length] ?? '' } : {}),
         };
-        const response = await fetch(url, {
+        const response = await client.send(url, {
           method: 'POST',
           headers,
           body: JSON.stringify(
@@ -88,18 +90,13 @@ export async function benchAnalytics(check: Check, results: Record<string, unkno
               : { type: 'pageview', path: `/page/${index % 20}?utm=x` },
           ),
         });
-        await response.arrayBuffer();
         return response.status === 204 ? 200 : response.status;
       };
       await runLoad(500, BEACON_CONCURRENCY, beacon); // warm-up: the day's salt, the asset, connections
       await fetch(`${stack.urls.api}/_local/outbox/drain`, { method: 'POST' });
       // What the local gateway and function host alone can do: a static route, same concurrency.
       const gpc = `${stack.urls.api}/.well-known/gpc.json`;
-      const trivial = await runLoad(BEACONS, BEACON_CONCURRENCY, async () => {
-        const response = await fetch(gpc);
-        await response.arrayBuffer();
-        return response.status;
-      });
+      const trivial = await runLoad(BEACONS, BEACON_CONCURRENCY, async () => (await client.send(gpc)).status);
       const load = await runLoad(BEACONS, BEACON_CONCURRENCY, beacon);
       // The aggregator's side: how long the queued counts take to reach the table once the load stops.
       const drainStarted = performance.now();
@@ -117,7 +114,11 @@ export async function benchAnalytics(check: Check, results: Record<string, unkno
         });
         return 200;
       });
-      console.log(`      load average ${loadavg().map((value) => value.toFixed(1)).join(' ')} on this machine (others share it)`);
+      console.log(
+        `      load average ${loadavg()
+          .map((value) => value.toFixed(1))
+          .join(' ')} on this machine (others share it)`,
+      );
       console.log(
         `      gateway alone (GET /.well-known/gpc.json): ${trivial.perSecond.toFixed(0)}/s, p50 ${trivial.p50Ms.toFixed(1)} ms, p99 ${trivial.p99Ms.toFixed(1)} ms, 5xx ${trivial.errors5xx}`,
       );
@@ -150,6 +151,7 @@ export async function benchAnalytics(check: Check, results: Record<string, unkno
         ratio: load.perSecond / raw.perSecond,
       };
     } finally {
+      client.close();
       await stack.stop();
     }
   } finally {

@@ -14,11 +14,15 @@ export interface SpeedToLead {
   /** Inquiries accepted per second while they were being sent. */
   acceptedPerSecond: number;
   /**
-   * Follow-up emails (acknowledgements and sales notifications) that reached the mail store per
-   * second, from the first to the last to arrive: two are owed per inquiry, so a consumer that
-   * keeps up sends twice the accepted rate.
+   * Whether the follow-ups keep up, over one window: from the 201 of the first quarter's last
+   * inquiry (once the pipeline has filled) to the last 201. In that window, inquiries accepted per
+   * second, and follow-up emails (acknowledgements and sales notifications, two owed per
+   * inquiry) that reached the mail store per second: a consumer that keeps up sends twice the
+   * accepted rate, and its backlog stays as it was.
    */
-  followUpsPerSecond: number;
+  window: { seconds: number; acceptedPerSecond: number; followUpsPerSecond: number };
+  /** Follow-ups owed and not yet in the mail store at the window's start and at its end. */
+  backlog: { atStart: number; atEnd: number };
   acknowledgement: { p50Ms: number; p99Ms: number };
   salesNotification: { p50Ms: number; p99Ms: number };
   /** Follow-ups that never arrived within the wait. */
@@ -97,11 +101,16 @@ export async function measureSpeedToLead(
       inquiryIds.set(body.inquiryId, index);
     }
   });
-  const acceptedSeconds = (Math.max(...acceptedAt.values()) - started) / 1000;
+  const accepted = [...acceptedAt.values()].sort((a, b) => a - b);
+  const lastAccepted = accepted.at(-1) ?? started;
+  const acceptedSeconds = (lastAccepted - started) / 1000;
   sending = false;
   await watcher;
   const arrivals = [...ackAt.values(), ...salesAt.values()];
-  const sentSeconds = (Math.max(...arrivals) - Math.min(...arrivals)) / 1000;
+  const windowStart = accepted[Math.floor(accepted.length / 4)] ?? started;
+  const windowSeconds = (lastAccepted - windowStart) / 1000;
+  const count = (times: number[], from: number, to: number) => times.filter((at) => at > from && at <= to).length;
+  const owedBy = (at: number) => 2 * count(accepted, -Infinity, at) - count(arrivals, -Infinity, at);
   const delays = (arrivals: Map<number, number>) =>
     [...arrivals].map(([index, at]) => at - (acceptedAt.get(index) ?? at)).filter((ms) => ms >= 0);
   const ack = delays(ackAt);
@@ -110,7 +119,12 @@ export async function measureSpeedToLead(
     inquiries: acceptedAt.size,
     concurrency,
     acceptedPerSecond: acceptedAt.size / acceptedSeconds,
-    followUpsPerSecond: arrivals.length / sentSeconds,
+    window: {
+      seconds: windowSeconds,
+      acceptedPerSecond: count(accepted, windowStart, lastAccepted) / windowSeconds,
+      followUpsPerSecond: count(arrivals, windowStart, lastAccepted) / windowSeconds,
+    },
+    backlog: { atStart: owedBy(windowStart), atEnd: owedBy(lastAccepted) },
     acknowledgement: { p50Ms: median(ack), p99Ms: percentile(ack, 99) },
     salesNotification: { p50Ms: median(sales), p99Ms: percentile(sales, 99) },
     missing: 2 * acceptedAt.size - ackAt.size - salesAt.size,

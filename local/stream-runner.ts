@@ -399,7 +399,8 @@ export class StreamRunner {
         this.iterators.set(shardId, iterator);
         // The shard has ended: its child is found at the next read.
         if (iterator === null) this.shards = undefined;
-        if (records.length === 0) break;
+        // A page short of the limit has read the shard to its end for now: the next read goes on from there.
+        if (records.length < PAGE_LIMIT) break;
       }
     }
     return read;

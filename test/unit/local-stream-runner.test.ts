@@ -239,9 +239,22 @@ describe('the local stream runner', () => {
     );
     // Act
     await runner.poll();
-    // Assert: one page with the records, one empty page, whatever the number of consumers
-    expect(stream.calls.GetRecordsCommand).toBe(2);
+    // Assert: one page with the records (short of a full page, so the end for now), whatever the number of consumers
+    expect(stream.calls.GetRecordsCommand).toBe(1);
     for (const consumer of consumers) expect(consumer.invocations.flat().sort()).toEqual(written);
+  });
+
+  it('reads on past a full page in the same pass', async () => {
+    // Arrange: a page and a half of records
+    for (let index = 0; index < 150; index += 1) stream.write('inquiry');
+    const consumer = target('outbox-email');
+    const runner = new StreamRunner(stream.client, STREAM_ARN, [consumer.consumer], fast);
+    // Act
+    const read = await runner.poll();
+    // Assert
+    expect(read).toBe(150);
+    expect(stream.calls.GetRecordsCommand).toBe(2);
+    expect(consumer.invocations.flat()).toHaveLength(150);
   });
 
   it("delivers another contact's record while a slow batch is in flight, and checkpoints neither past the slow one", async () => {
@@ -269,7 +282,7 @@ describe('the local stream runner', () => {
     expect(readCheckpoint(checkpointDir, 'outbox-email')).toBe(quick);
   });
 
-  it('describes the stream once, not on every pass: an idle pass is one GetRecords', async () => {
+  it('describes the stream once, not on every pass: an idle pass, or one that finds less than a page, is one GetRecords', async () => {
     // Arrange
     stream.write('inquiry');
     const consumer = target('outbox-email');
@@ -282,7 +295,7 @@ describe('the local stream runner', () => {
     await runner.poll();
     // Assert
     expect((stream.calls.DescribeStreamCommand ?? 0) - (before.DescribeStreamCommand ?? 0)).toBe(0);
-    expect((stream.calls.GetRecordsCommand ?? 0) - (before.GetRecordsCommand ?? 0)).toBe(7);
+    expect((stream.calls.GetRecordsCommand ?? 0) - (before.GetRecordsCommand ?? 0)).toBe(6);
     expect(consumer.invocations.flat()).toHaveLength(2);
   });
 });

@@ -1,4 +1,4 @@
-import { AwsClient } from 'aws4fetch';
+import { AwsConnectionError, awsJsonCall, errorCode, errorMessage } from '../aws-json-call.js';
 
 /**
  * A DynamoDB attribute value in the service's own JSON shape (`{"S": "…"}`, `{"N": "1"}`, …): the
@@ -48,57 +48,19 @@ const RETRYABLE =
   /ThrottlingException|ProvisionedThroughputExceededException|RequestLimitExceeded|InternalServerError|ServiceUnavailable/;
 
 /**
- * One DynamoDB JSON request signed with AWS Signature Version 4 by `aws4fetch` (credentials from
- * the environment, as Lambda provides them): the request to send, headers and body included.
- */
-export async function signedRequest(request: {
-  endpoint: URL;
-  region: string;
-  target: LiteTarget;
-  body: string;
-  now: Date;
-  env: Record<string, string | undefined>;
-}): Promise<Request> {
-  const { env } = request;
-  const signer = new AwsClient({
-    accessKeyId: env.AWS_ACCESS_KEY_ID ?? '',
-    secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? '',
-    ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
-    service: 'dynamodb',
-    region: request.region,
-    // Retries are this client's own (below), on DynamoDB's error types.
-    retries: 0,
-  });
-  return signer.sign(request.endpoint.href, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': request.target },
-    body: request.body,
-    aws: { datetime: request.now.toISOString().replace(/[:-]|\.\d{3}/g, '') },
-  });
-}
-
-/**
- * A small DynamoDB client: the JSON protocol over `fetch`, signed with SigV4 (`aws4fetch`, 7.5 KB)
- * from the credentials Lambda puts in the environment. The SDK's DynamoDB client bundles to about 180 KB
- * minified, more than the whole analytics beacon's budget (SPEC §7: 150 KB); this is a few KB.
- * Throttling and 5xx answers are retried three times with jittered backoff, as the SDK would.
- * Locally `AWS_ENDPOINT_URL_DYNAMODB` points it at DynamoDB Local, as it does the SDK.
+ * A small DynamoDB client: the JSON protocol over node's HTTP client, signed with SigV4 (`aws4`)
+ * from the credentials Lambda puts in the environment. The SDK's DynamoDB client bundles to about
+ * 180 KB minified, more than the whole analytics beacon's budget (SPEC §7: 150 KB); this is a few KB.
+ * Throttling, 5xx answers and dropped connections are retried three times with jittered backoff,
+ * as the SDK would. Locally `AWS_ENDPOINT_URL_DYNAMODB` points it at DynamoDB Local, as it does the SDK.
  */
 export function liteDynamoDb(env: Record<string, string | undefined> = process.env): LiteDynamoDb {
   const region = env.AWS_REGION ?? 'us-east-1';
   const endpoint = new URL(env.AWS_ENDPOINT_URL_DYNAMODB ?? `https://dynamodb.${region}.amazonaws.com`);
   const call = async (target: LiteTarget, input: Record<string, unknown>) => {
-    const body = JSON.stringify(input);
-    const response = await fetch(await signedRequest({ endpoint, region, target, body, now: new Date(), env }));
-    const text = await response.text();
-    const parsed = (text ? JSON.parse(text) : {}) as Record<string, unknown>;
-    if (response.ok) return parsed;
-    const type = String(parsed.__type ?? `Http${response.status}`);
-    throw new DynamoDbCallError(
-      type.slice(type.lastIndexOf('#') + 1),
-      String(parsed.message ?? parsed.Message ?? ''),
-      response.status,
-    );
+    const answer = await awsJsonCall({ endpoint, service: 'dynamodb', region, target, body: JSON.stringify(input), env });
+    if (answer.status >= 200 && answer.status < 300) return answer.body;
+    throw new DynamoDbCallError(errorCode(answer), errorMessage(answer), answer.status);
   };
   // A few requests in flight per client, the rest wait their turn: a Lambda instance serves one
   // event at a time (three calls at most here), but the local stack's one instance serves every
@@ -126,10 +88,10 @@ export function liteDynamoDb(env: Record<string, string | undefined> = process.e
       try {
         return await limited(target, input);
       } catch (error) {
-        // A connection dropped before an answer (fetch's TypeError) is retried too: a counter may then
-        // count once more, which an analytics aggregate can bear.
+        // A connection dropped before an answer is retried too: a counter may then count once more,
+        // which an analytics aggregate can bear.
         const retryable =
-          error instanceof TypeError ||
+          error instanceof AwsConnectionError ||
           (error instanceof DynamoDbCallError && (error.status >= 500 || RETRYABLE.test(error.code)));
         if (!retryable || attempt >= 3) throw error;
         await new Promise((resolve) => setTimeout(resolve, Math.random() * 25 * 2 ** attempt));

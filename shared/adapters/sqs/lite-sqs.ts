@@ -1,4 +1,4 @@
-import { AwsClient } from 'aws4fetch';
+import { AwsConnectionError, awsJsonCall, errorCode, errorMessage } from '../aws-json-call.js';
 import type { BeaconCount, BeaconQueue } from '../../ports/analytics-store.js';
 
 /**
@@ -23,50 +23,35 @@ export class SqsCallError extends Error {
 const SQS_BATCH_LIMIT = 10;
 
 /**
- * A small SQS sender: `SendMessageBatch` in SQS's JSON protocol over `fetch`, signed with SigV4 by
- * `aws4fetch`, from the credentials Lambda puts in the environment (the SDK's SQS client would
- * take most of the beacon's 150 KB budget). Locally `AWS_ENDPOINT_URL_SQS` points it at the local
- * queues, as it does the SDK.
+ * A small SQS sender: `SendMessageBatch` in SQS's JSON protocol over node's HTTP client, signed
+ * with SigV4 by `aws4`, from the credentials Lambda puts in the environment (the SDK's SQS client
+ * would take most of the beacon's 150 KB budget). Locally `AWS_ENDPOINT_URL_SQS` points it at the
+ * local queues, as it does the SDK.
  *
- * Messages queued in the same turn of the event loop go out together, ten per call: in Lambda an
- * instance serves one request at a time, so that is one message per call; the local stack's one
- * instance serves many at once. Throttling, 5xx answers and dropped connections are retried three
- * times with jittered backoff; the call's promise settles when its own message is accepted or not.
+ * Messages queued in the same turn of the event loop go out together, ten per call (a Lambda
+ * instance serves one request at a time, so that is one message per call there). Throttling, 5xx
+ * answers and dropped connections are retried three times with jittered backoff; the call's
+ * promise settles when its own message is accepted or not.
  */
 export function liteSqsSender(queueUrl: string, env: Record<string, string | undefined> = process.env) {
   const region = env.AWS_REGION ?? 'us-east-1';
-  const endpoint = env.AWS_ENDPOINT_URL_SQS ?? `https://sqs.${region}.amazonaws.com`;
-  const signer = new AwsClient({
-    accessKeyId: env.AWS_ACCESS_KEY_ID ?? '',
-    secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? '',
-    ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
-    service: 'sqs',
-    region,
-    retries: 0,
-  });
+  const endpoint = new URL(env.AWS_ENDPOINT_URL_SQS ?? `https://sqs.${region}.amazonaws.com`);
   const target: LiteSqsTarget = 'AmazonSQS.SendMessageBatch';
   const sendBatch = async (bodies: readonly string[]): Promise<void> => {
     let entries = bodies.map((body, index) => ({ Id: String(index), MessageBody: body }));
     for (let attempt = 0; ; attempt += 1) {
       try {
-        const response = await signer.fetch(endpoint, {
-          method: 'POST',
-          headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': target },
-          body: JSON.stringify({ QueueUrl: queueUrl, Entries: entries }),
-        });
-        const text = await response.text();
-        const parsed = (text ? JSON.parse(text) : {}) as { __type?: string; message?: string; Failed?: { Id: string }[] };
-        if (!response.ok) {
-          const type = String(parsed.__type ?? `Http${response.status}`);
-          throw new SqsCallError(type.slice(type.lastIndexOf('#') + 1), String(parsed.message ?? ''), response.status);
-        }
-        const failed = new Set((parsed.Failed ?? []).map((failure) => failure.Id));
+        const body = JSON.stringify({ QueueUrl: queueUrl, Entries: entries });
+        const answer = await awsJsonCall({ endpoint, service: 'sqs', region, target, body, env });
+        if (answer.status < 200 || answer.status >= 300)
+          throw new SqsCallError(errorCode(answer), errorMessage(answer), answer.status);
+        const failed = new Set(((answer.body.Failed ?? []) as { Id: string }[]).map((failure) => failure.Id));
         entries = entries.filter((entry) => failed.has(entry.Id));
         if (entries.length === 0) return;
         if (attempt >= 3) throw new SqsCallError('BatchEntryFailed', `${entries.length} messages were not queued`, 500);
       } catch (error) {
         const retryable =
-          error instanceof TypeError ||
+          error instanceof AwsConnectionError ||
           (error instanceof SqsCallError && (error.status >= 500 || /Throttl|RequestThrottled|OverLimit/.test(error.code)));
         if (!retryable || attempt >= 3) throw error;
       }
