@@ -1,4 +1,5 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, timingSafeEqual } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import type { ContactKeys } from '../ports/address-book.js';
 import type { Channel } from './consent.js';
 
@@ -7,7 +8,21 @@ import type { Channel } from './consent.js';
  * keyed by it, so the table's keys never hold a raw address and a suppression outlives erasure.
  */
 export function addressKey(salt: string, channel: Channel, address: string): string {
-  return createHmac('sha256', salt).update(`${channel}:${address}`).digest('base64url');
+  return createHmac('sha256', saltKey(salt)).update(`${channel}:${address}`).digest('base64url');
+}
+
+/** The salt as a key object, made once per salt: a string key is converted again on every HMAC. */
+const saltKeys = new Map<string, KeyObject>();
+
+function saltKey(salt: string): KeyObject {
+  let key = saltKeys.get(salt);
+  if (key === undefined) {
+    key = createSecretKey(Buffer.from(salt, 'utf8'));
+    // Salts come from the app secret (one, or two across a rotation); the bound only guards against misuse.
+    if (saltKeys.size >= 8) saltKeys.clear();
+    saltKeys.set(salt, key);
+  }
+  return key;
 }
 
 /** How many characters of an address tag a full link token carries. */
@@ -21,7 +36,10 @@ export const SHORT_ADDRESS_TAG_LENGTH = 8;
  * link whose tag does not name the address its contact holds now was sent to another address.
  */
 export function addressTag(salt: string, channel: Channel, address: string): string {
-  return createHmac('sha256', salt).update(`link-tag:${channel}:${address}`).digest('base64url').slice(0, ADDRESS_TAG_LENGTH);
+  return createHmac('sha256', saltKey(salt))
+    .update(`link-tag:${channel}:${address}`)
+    .digest('base64url')
+    .slice(0, ADDRESS_TAG_LENGTH);
 }
 
 /** True when a tag (full, or an SMS code's shorter one) names this address; compared in constant time. */
@@ -34,8 +52,8 @@ export function tagNamesAddress(tag: string, salt: string, channel: Channel, add
 
 /** The lookup keys of the addresses a form gave: its email (normalised) and its phone (E.164). */
 export function contactKeysOf(salt: string, email: string | undefined, phone: string | undefined): ContactKeys {
-  return {
-    ...(email ? { emailKey: addressKey(salt, 'email', email) } : {}),
-    ...(phone ? { phoneKey: addressKey(salt, 'sms', phone) } : {}),
-  };
+  const keys: ContactKeys = {};
+  if (email) keys.emailKey = addressKey(salt, 'email', email);
+  if (phone) keys.phoneKey = addressKey(salt, 'sms', phone);
+  return keys;
 }

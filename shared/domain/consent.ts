@@ -41,6 +41,26 @@ export function wordingHash(wording: string): string {
   return createHash('sha256').update(wording, 'utf8').digest('hex');
 }
 
+/** The inquiry form's wording hashes by channel and brand: a deployment has one brand, so two entries. */
+const inquiryWordingHashes = new Map<string, string>();
+
+/**
+ * `wordingHash` of the inquiry form's wording for a channel (`INQUIRY_CONSENT_WORDING`), worked
+ * out once per brand: the wording depends on nothing else, and every inquiry with a ticked box
+ * records it.
+ */
+export function inquiryWordingHash(channel: Channel, brand: string): string {
+  const key = `${channel}:${brand}`;
+  let hash = inquiryWordingHashes.get(key);
+  if (hash === undefined) {
+    hash = wordingHash(INQUIRY_CONSENT_WORDING[channel](brand));
+    // Brands come from configuration, so this stays tiny; the bound only guards against misuse.
+    if (inquiryWordingHashes.size >= 16) inquiryWordingHashes.clear();
+    inquiryWordingHashes.set(key, hash);
+  }
+  return hash;
+}
+
 /** One append-only ledger record: one action on one channel for one or more topics. */
 export interface ConsentEvent {
   channel: Channel;

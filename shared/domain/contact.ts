@@ -31,22 +31,34 @@ const metadata = phoneMetadata as unknown as MetadataJson;
  */
 export function toE164(phone: string): string | undefined {
   const parsed = parsePhoneNumberFromString(phone.trim(), 'US', metadata);
-  if (!parsed?.isValid()) return undefined;
-  lastValid = parsed;
+  if (!parsed) return undefined;
+  // Where the metadata has type patterns (every region shipped), valid means a type matched, which
+  // is how `isValid()` decides: one type lookup answers both it and `smsReachability`.
+  const type = parsed.getType();
+  if (type === undefined && !parsed.isValid()) return undefined;
+  lastValid = { parsed, type };
   return parsed.number;
+}
+
+/** A valid number and its type (`getType()`), worked out once. */
+interface TypedNumber {
+  parsed: PhoneNumber;
+  type: NumberType | undefined;
 }
 
 /**
  * The number `toE164` parsed last: a request's schema asks `smsReachability` about the number it
  * has just parsed, and parsing costs more than the rest of the validation together.
  */
-let lastValid: PhoneNumber | undefined;
+let lastValid: TypedNumber | undefined;
 
 /** The parsed, valid number for an E.164 string, from `toE164`'s last parse when it is that number. */
-function parseE164(e164: string): PhoneNumber | undefined {
-  if (lastValid?.number === e164) return lastValid;
+function parseE164(e164: string): TypedNumber | undefined {
+  if (lastValid?.parsed.number === e164) return lastValid;
   const parsed = parsePhoneNumberFromString(e164, metadata);
-  return parsed?.isValid() ? parsed : undefined;
+  if (!parsed) return undefined;
+  const type = parsed.getType();
+  return type !== undefined || parsed.isValid() ? { parsed, type } : undefined;
 }
 
 /**
@@ -74,12 +86,12 @@ export type SmsReachability =
  * regions are known to the shipped metadata, so a country outside them can never match.
  */
 export function smsReachability(e164: string, allowedCountries: readonly string[]): SmsReachability {
-  const parsed = parseE164(e164);
-  if (!parsed) return { reachable: false, reason: 'invalid' };
-  const country = parsed.country;
+  const typed = parseE164(e164);
+  if (!typed) return { reachable: false, reason: 'invalid' };
+  const country = typed.parsed.country;
   const allowed = allowedCountries.some((code) => code.toUpperCase() === country);
   if (!country || !allowed) return { reachable: false, reason: 'country', country };
-  const type = parsed.getType();
+  const type = typed.type;
   if (!type || !TEXTABLE_TYPES.has(type)) return { reachable: false, reason: 'number_type', country, type };
   return { reachable: true, country };
 }

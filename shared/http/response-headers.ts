@@ -114,12 +114,22 @@ async function securityHeaderSets(middleware: MiddlewareObj<HttpEvent, HttpResul
 export function responseHeaders(options: { allowedOrigins: () => readonly string[] }): MiddlewareObj<HttpEvent, HttpResult>[] {
   const securityHeaders = httpSecurityHeaders(SECURITY_HEADER_OPTIONS as unknown as Parameters<typeof httpSecurityHeaders>[0]);
   let sets: Promise<SecurityHeaderSets> | undefined;
-  const decorate = async (request: Request<HttpEvent, HttpResult>) => {
+  // Once worked out, the sets are applied without a promise: middy awaits whatever `after` returns,
+  // and an async function's promise costs a few microtask turns on every response.
+  let known: SecurityHeaderSets | undefined;
+  const decorate = (request: Request<HttpEvent, HttpResult>): Promise<void> | void => {
+    if (!request.response) return;
+    if (known) return addHeaders(request, known);
+    sets ??= securityHeaderSets(securityHeaders);
+    return sets.then((worked) => {
+      known = worked;
+      addHeaders(request, worked);
+    });
+  };
+  const addHeaders = (request: Request<HttpEvent, HttpResult>, { html, other }: SecurityHeaderSets) => {
     const { event } = request;
     const response = request.response;
     if (!response) return;
-    sets ??= securityHeaderSets(securityHeaders);
-    const { html, other } = await sets;
     const headers = (response.headers ??= {});
     const contentType = headers['Content-Type'] ?? headers['content-type'];
     Object.assign(
@@ -129,28 +139,28 @@ export function responseHeaders(options: { allowedOrigins: () => readonly string
     );
     headers['X-Request-Id'] = event.requestContext.requestId;
   };
+  const preflight = async (request: Request<HttpEvent, HttpResult>) => {
+    const allowed = corsHeaders(request.event, options.allowedOrigins());
+    request.response = {
+      statusCode: 204,
+      headers: {
+        ...allowed,
+        ...('Access-Control-Allow-Origin' in allowed
+          ? {
+              'Access-Control-Allow-Methods': 'GET, POST, PATCH, DELETE, OPTIONS',
+              'Access-Control-Allow-Headers': 'Content-Type, Idempotency-Key, Authorization, X-Access-Reason',
+              'Access-Control-Max-Age': '600',
+            }
+          : {}),
+      },
+      body: '',
+    };
+    // Returning early skips every `after` middleware, so this response gets its headers here.
+    await decorate(request);
+    return request.response;
+  };
   const middleware: MiddlewareObj<HttpEvent, HttpResult> = {
-    before: async (request) => {
-      if (request.event.httpMethod !== 'OPTIONS') return;
-      const allowed = corsHeaders(request.event, options.allowedOrigins());
-      request.response = {
-        statusCode: 204,
-        headers: {
-          ...allowed,
-          ...('Access-Control-Allow-Origin' in allowed
-            ? {
-                'Access-Control-Allow-Methods': 'GET, POST, PATCH, DELETE, OPTIONS',
-                'Access-Control-Allow-Headers': 'Content-Type, Idempotency-Key, Authorization, X-Access-Reason',
-                'Access-Control-Max-Age': '600',
-              }
-            : {}),
-        },
-        body: '',
-      };
-      // Returning early skips every `after` middleware, so this response gets its headers here.
-      await decorate(request);
-      return request.response;
-    },
+    before: (request) => (request.event.httpMethod === 'OPTIONS' ? preflight(request) : undefined),
     after: decorate,
     onError: decorate,
   };
