@@ -8,12 +8,14 @@ export const BUNDLE_TARGET = 'node22';
 
 /**
  * Module aliases applied to every Lambda bundle (see `shared/adapters/lambda-credentials.ts`,
- * `shared/adapters/lru-cache.ts` and `shared/adapters/no-event-streams.ts`).
+ * `shared/adapters/lru-cache.ts`, `shared/adapters/no-event-streams.ts` and
+ * `shared/adapters/no-web-streams.ts`).
  */
 export const BUNDLE_ALIASES: Record<string, string> = {
   '@aws-sdk/credential-provider-node': './shared/adapters/lambda-credentials.ts',
   'mnemonist/lru-cache': './shared/adapters/lru-cache.ts',
   '@smithy/core/event-streams': './shared/adapters/no-event-streams.ts',
+  'node:stream/web': './shared/adapters/no-web-streams.ts',
 };
 
 /** Lets bundled CommonJS dependencies call `require` inside an ES module bundle. */
