@@ -123,7 +123,7 @@ interface Queued {
  * before it in the shard are done.
  */
 class Mapping {
-  /** The last records delivered, for redelivery tests (at-least-once delivery). */
+  /** The last records handed to its batchers, for redelivery tests (at-least-once delivery). */
   private recent: DynamoDBRecord[] = [];
   /** Per shard, the sequence number of the last record this mapping is done with. */
   readonly checkpoint: Record<string, string>;
