@@ -2,27 +2,14 @@ import { describe, expect, it } from '@jest/globals';
 import { LOCAL_TABLE_NAME } from '../../local/stack.js';
 import { DynamoDbAnalyticsAggregates, MAX_PATHS_PER_DAY } from '../../shared/adapters/dynamodb/analytics-aggregates.js';
 import { DynamoDbAnalyticsReader } from '../../shared/adapters/dynamodb/analytics-reader.js';
-import { liteDynamoDb } from '../../shared/adapters/dynamodb/lite-client.js';
 import { tallyBeacons } from '../../shared/domain/analytics/tally.js';
 import type { BeaconCount } from '../../shared/ports/analytics-store.js';
-import { tableItems } from './local-stack.js';
-import { LOCAL_STACK_ENV } from './global-setup.js';
+import { liteLocalDynamoDb, pastDay, tableItems } from './local-stack.js';
 
 /**
  * The aggregator's adapter against DynamoDB Local: each test counts on a day of its own, long
  * past, so that no beacon of another test lands there.
  */
-const call = () =>
-  liteDynamoDb({
-    ...process.env,
-    AWS_ENDPOINT_URL_DYNAMODB: process.env[LOCAL_STACK_ENV.dynamoDbEndpoint],
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-  });
-const pastDay = () => {
-  const time = Date.UTC(1990, 0, 1) + Math.floor(Math.random() * 3000) * 86_400_000;
-  return new Date(time).toISOString().slice(0, 10);
-};
 const FORD = { asn: 521, name: 'Ford Motor Company' };
 
 /** A page view from a business visitor whose sketch element is `visitor`. */
@@ -40,13 +27,13 @@ describe('the analytics aggregates in the table', () => {
   it('counts paths beyond the day’s cap under "other", on their own items and on the organisation’s', async () => {
     // Arrange: a cap of 5 paths; 12 distinct paths, each read by one visitor of the same organisation
     const day = pastDay();
-    const aggregates = new DynamoDbAnalyticsAggregates(LOCAL_TABLE_NAME, call(), 5);
+    const aggregates = new DynamoDbAnalyticsAggregates(LOCAL_TABLE_NAME, liteLocalDynamoDb(), 5);
     const counts = Array.from({ length: 12 }, (_, index) => view(day, `/p/${index}`, 64 * index + 1));
     // Act: in three batches, as the queue would deliver them
     for (let start = 0; start < counts.length; start += 4) await aggregates.add(tallyBeacons(counts.slice(start, start + 4)));
     await aggregates.add(tallyBeacons([view(day, '/p/0', 64 * 20 + 1)]));
     // Assert
-    const [stored] = await new DynamoDbAnalyticsReader(LOCAL_TABLE_NAME, call()).readDays([day]);
+    const [stored] = await new DynamoDbAnalyticsReader(LOCAL_TABLE_NAME, liteLocalDynamoDb()).readDays([day]);
     // The second batch's four paths race for the fifth slot; whichever wins takes it.
     const views = Object.fromEntries((stored?.paths ?? []).map((path) => [path.path, path.views]));
     const fifth = Object.keys(views).find((path) => ['/p/4', '/p/5', '/p/6', '/p/7'].includes(path)) ?? '(none)';
@@ -60,7 +47,7 @@ describe('the analytics aggregates in the table', () => {
   it('keeps every item of a day small however many paths an organisation reads: no attribute per path', async () => {
     // Arrange: one organisation reads 150 distinct long paths (the old design put each on the organisation's item, 60 KB here)
     const day = pastDay();
-    const aggregates = new DynamoDbAnalyticsAggregates(LOCAL_TABLE_NAME, call());
+    const aggregates = new DynamoDbAnalyticsAggregates(LOCAL_TABLE_NAME, liteLocalDynamoDb());
     const counts = Array.from({ length: 150 }, (_, index) =>
       view(day, `/inventory/${index}/${'x'.repeat(400)}`, 64 * (index % 1024) + 2),
     );

@@ -2,11 +2,10 @@ import { describe, expect, it } from '@jest/globals';
 import { LOCAL_TABLE_NAME } from '../../local/stack.js';
 import { DynamoDbAnalyticsAggregates } from '../../shared/adapters/dynamodb/analytics-aggregates.js';
 import { DynamoDbAnalyticsReader } from '../../shared/adapters/dynamodb/analytics-reader.js';
-import { liteDynamoDb } from '../../shared/adapters/dynamodb/lite-client.js';
 import { languageOf } from '../../shared/domain/analytics/record-beacon.js';
 import { tallyBeacons } from '../../shared/domain/analytics/tally.js';
 import type { BeaconCount } from '../../shared/ports/analytics-store.js';
-import { LOCAL_STACK_ENV } from './global-setup.js';
+import { liteLocalDynamoDb, pastDay } from './local-stack.js';
 
 /**
  * A stranger's burst of beacons on one path, each with another `Accept-Language` (the beacon
@@ -14,13 +13,6 @@ import { LOCAL_STACK_ENV } from './global-setup.js';
  * update expression at 4 KB: one `ADD` per dimension value in one update would fail the whole
  * batch every time, dead-lettering every honest beacon in it. The aggregator splits the updates.
  */
-const call = () =>
-  liteDynamoDb({
-    ...process.env,
-    AWS_ENDPOINT_URL_DYNAMODB: process.env[LOCAL_STACK_ENV.dynamoDbEndpoint],
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-  });
 
 const LANGUAGES = (() => {
   const letters = 'abcdefghijklmnopqrstuvwxyz';
@@ -36,7 +28,7 @@ const LANGUAGES = (() => {
 describe('red team: the analytics aggregator under a burst of distinct languages on one path', () => {
   it('still counts the honest beacon of the batch', async () => {
     // Arrange: one honest view, and 499 views of /x, each with its own language
-    const day = new Date(Date.UTC(1985, 0, 1) + Math.floor(Math.random() * 1500) * 86_400_000).toISOString().slice(0, 10);
+    const day = pastDay(1985);
     const honest: BeaconCount = { kind: 'pageview', day, path: '/pricing', optedOut: false, visitor: 65 };
     const burst: BeaconCount[] = LANGUAGES.slice(0, 499).map((language, index) => ({
       kind: 'pageview',
@@ -46,7 +38,7 @@ describe('red team: the analytics aggregator under a burst of distinct languages
       visitor: 64 * (index % 1024) + 1,
       language,
     }));
-    const aggregates = new DynamoDbAnalyticsAggregates(LOCAL_TABLE_NAME, call());
+    const aggregates = new DynamoDbAnalyticsAggregates(LOCAL_TABLE_NAME, liteLocalDynamoDb());
     // Act
     const outcome = await aggregates.add(tallyBeacons([honest, ...burst])).then(
       () => 'ok',
@@ -55,7 +47,7 @@ describe('red team: the analytics aggregator under a burst of distinct languages
     // Assert
     expect(LANGUAGES.length).toBeGreaterThan(900);
     expect(outcome).toBe('ok');
-    const [stored] = await new DynamoDbAnalyticsReader(LOCAL_TABLE_NAME, call()).readDays([day]);
+    const [stored] = await new DynamoDbAnalyticsReader(LOCAL_TABLE_NAME, liteLocalDynamoDb()).readDays([day]);
     expect(stored?.paths.find((path) => path.path === '/pricing')?.views).toBe(1);
   }, 120_000);
 });

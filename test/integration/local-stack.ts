@@ -4,6 +4,7 @@ import { localDynamoDbClient } from '../../local/dynamodb-local.js';
 import type { LocalEmail } from '../../local/ses-local.js';
 import type { LocalSms } from '../../local/aws-stand-ins.js';
 import { LOCAL_TABLE_NAME } from '../../local/stack.js';
+import { liteDynamoDb } from '../../shared/adapters/dynamodb/lite-client.js';
 import { LOCAL_STACK_ENV } from './global-setup.js';
 
 /** Where the global setup started the stack; throws when the suite runs without it. */
@@ -18,6 +19,19 @@ function localStackEnv(name: keyof typeof LOCAL_STACK_ENV): string {
 export const apiUrl = () => localStackEnv('apiUrl');
 
 export const dynamoDb = () => localDynamoDbClient(localStackEnv('dynamoDbEndpoint'));
+/** The lite DynamoDB client (the analytics beacon's and aggregator's) against the stack's DynamoDB Local. */
+export const liteLocalDynamoDb = () =>
+  liteDynamoDb({
+    ...process.env,
+    AWS_ENDPOINT_URL_DYNAMODB: localStackEnv('dynamoDbEndpoint'),
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+  });
+
+/** A day long past (within about eight years of `fromYear`), chosen at random, so that no other test counts on it. */
+export function pastDay(fromYear = 1990): string {
+  return new Date(Date.UTC(fromYear, 0, 1) + Math.floor(Math.random() * 3000) * 86_400_000).toISOString().slice(0, 10);
+}
 
 /**
  * A client address of its own per request (from 10.0.0.0/8), so that the per-IP caps on what a visitor
