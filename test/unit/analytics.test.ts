@@ -159,6 +159,13 @@ describe('the network asset', () => {
   });
 });
 
+/** A beacon's ports on `day` at noon UTC, over `store`, with no network known. */
+const noonOf = (store: InMemoryQueue, day: string) => ({
+  queue: store,
+  salts: store,
+  networks: fixedNetworks({}),
+  clock: { now: () => new Date(`${day}T12:00:00Z`) },
+});
 describe('recordBeacon', () => {
   it('counts only the view under GPC or DNT: no cookie, no visitor, no dimension, no lookup', async () => {
     // Arrange
@@ -210,12 +217,7 @@ describe('recordBeacon', () => {
 
   it('counts the same visitor as the same sketch element within a day, and unlinkably the next day', async () => {
     const store = new InMemoryQueue();
-    const deps = (day: string) => ({
-      queue: store,
-      salts: store,
-      networks: fixedNetworks({}),
-      clock: { now: () => new Date(`${day}T12:00:00Z`) },
-    });
+    const deps = (day: string) => noonOf(store, day);
     const visit = { event: pageview, optedOut: false, visitorCookie: 'V'.repeat(22) };
     await recordBeacon(deps('2026-11-26'), visit);
     await recordBeacon(deps('2026-11-26'), visit);
@@ -243,12 +245,7 @@ describe('recordBeacon', () => {
   it('queues a daily-salted 16-bit id of the network, never the network: the same all day, unlinkable the next, none under GPC or DNT', async () => {
     // Arrange
     const store = new InMemoryQueue();
-    const deps = (day: string) => ({
-      queue: store,
-      salts: store,
-      networks: fixedNetworks({}),
-      clock: { now: () => new Date(`${day}T12:00:00Z`) },
-    });
+    const deps = (day: string) => noonOf(store, day);
     const from = (address: string, optedOut = false) => ({ event: pageview, optedOut, network: truncateIp(address)! });
     // Act: two addresses of one /24, another /24, the first /24 the next day, and an opted-out view
     await recordBeacon(deps('2026-11-26'), from('198.51.100.7'));
